@@ -1,0 +1,3 @@
+"""wijkbot: a Telegram bot for neighbourhood networks in Amsterdam."""
+
+__version__ = "0.1.0"

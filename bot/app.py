@@ -1,0 +1,103 @@
+"""Wiring: build the PTB Application with services, persistence, rate limiter and handlers.
+
+Handler groups: -1 guards (updates without a user, edited messages), 0 features and, last
+in group 0, the fallbacks for anything no feature took; 99 the persistence flush.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.context import Services, WijkContext
+from bot.persistence import DatabasePersistence
+
+log = logging.getLogger(__name__)
+
+# Telegram's documented broadcast limit is about 30 messages per second per bot and 20
+# messages per minute per group (Bots FAQ, "My bot is hitting limits").
+TELEGRAM_MAX_RATE_PER_SECOND = 30
+GROUP_MAX_PER_MINUTE = 20
+
+
+async def _flush_persistence(update: object, context: WijkContext) -> None:
+    """Write conversation states and user_data now, so a crash loses nothing finished."""
+    await context.application.update_persistence()
+
+
+# Command names per language: Dutch first, English aliases work for everyone.
+COMMANDS = {
+    "nl": {"availability": "beschikbaarheid", "language": "taal", "delete": "verwijderen"},
+    "en": {"availability": "availability", "language": "language", "delete": "delete"},
+}
+
+
+def command_list(t: Any, lang: str) -> list[BotCommand]:
+    """The command menu in one language (`t` is that language's Translator)."""
+    names = COMMANDS[lang]
+    return [
+        BotCommand(names["availability"], t.gettext("Set when you can help")),
+        BotCommand(names["language"], t.gettext("Choose your language")),
+        BotCommand("help", t.gettext("What can I do here?")),
+        BotCommand("stop", t.gettext("Stop all messages")),
+        BotCommand(names["delete"], t.gettext("Delete everything stored about me")),
+    ]
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    services: Services = application.bot_data["services"]
+    for lang in ("nl", "en"):
+        t = services.i18n.translator(lang)
+        await application.bot.set_my_commands(
+            command_list(t, lang),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == services.settings.default_language else lang,
+        )
+    if services.dispatcher is not None and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            services.dispatcher.job,
+            interval=services.settings.outbox_tick_seconds,
+            first=0.1,
+            name="outbox-dispatcher",
+        )
+
+
+def build_application(
+    services: Services, *, token: str, base_url: str, base_file_url: str
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application for one bot process. `base_url` is '<server>/bot' (PTB form)."""
+    from bot.handlers import register_all
+
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .context_types(ContextTypes(context=WijkContext))
+        .persistence(DatabasePersistence(services.db))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=TELEGRAM_MAX_RATE_PER_SECOND,
+                overall_time_period=1,
+                group_max_rate=GROUP_MAX_PER_MINUTE,
+                group_time_period=60,
+                max_retries=1,
+            )
+        )
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data["services"] = services
+    register_all(application)
+    application.add_handler(TypeHandler(Update, _flush_persistence), group=99)
+    return application
+
+
+def quiet_loggers() -> None:
+    """httpx logs every request URL, which contains the bot token, at INFO: keep it at
+    WARNING. The same for httpcore and APScheduler's per-run chatter."""
+    for name in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,146 @@
+"""The `wijkbot` command: run, migrate, invite, demo.
+
+Exit codes: 0 fine, 2 configuration or input problem (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+log = logging.getLogger("wijkbot")
+
+
+def _fail(message: str) -> int:
+    print(f"wijkbot: {message}", file=sys.stderr)
+    return 2
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _settings_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+    return f"{field}: {first['msg']}"
+
+
+def _setup_logging(level: str) -> None:
+    from bot.app import quiet_loggers
+
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    quiet_loggers()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bot with long polling until Ctrl+C."""
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.runtime import SchemaNotReady, ensure_schema, make_services
+
+    settings = _settings()
+    if settings.telegram_bot_token is None:
+        return _fail(
+            "TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather and put it in .env "
+            "(see .env.example)."
+        )
+    _setup_logging(settings.log_level)
+    try:
+        ensure_schema(settings)
+    except SchemaNotReady as exc:
+        return _fail(str(exc))
+    services = make_services(settings)
+    application = build_application(
+        services,
+        token=settings.telegram_bot_token.get_secret_value().strip(),
+        base_url=settings.bot_api_base_url(),
+        base_file_url=settings.bot_api_file_url(),
+    )
+    log.info("wijkbot starts polling %s", settings.telegram_api_base_url)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the schema and load the area file."""
+    from bot.runtime import migrate_and_seed
+    from storage.areas import AreaFileError
+
+    settings = _settings()
+    try:
+        count = migrate_and_seed(settings)
+    except AreaFileError as exc:
+        return _fail(str(exc))
+    print(f"database is at the newest schema; {count} areas loaded from {settings.areas_file}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    """Create an invite and print the deep link and the token."""
+    from bot.invite_cli import create_invite_link
+
+    try:
+        return asyncio.run(create_invite_link(_settings(), args))
+    except ValueError as exc:
+        return _fail(str(exc))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Play the whole story against a fake Bot API server and print the transcripts."""
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the tests)."""
+    parser = argparse.ArgumentParser(prog="wijkbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    sub.add_parser("migrate", help="upgrade the database and load areas").set_defaults(
+        func=cmd_migrate
+    )
+    invite = sub.add_parser("invite", help="make an invite link")
+    invite.add_argument("--role", required=True, choices=["coordinator", "volunteer", "resident"])
+    invite.add_argument(
+        "--area", required=True, help="area name, code or key, e.g. Haarlemmerbuurt"
+    )
+    invite.add_argument("--uses", type=int, default=None, help="how many people may use it")
+    invite.add_argument("--expires", default=None, help="valid for e.g. 48h, 14d, 2w")
+    invite.add_argument("--qr", default=None, help="also write a QR code PNG to this file")
+    invite.add_argument(
+        "--bot-username", default=None, help="skip asking Telegram (getMe) for the bot's name"
+    )
+    invite.set_defaults(func=cmd_invite)
+    demo = sub.add_parser("demo", help="try it without a token: a full story, printed")
+    demo.add_argument("--lang", choices=["nl", "en"], default="nl")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log too")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        return _fail(_settings_error(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Settings from the environment or a `.env` file (pydantic-settings).
+
+Every setting is documented in `.env.example`. Times are in seconds unless a name says
+otherwise. `Settings()` raises `pydantic.ValidationError` for bad values; the CLI turns that
+into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Telegram's token format: "<bot id>:<35 characters of [A-Za-z0-9_-]>", as issued by @BotFather.
+TOKEN_PATTERN = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,60}$")
+
+SUPPORTED_LANGUAGES = ("nl", "en")
+
+
+class Settings(BaseSettings):
+    """All configuration of one wijkbot process."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None)
+    telegram_api_base_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///wijkbot.db"
+    timezone: str = "Europe/Amsterdam"
+    default_language: Literal["nl", "en"] = "nl"
+    areas_file: Path = PROJECT_ROOT / "storage" / "data" / "areas-amsterdam-centrum.toml"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    # Outbox delivery. Telegram documents ~30 messages/s per bot and 1 message/s per chat.
+    outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    outbox_tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    # Volunteers whose availability does not fit an action get its call this much later.
+    call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather "
+                "(expected '<digits>:<letters>')"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The deployment's wall-clock zone (default Europe/Amsterdam)."""
+        return ZoneInfo(self.timezone)
+
+    def bot_api_base_url(self) -> str:
+        """The `base_url` PTB wants: '<server>/bot' (PTB appends the token and method)."""
+        return self.telegram_api_base_url.rstrip("/") + "/bot"
+
+    def bot_api_file_url(self) -> str:
+        """The `base_file_url` PTB wants: '<server>/file/bot'."""
+        return self.telegram_api_base_url.rstrip("/") + "/file/bot"

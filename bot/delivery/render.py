@@ -1,0 +1,60 @@
+"""Text and buttons for each outbox message key, in the reader's language, at send time.
+
+Message keys and their meaning: see `bot.domain.outbox`. Output is Telegram HTML (send with
+`parse_mode="HTML"`); user-provided values are escaped (see `bot.views.action`). Language:
+plain, friendly and short (B1), because many readers are not native speakers.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.views.action import action_summary, rsvp_keyboard
+from storage.models import Action, Person
+
+
+def render(
+    t: Translator,
+    *,
+    message_key: str,
+    action: Action,
+    area_name: str,
+    person: Person | None = None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render one outbox message: `(HTML text, inline keyboard or None)`.
+
+    `t` is the recipient's translator (`I18n.translator(person.language)`), `action` the
+    action the row refers to, `area_name` the name of the action's area. `person` is the
+    recipient; accepted for messages that depend on who reads them (none do yet).
+    Raises `ValueError` for a message key that has no rendering.
+    """
+    del person  # no message depends on the reader yet, only on their language
+    summary = action_summary(t, action, area_name)
+    area = html.escape(area_name)
+    title = f"<b>{html.escape(action.title)}</b>"
+    if message_key == "action_call":
+        intro = t.gettext("New action in {area}: can you help?", area=area)
+        return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
+    if message_key == "reminder_24h":
+        intro = t.gettext("Reminder: tomorrow you help at this action. Thank you!")
+        return f"{intro}\n\n{summary}", None
+    if message_key == "reminder_2h":
+        intro = t.gettext("In two hours: {title} starts. See you there!", title=title)
+        return f"{intro}\n\n{summary}", None
+    if message_key == "action_cancelled":
+        text = t.gettext(
+            "Cancelled: {title} on {when} does not go ahead. Thank you for answering.",
+            title=title,
+            when=html.escape(t.datetime(action.starts_at)),
+        )
+        return text, None
+    if message_key == "waitlist_promoted":
+        intro = t.gettext(
+            "Good news: a place came free. You are on the list for this action. "
+            "Can you not come after all? Then tap No."
+        )
+        return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
+    raise ValueError(f"no rendering for message key {message_key!r}")

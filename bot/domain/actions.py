@@ -1,0 +1,303 @@
+"""Actions: create (and send the call), list, roster, cancel.
+
+Who is called: volunteers who finished onboarding, did not /stop, are reachable, are not
+paused on the action's day, and whose home area (buurt, else the invite's area) lies in,
+under or above the action's area. Those whose weekly availability covers the action get
+the call at once; the others `second_wave_delay` later (default 2 hours, setting
+CALL_SECOND_WAVE_DELAY_SECONDS), and only while places are still open (checked at send
+time by the dispatcher).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import outbox
+from bot.domain.availability import fits, is_paused, slots_of
+from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
+from bot.domain.tasks import ACTION_KINDS
+from storage.areas import descendant_ids
+from storage.models import Action, Area, OutboxMessage, Person, Rsvp
+from storage.queries import related_area_ids
+
+TITLE_MAX = 120
+PLACE_MAX = 200
+NEEDED_MAX = 500
+LONGEST_ACTION = dt.timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """How many volunteers were called at once and how many later."""
+
+    first_wave: int
+    second_wave: int
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """Validated input for a new action (times aware UTC)."""
+
+    kind: str
+    title: str
+    area_id: int
+    meeting_place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    volunteers_needed: int
+
+
+def validate_draft(
+    *,
+    kind: str,
+    title: str,
+    area_id: int,
+    meeting_place: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    volunteers_needed: int,
+    now: dt.datetime,
+) -> ActionDraft:
+    """Check every field; raises `InvalidInput(field)` naming the first bad one.
+
+    Rules: known kind; title 1..120 and place 1..200 characters; start in the future; end
+    after start and at most 12 hours later; 1..500 volunteers.
+    """
+    title, meeting_place = " ".join(title.split()), " ".join(meeting_place.split())
+    if kind not in ACTION_KINDS:
+        raise InvalidInput("kind")
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise InvalidInput("title")
+    if not 1 <= len(meeting_place) <= PLACE_MAX:
+        raise InvalidInput("meeting_place")
+    if starts_at <= now:
+        raise InvalidInput("starts_at")
+    if not starts_at < ends_at <= starts_at + LONGEST_ACTION:
+        raise InvalidInput("ends_at")
+    if not 1 <= volunteers_needed <= NEEDED_MAX:
+        raise InvalidInput("volunteers_needed")
+    return ActionDraft(kind, title, area_id, meeting_place, starts_at, ends_at, volunteers_needed)
+
+
+def require_coordinator(person: Person | None) -> Person:
+    """The person if they are a coordinator; raises `NotAllowed` otherwise."""
+    if person is None or person.role != "coordinator" or person.onboarded_at is None:
+        raise NotAllowed()
+    return person
+
+
+async def may_manage(*, session: AsyncSession, person: Person, area_id: int) -> bool:
+    """Coordinators manage actions in their own area and everything below it."""
+    if person.role != "coordinator":
+        return False
+    return area_id in await descendant_ids(session, person.area_id)
+
+
+async def create_action(
+    *,
+    session: AsyncSession,
+    coordinator: Person,
+    draft: ActionDraft,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    second_wave_delay: dt.timedelta,
+) -> tuple[Action, CallPlan]:
+    """Store the action and queue its call for the volunteers of the area.
+
+    Raises `NotAllowed` when the coordinator may not plan in that area.
+    """
+    require_coordinator(coordinator)
+    if not await may_manage(session=session, person=coordinator, area_id=draft.area_id):
+        raise NotAllowed()
+    action = Action(
+        kind=draft.kind,
+        title=draft.title,
+        area_id=draft.area_id,
+        meeting_place=draft.meeting_place,
+        starts_at=draft.starts_at,
+        ends_at=draft.ends_at,
+        volunteers_needed=draft.volunteers_needed,
+        confirmed_count=0,
+        status="open",
+        created_by_id=coordinator.id,
+        created_at=now,
+    )
+    session.add(action)
+    await session.flush()
+    plan = await _queue_call(
+        session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay
+    )
+    return action, plan
+
+
+async def call_recipients(
+    *, session: AsyncSession, action: Action, tz: ZoneInfo
+) -> list[tuple[Person, bool]]:
+    """Volunteers to call, each with whether their availability fits; fitting ones first."""
+    related = await related_area_ids(session, action.area_id)
+    candidates = await session.scalars(
+        select(Person)
+        .where(
+            Person.role == "volunteer",
+            Person.onboarded_at.is_not(None),
+            Person.stopped_at.is_(None),
+            Person.unreachable_at.is_(None),
+        )
+        .order_by(Person.id)
+    )
+    action_day = action.starts_at.astimezone(tz).date()
+    result = []
+    for person in candidates.all():
+        if (person.buurt_id or person.area_id) not in related or is_paused(person, action_day):
+            continue
+        slots = await slots_of(session=session, person_id=person.id)
+        result.append((person, fits(slots, action.starts_at, action.ends_at, tz)))
+    result.sort(key=lambda pair: not pair[1])
+    return result
+
+
+async def _queue_call(
+    *,
+    session: AsyncSession,
+    action: Action,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    second_wave_delay: dt.timedelta,
+) -> CallPlan:
+    first = second = 0
+    for person, fitting in await call_recipients(session=session, action=action, tz=tz):
+        due = now if fitting else min(now + second_wave_delay, action.starts_at)
+        await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key="action_call",
+            due_at=due,
+            not_after=action.starts_at,
+            dedup_key=f"action_call:{action.id}:{person.id}",
+            action_id=action.id,
+            now=now,
+        )
+        if fitting:
+            first += 1
+        else:
+            second += 1
+    return CallPlan(first, second)
+
+
+async def get_managed_action(
+    *, session: AsyncSession, coordinator: Person, action_id: int
+) -> Action:
+    """An action the coordinator may manage. Raises `NotFound` or `NotAllowed`."""
+    require_coordinator(coordinator)
+    action = await session.get(Action, action_id)
+    if action is None:
+        raise NotFound()
+    if not await may_manage(session=session, person=coordinator, area_id=action.area_id):
+        raise NotAllowed()
+    return action
+
+
+async def upcoming_actions(
+    *, session: AsyncSession, coordinator: Person, now: dt.datetime, limit: int = 20
+) -> list[Action]:
+    """Open actions in the coordinator's area that have not ended, soonest first."""
+    require_coordinator(coordinator)
+    ids = await descendant_ids(session, coordinator.area_id)
+    rows = await session.scalars(
+        select(Action)
+        .where(Action.area_id.in_(ids), Action.status == "open", Action.ends_at > now)
+        .order_by(Action.starts_at, Action.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+@dataclass
+class Roster:
+    """Who comes to an action. Names are display names; lists are in answer order.
+
+    delivery: counts of the call's outbox rows by status (sent, blocked, failed, pending,
+    expired, cancelled).
+    """
+
+    action: Action
+    area_name: str
+    confirmed: list[str] = field(default_factory=list)
+    waitlisted: list[str] = field(default_factory=list)
+    maybe: list[str] = field(default_factory=list)
+    declined: list[str] = field(default_factory=list)
+    called: int = 0
+    delivery: dict[str, int] = field(default_factory=dict)
+
+
+async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) -> Roster:
+    """The roster of an action the coordinator may manage. Raises `NotFound`/`NotAllowed`."""
+    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
+    area = await session.get(Area, action.area_id)
+    result = Roster(action=action, area_name=area.name if area else "?")
+    rows = await session.execute(
+        select(Rsvp.answer, Rsvp.status, Person.display_name)
+        .join(Person, Person.id == Rsvp.person_id)
+        .where(Rsvp.action_id == action.id)
+        .order_by(Rsvp.answered_at, Rsvp.id)
+    )
+    for answer, status, name in rows.all():
+        if status == "confirmed":
+            result.confirmed.append(name)
+        elif status == "waitlisted":
+            result.waitlisted.append(name)
+        elif answer == "maybe":
+            result.maybe.append(name)
+        else:
+            result.declined.append(name)
+    counts = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.action_id == action.id, OutboxMessage.message_key == "action_call")
+        .group_by(OutboxMessage.status)
+    )
+    result.delivery = {
+        s: 0 for s in ("sent", "blocked", "failed", "pending", "expired", "cancelled")
+    }
+    for status, count in counts.all():
+        key = "pending" if status == "sending" else status
+        result.delivery[key] = result.delivery.get(key, 0) + count
+    result.called = sum(result.delivery.values())
+    return result
+
+
+async def cancel_action(
+    *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
+) -> int:
+    """Cancel an action: drop its pending calls and reminders and tell everyone who answered.
+
+    Returns the number of people told. Raises `NotFound`, `NotAllowed`, `ActionCancelled`
+    (already cancelled: a double press).
+    """
+    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
+    if action.status == "cancelled":
+        raise ActionCancelled()
+    action.status = "cancelled"
+    action.cancelled_at = now
+    await outbox.cancel_pending(session=session, action_id=action.id)
+    people = await session.scalars(
+        select(Person).join(Rsvp, Rsvp.person_id == Person.id).where(Rsvp.action_id == action.id)
+    )
+    told = 0
+    for person in people.all():
+        await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key="action_cancelled",
+            due_at=now,
+            dedup_key=f"action_cancelled:{action.id}:{person.id}",
+            action_id=action.id,
+            now=now,
+        )
+        told += 1
+    await session.flush()
+    return told

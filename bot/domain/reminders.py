@@ -1,0 +1,71 @@
+"""Reminder times on the local wall clock, and queuing them in the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import outbox
+from storage.models import Action, Person
+
+REMINDER_KEYS = ("reminder_24h", "reminder_2h")
+
+
+def _wall_clock_minus(starts_at: dt.datetime, tz: ZoneInfo, delta: dt.timedelta) -> dt.datetime:
+    local = starts_at.astimezone(tz).replace(tzinfo=None) - delta
+    # Attach the zone to the wall-clock time; for a time that falls in the spring-forward gap
+    # zoneinfo (fold=0) uses the offset before the change, i.e. it lands one hour later.
+    return local.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
+def reminder_times(starts_at: dt.datetime, tz: ZoneInfo) -> dict[str, dt.datetime]:
+    """When to remind, as aware UTC datetimes, for an action starting at `starts_at` (UTC).
+
+    'reminder_24h': the same wall-clock time on the day before (so across the clock change
+    of the last Sunday of March/October it is 23 or 25 real hours before);
+    'reminder_2h': two hours earlier on the wall clock. Computed with `zoneinfo` in `tz`
+    (Europe/Amsterdam by default). Raises `ValueError` for a naive `starts_at`.
+    """
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be timezone-aware")
+    return {
+        "reminder_24h": _wall_clock_minus(starts_at, tz, dt.timedelta(days=1)),
+        "reminder_2h": _wall_clock_minus(starts_at, tz, dt.timedelta(hours=2)),
+    }
+
+
+async def schedule_reminders(
+    *, session: AsyncSession, person: Person, action: Action, now: dt.datetime, tz: ZoneInfo
+) -> list[str]:
+    """Queue the reminders for a person with a place; returns the keys queued.
+
+    A reminder whose time has already passed when the person gets their place is not
+    queued (a "tomorrow" message an hour before would be wrong). Each row expires at the
+    action's start (`not_after`), so one that fell due while the bot was down is still sent
+    before the start and dropped after it.
+    """
+    queued = []
+    for key, due in reminder_times(action.starts_at, tz).items():
+        if due <= now:
+            continue
+        await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key=key,
+            due_at=due,
+            not_after=action.starts_at,
+            dedup_key=f"{key}:{action.id}:{person.id}",
+            action_id=action.id,
+            now=now,
+        )
+        queued.append(key)
+    return queued
+
+
+async def drop_reminders(*, session: AsyncSession, person_id: int, action_id: int) -> int:
+    """Cancel a person's pending reminders for an action; returns how many."""
+    return await outbox.cancel_pending(
+        session=session, action_id=action_id, person_id=person_id, message_keys=REMINDER_KEYS
+    )

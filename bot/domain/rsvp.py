@@ -1,0 +1,186 @@
+"""Answers to action calls (Ja / Misschien / Nee), capacity and the waiting list.
+
+Capacity is enforced by the database: a place is taken with a conditional
+`UPDATE action SET confirmed_count = confirmed_count + 1 WHERE confirmed_count <
+volunteers_needed`, and a CHECK constraint refuses `confirmed_count > volunteers_needed`.
+On PostgreSQL the action row is locked (`SELECT ... FOR UPDATE`) first, so answers to one
+action are handled one at a time and the waiting list keeps its order; SQLite serialises
+writers (BEGIN IMMEDIATE, see storage/db.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import outbox
+from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
+from bot.domain.reminders import drop_reminders, schedule_reminders
+from storage.models import Action, Person, Rsvp
+from storage.queries import related_area_ids
+
+ANSWERS = ("yes", "maybe", "no")
+
+
+@dataclass(frozen=True)
+class RsvpOutcome:
+    """What an answer did.
+
+    status: 'confirmed' | 'waitlisted' | 'none'; changed: False for a repeated press;
+    waitlist_position: 1-based place on the waiting list (when waitlisted);
+    promoted: the person who got the freed place, if any.
+    """
+
+    action: Action
+    answer: str
+    status: str
+    changed: bool
+    waitlist_position: int | None = None
+    promoted: Person | None = None
+
+
+async def _locked_action(session: AsyncSession, action_id: int) -> Action:
+    stmt = select(Action).where(Action.id == action_id).with_for_update()
+    action = await session.scalar(stmt.execution_options(populate_existing=True))
+    if action is None:
+        raise NotFound()
+    return action
+
+
+async def _take_place(session: AsyncSession, action: Action) -> bool:
+    result = await session.execute(
+        update(Action)
+        .where(Action.id == action.id, Action.confirmed_count < Action.volunteers_needed)
+        .values(confirmed_count=Action.confirmed_count + 1)
+    )
+    return result.rowcount == 1
+
+
+async def _release_place(session: AsyncSession, action: Action) -> None:
+    await session.execute(
+        update(Action)
+        .where(Action.id == action.id, Action.confirmed_count > 0)
+        .values(confirmed_count=Action.confirmed_count - 1)
+    )
+
+
+async def waitlist_position(*, session: AsyncSession, action_id: int, rsvp: Rsvp) -> int:
+    """1-based position of a waitlisted RSVP (order: time of the 'yes', then id)."""
+    ahead = await session.scalars(
+        select(Rsvp.id).where(
+            Rsvp.action_id == action_id,
+            Rsvp.status == "waitlisted",
+            (Rsvp.answered_at < rsvp.answered_at)
+            | ((Rsvp.answered_at == rsvp.answered_at) & (Rsvp.id < rsvp.id)),
+        )
+    )
+    return len(ahead.all()) + 1
+
+
+async def may_answer(*, session: AsyncSession, person: Person, action: Action) -> bool:
+    """Volunteers whose home area (buurt, else invite area) relates to the action's area."""
+    if person.role != "volunteer":
+        return False
+    home = person.buurt_id or person.area_id
+    return home in await related_area_ids(session, action.area_id)
+
+
+async def answer(
+    *,
+    session: AsyncSession,
+    action_id: int,
+    person: Person,
+    answer: str,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    enforce_start: bool = True,
+) -> RsvpOutcome:
+    """Record or change a person's answer to an action.
+
+    'yes' takes a place if one is free, else joins the waiting list; leaving a place
+    (maybe/no) gives it to the first on the waiting list, who is told via the outbox and
+    gets reminders. A repeated identical answer changes nothing (`changed=False`).
+    Raises `InvalidInput` (unknown answer), `NotFound`, `NotAllowed` (not a volunteer of
+    this area), `ActionCancelled`, `ActionStarted` (answers close at the start).
+    """
+    if answer not in ANSWERS:
+        raise InvalidInput("answer")
+    action = await _locked_action(session, action_id)
+    if enforce_start:
+        if not await may_answer(session=session, person=person, action=action):
+            raise NotAllowed()
+        if action.status == "cancelled":
+            raise ActionCancelled()
+        if action.starts_at <= now:
+            raise ActionStarted()
+    rsvp = await session.scalar(
+        select(Rsvp).where(Rsvp.action_id == action.id, Rsvp.person_id == person.id)
+    )
+    if rsvp is not None and rsvp.answer == answer:
+        position = None
+        if rsvp.status == "waitlisted":
+            position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
+        return RsvpOutcome(action, answer, rsvp.status, False, position)
+
+    promoted: Person | None = None
+    if rsvp is not None and rsvp.status == "confirmed":
+        await _release_place(session, action)
+        await drop_reminders(session=session, person_id=person.id, action_id=action.id)
+    if rsvp is None:
+        rsvp = Rsvp(action_id=action.id, person_id=person.id)
+        session.add(rsvp)
+    rsvp.answer = answer
+    rsvp.answered_at = now
+    if answer == "yes":
+        if await _take_place(session, action):
+            rsvp.status = "confirmed"
+            await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+        else:
+            rsvp.status = "waitlisted"
+    else:
+        rsvp.status = "none"
+    await session.flush()
+    if action.status == "open":
+        promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
+    await session.refresh(action)
+    position = None
+    if rsvp.status == "waitlisted":
+        position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
+    return RsvpOutcome(action, answer, rsvp.status, True, position, promoted)
+
+
+async def _promote_from_waitlist(
+    *, session: AsyncSession, action: Action, now: dt.datetime, tz: ZoneInfo
+) -> Person | None:
+    """Give free places to the waiting list in order; returns the last person promoted."""
+    promoted = None
+    while True:
+        first = await session.scalar(
+            select(Rsvp)
+            .where(Rsvp.action_id == action.id, Rsvp.status == "waitlisted")
+            .order_by(Rsvp.answered_at, Rsvp.id)
+            .limit(1)
+        )
+        if first is None or not await _take_place(session, action):
+            return promoted
+        first.status = "confirmed"
+        person = await session.get(Person, first.person_id)
+        assert person is not None
+        await session.flush()
+        if action.starts_at > now:
+            await outbox.enqueue(
+                session=session,
+                person=person,
+                message_key="waitlist_promoted",
+                due_at=now,
+                not_after=action.starts_at,
+                dedup_key=f"waitlist_promoted:{action.id}:{person.id}:{int(now.timestamp())}",
+                action_id=action.id,
+                now=now,
+            )
+            await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+        promoted = person

@@ -1,0 +1,56 @@
+"""The fixed list of things people like to do, need help with or can offer, and day parts.
+
+Codes are stored in the database; labels are translated in the views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Order is the order shown on buttons.
+TASKS: tuple[str, ...] = (
+    "doorstep",  # portiekgesprekken
+    "street_stand",  # klaptafel
+    "shopping",  # boodschappen
+    "paperwork",  # formulieren/administratie
+    "digital_help",  # digitale hulp
+    "company",  # gezelschap/wandelen
+    "odd_jobs",  # klusjes
+    "interpreting",  # tolken/vertalen
+)
+
+ACTION_KINDS: tuple[str, ...] = ("doorstep", "street_stand", "other")
+
+ROLES: tuple[str, ...] = ("coordinator", "volunteer", "resident")
+
+# Day parts on the local wall clock (Europe/Amsterdam): [start, end) hours.
+DAY_PARTS: dict[str, tuple[int, int]] = {
+    "morning": (8, 12),
+    "afternoon": (12, 17),
+    "evening": (17, 22),
+}
+
+# Languages a volunteer can say they speak (ISO 639-1); the first ones are the most asked
+# for in Amsterdam neighbourhood work.
+SPOKEN_LANGUAGES: tuple[str, ...] = ("nl", "en", "tr", "ar", "ber", "pap", "es", "pl")
+
+
+def day_parts_of(start_local: dt.datetime, end_local: dt.datetime) -> set[tuple[int, str]]:
+    """The (weekday, day part) slots that an interval on the local wall clock overlaps.
+
+    `start_local` and `end_local` are aware datetimes in the wall-clock zone, end > start.
+    Hours outside all day parts (22:00-08:00) need no slot. Weekday 0 = Monday.
+    Raises `ValueError` when end <= start.
+    """
+    if end_local <= start_local:
+        raise ValueError("end must be after start")
+    slots: set[tuple[int, str]] = set()
+    day = start_local.date()
+    while day <= end_local.date():
+        for part, (h_start, h_end) in DAY_PARTS.items():
+            part_start = dt.datetime.combine(day, dt.time(h_start), start_local.tzinfo)
+            part_end = dt.datetime.combine(day, dt.time(h_end), start_local.tzinfo)
+            if start_local < part_end and end_local > part_start:
+                slots.add((day.weekday(), part))
+        day += dt.timedelta(days=1)
+    return slots

@@ -1,0 +1,165 @@
+"""/stop, /help, /taal (/language), /verwijderen (/delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import WijkContext
+from bot.domain import people
+from bot.handlers.common import answer_query, current_person, edit_or_send, reply, translator_for
+from bot.handlers.onboarding import coordinator_help
+from bot.i18n import Translator
+from storage.models import Person
+
+
+def help_text(t: Translator, person: Person | None) -> str:
+    """Help for the person's role (or for someone not signed up)."""
+    if person is None:
+        return t.gettext(
+            "I am wijkbot, the bot of the neighbourhood network. You join with an invite "
+            "link or QR code from your neighbourhood coordinator."
+        )
+    if person.role == "coordinator":
+        return coordinator_help(t)
+    if person.role == "volunteer":
+        return t.gettext(
+            "You are a volunteer. When an action in your neighbourhood needs help, "
+            "you get a message: answer with Yes, Maybe or No.\n"
+            "/availability – when you can help, or take a break\n"
+            "/language – change the language\n"
+            "/stop – stop all messages\n"
+            "/delete – delete everything stored about you"
+        )
+    return t.gettext(
+        "You signed up as a resident. Someone from the neighbourhood network will get "
+        "in touch with you.\n"
+        "/language – change the language\n"
+        "/stop – stop all messages\n"
+        "/delete – delete everything stored about you"
+    )
+
+
+async def help_command(update: Update, context: WijkContext) -> None:
+    """/help per role."""
+    person = await current_person(update, context)
+    await reply(update, help_text(translator_for(update, context, person), person))
+
+
+async def stop_command(update: Update, context: WijkContext) -> None:
+    """/stop: no more proactive messages until /start."""
+    person = await current_person(update, context)
+    t = translator_for(update, context, person)
+    if person is None:
+        context.user_data.clear()
+        await reply(update, t.gettext("Stopped. Nothing is stored about you."))
+        return
+    async with context.db.begin() as session:
+        people.stop(person=await session.merge(person), now=context.clock.now())
+    await reply(
+        update,
+        t.gettext(
+            "Okay, you get no more messages from me. Send /start to turn them back on. "
+            "Send /delete to remove everything stored about you."
+        ),
+    )
+
+
+LANGUAGE_BUTTONS = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Nederlands", callback_data="acc:lang:nl"),
+            InlineKeyboardButton("English", callback_data="acc:lang:en"),
+        ]
+    ]
+)
+
+
+async def language_command(update: Update, context: WijkContext) -> None:
+    """/taal or /language: choose nl or en."""
+    t = translator_for(update, context, await current_person(update, context))
+    await reply(update, t.gettext("Which language do you prefer?"), LANGUAGE_BUTTONS)
+
+
+async def delete_command(update: Update, context: WijkContext) -> None:
+    """/verwijderen or /delete: ask for confirmation."""
+    person = await current_person(update, context)
+    t = translator_for(update, context, person)
+    if person is None:
+        context.user_data.clear()
+        await reply(update, t.gettext("Nothing is stored about you."))
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Yes, delete everything"), callback_data="acc:del:yes"
+                ),
+                InlineKeyboardButton(t.gettext("No, keep it"), callback_data="acc:del:no"),
+            ]
+        ]
+    )
+    await reply(
+        update,
+        t.gettext(
+            "Do you want me to delete everything stored about you? Your places on actions "
+            "are given to others. This cannot be undone."
+        ),
+        keyboard,
+    )
+
+
+async def press(update: Update, context: WijkContext) -> None:
+    """'acc:lang:<nl|en>' and 'acc:del:<yes|no>'."""
+    query = update.callback_query
+    person = await current_person(update, context)
+    parts = (query.data or "").split(":")[1:]
+    if parts[:1] == ["lang"] and parts[1:] in (["nl"], ["en"]):
+        if person is not None:
+            async with context.db.begin() as session:
+                people.set_language(
+                    person=await session.merge(person),
+                    language=parts[1],
+                    supported=context.i18n.catalogs,
+                )
+                person.language = parts[1]
+        else:
+            context.user_data["lang"] = parts[1]
+        t = translator_for(update, context, person)
+        await answer_query(query)
+        await edit_or_send(query, t.gettext("From now on I will write to you in English."))
+        return
+    t = translator_for(update, context, person)
+    if parts == ["del", "yes"] and person is not None:
+        async with context.db.begin() as session:
+            await people.erase(
+                session=session,
+                person=await session.merge(person),
+                now=context.clock.now(),
+                tz=context.services.settings.tz,
+            )
+        context.user_data.clear()
+        await answer_query(query)
+        await edit_or_send(
+            query,
+            t.gettext(
+                "Done: everything stored about you has been deleted. Goodbye, and thank you!"
+            ),
+        )
+        return
+    if parts == ["del", "no"]:
+        await answer_query(query)
+        await edit_or_send(query, t.gettext("Okay, nothing has been deleted."))
+        return
+    await answer_query(query, t.gettext("This button no longer works."))
+
+
+def register(application: Any) -> None:
+    """Add the account commands."""
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("stop", stop_command))
+    application.add_handler(CommandHandler(["taal", "language"], language_command))
+    application.add_handler(CommandHandler(["verwijderen", "delete"], delete_command))
+    application.add_handler(CallbackQueryHandler(press, pattern=r"^acc:"))

@@ -1,0 +1,77 @@
+"""Last in group 0 (registered after every feature): a kind answer to everything no
+feature handled, and the error handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import WijkContext
+from bot.handlers.common import answer_query, current_person, reply, translator_for
+
+log = logging.getLogger(__name__)
+
+
+async def unknown_command(update: Update, context: WijkContext) -> None:
+    """A command no feature knows."""
+    t = translator_for(update, context, await current_person(update, context))
+    await reply(update, t.gettext("I don't know that command. Send /help to see what you can do."))
+
+
+async def free_text(update: Update, context: WijkContext) -> None:
+    """Text outside any question."""
+    t = translator_for(update, context, await current_person(update, context))
+    await reply(
+        update,
+        t.gettext(
+            "I didn't understand that. I work with buttons and a few commands. "
+            "Send /help to see what you can do."
+        ),
+    )
+
+
+async def not_text(update: Update, context: WijkContext) -> None:
+    """Stickers, voice notes, photos, files, locations..."""
+    t = translator_for(update, context, await current_person(update, context))
+    await reply(
+        update,
+        t.gettext(
+            "I can only read text and button taps, sorry. Send /help to see what you can do."
+        ),
+    )
+
+
+async def stale_button(update: Update, context: WijkContext) -> None:
+    """A press no feature recognised (old onboarding message, forged data...)."""
+    t = translator_for(update, context, await current_person(update, context))
+    await answer_query(update.callback_query, t.gettext("This button no longer works."))
+
+
+async def on_error(update: object, context: WijkContext) -> None:
+    """Log the failure without personal data and tell the user something went wrong."""
+    log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        t = translator_for(update, context)
+        if update.callback_query is not None:
+            await answer_query(update.callback_query)
+        await reply(
+            update,
+            t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
+        )
+    except Exception:  # the error handler must never raise
+        log.warning("could not tell the user about the error")
+
+
+def register(application: Any) -> None:
+    """Add the fallbacks (must be registered last in group 0) and the error handler."""
+    message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(message & filters.TEXT, free_text))
+    application.add_handler(MessageHandler(message, not_text))
+    application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_error_handler(on_error)

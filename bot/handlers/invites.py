@@ -1,0 +1,215 @@
+"""Coordinators make invite links in the chat: /uitnodigen, /invite.
+
+Steps: choose the role, then the area (the coordinator's own area or one below it, opened
+level by level), then the invite is created and sent as the deep link
+`https://t.me/<bot>?start=<token>` and as a QR code PNG for a flyer. The token is shown
+only in these two messages; the database keeps its hash.
+
+Defaults: valid for 30 days; unlimited uses for volunteers and residents, one use for a
+coordinator invite.
+
+Callback data (checked again on every press: coordinator, area within theirs):
+- `inv:r:<v|r|c>`                      role chosen: volunteer | resident | coordinator
+- `inv:o:<v|r|c>:<area id>:<page>`     open an area to choose it or a part of it
+- `inv:a:<v|r|c>:<area id>`            create the invite for this area
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import WijkContext
+from bot.domain import invites
+from bot.domain.actions import require_coordinator
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.handlers.actions import MAX_BUTTONS, PAGE_SIZE, callback_id
+from bot.handlers.common import (
+    answer_query,
+    current_person,
+    edit_or_send,
+    esc,
+    parse_callback,
+    reply,
+    translator_for,
+)
+from bot.i18n import Translator
+from bot.views.invite import ROLE_LETTERS, invite_link, qr_png, role_label
+from storage import areas as area_store
+from storage.models import Area, Person
+
+VALID_FOR = dt.timedelta(days=30)
+
+
+def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def start(update: Update, context: WijkContext) -> None:
+    """/uitnodigen, /invite: ask who the invite is for."""
+    person = await current_person(update, context)
+    t = translator_for(update, context, person)
+    try:
+        require_coordinator(person)
+    except NotAllowed:
+        await reply(update, t.gettext("Sorry, only coordinators can do this."))
+        return
+    rows = [[(role_label(t, role), f"inv:r:{letter}")] for letter, role in ROLE_LETTERS.items()]
+    await reply(update, t.gettext("Who is the invite for?"), _keyboard(rows))
+
+
+async def _checked(update: Update, context: WijkContext) -> tuple[Translator, Person] | None:
+    """The translator and the coordinator pressing; others get a polite answer."""
+    person = await current_person(update, context)
+    t = translator_for(update, context, person)
+    try:
+        return t, require_coordinator(person)
+    except NotAllowed:
+        await answer_query(
+            update.callback_query, t.gettext("Sorry, only coordinators can do this.")
+        )  # type: ignore[arg-type]
+        return None
+
+
+async def _area_menu(
+    session: AsyncSession, t: Translator, letter: str, node: Area, home_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """'All of <node>' plus its parts (those with parts of their own open further)."""
+    kids = list(await area_store.children(session, node.id))
+    buttons: list[tuple[str, str]] = []
+    for kid in kids:
+        has_parts = bool(await area_store.children(session, kid.id))
+        data = f"inv:o:{letter}:{kid.id}:0" if has_parts else f"inv:a:{letter}:{kid.id}"
+        buttons.append((f"{kid.name} ›" if has_parts else kid.name, data))
+    nav: list[tuple[str, str]] = []
+    if len(buttons) > MAX_BUTTONS:
+        pages = (len(buttons) + PAGE_SIZE - 1) // PAGE_SIZE
+        page = max(0, min(page, pages - 1))
+        if page > 0:
+            nav.append((t.gettext("« Previous"), f"inv:o:{letter}:{node.id}:{page - 1}"))
+        if page < pages - 1:
+            nav.append((t.gettext("More »"), f"inv:o:{letter}:{node.id}:{page + 1}"))
+        buttons = buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows = [[(t.gettext("All of {area}", area=node.name), f"inv:a:{letter}:{node.id}")]]
+    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if node.id != home_id and node.parent_id is not None:
+        nav.append((t.gettext("« Back"), f"inv:o:{letter}:{node.parent_id}:0"))
+    if nav:
+        rows.append(nav)
+    text = t.gettext(
+        "Invite for: {role}. For which area? Choose {area} or a part of it.",
+        role=esc(role_label(t, ROLE_LETTERS[letter])),
+        area=f"<b>{esc(node.name)}</b>",
+    )
+    return text, _keyboard(rows)
+
+
+async def on_area_menu(update: Update, context: WijkContext) -> None:
+    """`inv:r:<role>` (menu at the coordinator's area) or `inv:o:<role>:<area>:<page>`."""
+    query = update.callback_query
+    assert query is not None
+    checked = await _checked(update, context)
+    if checked is None:
+        return
+    t, person = checked
+    role_only = parse_callback(query.data, "inv:r", 1)
+    opened = parse_callback(query.data, "inv:o", 3)
+    letter = (role_only or opened or [""])[0]
+    area_id = callback_id(opened[1]) if opened else person.area_id
+    page = (callback_id(opened[2]) if opened else 0) or 0
+    menu = None
+    async with context.db.begin() as session:
+        allowed = letter in ROLE_LETTERS and area_id is not None
+        if allowed and area_id in await area_store.descendant_ids(session, person.area_id):
+            node = await session.get(Area, area_id)
+            menu = (
+                await _area_menu(session, t, letter, node, person.area_id, page) if node else None
+            )
+    if menu is None:
+        await answer_query(query, t.gettext("This button no longer works."))
+        return
+    await answer_query(query)
+    await edit_or_send(query, *menu)
+
+
+async def on_create(update: Update, context: WijkContext) -> None:
+    """`inv:a:<role>:<area>`: create the invite; send the link and its QR code."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    checked = await _checked(update, context)
+    if checked is None:
+        return
+    t, person = checked
+    parts = parse_callback(query.data, "inv:a", 2)
+    area_id = callback_id(parts[1]) if parts else None
+    role = ROLE_LETTERS.get(parts[0]) if parts else None
+    now = context.clock.now()
+    try:
+        async with context.db.begin() as session:
+            area = await session.get(Area, area_id) if area_id else None
+            if (
+                role is None
+                or area is None
+                or area.id not in await area_store.descendant_ids(session, person.area_id)
+            ):
+                raise NotAllowed()
+            new = await invites.create_invite(
+                session=session,
+                role=role,
+                area=area,
+                now=now,
+                max_uses=1 if role == "coordinator" else None,
+                valid_for=VALID_FOR,
+                created_by_id=person.id,
+            )
+    except (NotAllowed, InvalidInput):
+        await answer_query(query, t.gettext("This button no longer works."))
+        return
+    await answer_query(query)
+    link = invite_link(context.bot.username, new.token)
+    until = t.date((now + VALID_FOR).astimezone(t.tz).date())
+    await edit_or_send(query, invite_text(t, role, area.name, link, until))
+    caption = t.gettext(
+        "Print this QR code on a flyer: people scan it to join. It works until {date}.",
+        date=esc(until),
+    )
+    await context.bot.send_photo(
+        update.effective_chat.id, qr_png(link), caption=caption, parse_mode="HTML"
+    )
+
+
+def invite_text(t: Translator, role: str, area_name: str, link: str, until: str) -> str:
+    """The message with the link (HTML): who it is for, where, until when, how often."""
+    uses = (
+        t.gettext("It works for one person.")
+        if role == "coordinator"
+        else t.gettext("Everyone with the link can join.")
+    )
+    head = t.gettext(
+        "Invite link for: {role}, {area}",
+        role=esc(role_label(t, role)),
+        area=f"<b>{esc(area_name)}</b>",
+    )
+    until_line = t.gettext("It works until {date}.", date=esc(until))
+    keep = t.gettext("Share it only with the people it is meant for.")
+    return f"{head}\n{esc(link)}\n\n{until_line} {uses}\n{keep}"
+
+
+def register(application: Any) -> None:
+    """Add /uitnodigen, /invite and the invite buttons (group 0)."""
+    application.add_handler(CommandHandler(["uitnodigen", "invite"], start))
+    application.add_handler(CallbackQueryHandler(on_area_menu, pattern=r"^inv:[ro]:"))
+    application.add_handler(CallbackQueryHandler(on_create, pattern=r"^inv:a:"))
+    application.add_handler(CallbackQueryHandler(_stale, pattern=r"^inv(:|$)"))
+
+
+async def _stale(update: Update, context: WijkContext) -> None:
+    person = await current_person(update, context)
+    t = translator_for(update, context, person)
+    await answer_query(update.callback_query, t.gettext("This button no longer works."))  # type: ignore[arg-type]

@@ -1,0 +1,82 @@
+"""`wijkbot invite`: create an invite from the command line (for the first coordinator)."""
+
+from __future__ import annotations
+
+import argparse
+
+import segno
+from telegram import Bot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.errors import InvalidInput
+from bot.domain.invites import create_invite, parse_duration
+from bot.runtime import ensure_schema
+from storage.areas import find_area
+from storage.db import Database
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    """https://t.me/<bot>?start=<token> (Telegram's deep-link form)."""
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+async def _bot_username(settings: Settings, given: str | None) -> str:
+    if given:
+        return given.lstrip("@")
+    if settings.telegram_bot_token is None:
+        raise ValueError("give --bot-username, or set TELEGRAM_BOT_TOKEN so I can ask Telegram")
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value().strip(),
+        base_url=settings.bot_api_base_url(),
+        base_file_url=settings.bot_api_file_url(),
+    )
+    async with bot:
+        return bot.username
+
+
+async def create_invite_link(settings: Settings, args: argparse.Namespace) -> int:
+    """Create the invite, print link and token, optionally write a QR PNG. Returns 0.
+
+    Raises `ValueError` with a one-line explanation for bad input.
+    """
+    ensure_schema(settings)
+    try:
+        valid_for = parse_duration(args.expires) if args.expires else None
+    except InvalidInput as exc:
+        raise ValueError(f"--expires: {exc}") from exc
+    username = await _bot_username(settings, args.bot_username)
+    db = Database(settings.database_url)
+    try:
+        async with db.begin() as session:
+            area = await find_area(session, args.area)
+            if area is None:
+                raise ValueError(
+                    f"unknown area {args.area!r}; use a name or code from the area file"
+                )
+            try:
+                new = await create_invite(
+                    session=session,
+                    role=args.role,
+                    area=area,
+                    now=Clock().now(),
+                    max_uses=args.uses,
+                    valid_for=valid_for,
+                )
+            except InvalidInput as exc:
+                raise ValueError(f"--{exc.field}: out of range") from exc
+            expires = new.invite.expires_at
+    finally:
+        await db.dispose()
+    link = deep_link(username, new.token)
+    print(
+        f"invite for a {args.role} in {area.name}"
+        + (f", {args.uses} uses" if args.uses else ", unlimited uses")
+        + (f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ", no expiry")
+    )
+    print(f"link:  {link}")
+    print(f"token: {new.token}")
+    if args.qr:
+        segno.make(link, error="m").save(args.qr, scale=8, border=4)
+        print(f"QR code written to {args.qr}")
+    return 0

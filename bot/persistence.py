@@ -1,0 +1,124 @@
+"""A python-telegram-bot persistence backed by the project's own database.
+
+PTB ships PicklePersistence (a file) and DictPersistence (memory) only; neither shares the
+bot's database or works for several processes, hence this small class. It stores
+conversation states and user_data as JSON rows in `ptb_state`; chat_data, bot_data and
+callback_data are not used by wijkbot and not stored.
+
+Values must be JSON-serialisable (the handlers keep only str/int/list/dict in user_data).
+Conversation keys are tuples of ints; they are stored as JSON arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey
+
+from storage.db import Database
+from storage.models import PersistedState
+
+CONV_PREFIX = "conversation:"
+
+
+class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """PTB persistence in the `ptb_state` table.
+
+    `update_interval` (seconds) is PTB's periodic flush; the bot also flushes after every
+    update (see bot.app), so a crash loses at most the update being handled.
+    """
+
+    def __init__(self, db: Database, update_interval: float = 60) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self.db = db
+
+    async def _upsert(self, kind: str, key: str, value: Any) -> None:
+        async with self.db.begin() as session:
+            row = await session.get(PersistedState, (kind, key))
+            now = dt.datetime.now(dt.UTC)
+            if row is None:
+                session.add(PersistedState(kind=kind, key=key, value=value, updated_at=now))
+            else:
+                row.value = value
+                row.updated_at = now
+
+    async def _delete(self, kind: str, key: str) -> None:
+        async with self.db.begin() as session:
+            await session.execute(
+                delete(PersistedState).where(PersistedState.kind == kind, PersistedState.key == key)
+            )
+
+    async def get_user_data(self) -> dict[int, dict[str, Any]]:
+        async with self.db.begin() as session:
+            rows = await session.scalars(
+                select(PersistedState).where(PersistedState.kind == "user_data")
+            )
+            return {int(row.key): dict(row.value) for row in rows.all()}
+
+    async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        if data:
+            await self._upsert("user_data", str(user_id), json.loads(json.dumps(data)))
+        else:
+            await self._delete("user_data", str(user_id))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._delete("user_data", str(user_id))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        async with self.db.begin() as session:
+            rows = await session.scalars(
+                select(PersistedState).where(PersistedState.kind == CONV_PREFIX + name)
+            )
+            return {tuple(json.loads(row.key)): row.value for row in rows.all()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        kind = CONV_PREFIX + name
+        if new_state is None:
+            await self._delete(kind, json.dumps(list(key)))
+        else:
+            await self._upsert(kind, json.dumps(list(key)), new_state)
+
+    # Not stored (see PersistenceInput above); PTB still requires the methods.
+    async def get_chat_data(self) -> dict[int, dict[str, Any]]:
+        return {}
+
+    async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
+        return None
+
+    async def get_bot_data(self) -> dict[str, Any]:
+        return {}
+
+    async def update_bot_data(self, data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
+        return None
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

@@ -1,0 +1,77 @@
+"""How an action looks in a message: the summary block, its kind's label, the RSVP buttons.
+
+Output is Telegram HTML (send with `parse_mode="HTML"`). Every value a person typed
+(title, meeting place) and every name from data files (area) is escaped with
+`html.escape`, because titles like "Soep & <koffie>" or "*_[]" must show as typed.
+
+Button callback data: `rsvp:<action_id>:<y|m|n>` (at most 64 bytes, Telegram's limit for
+`callback_data`). Any client can forge it, so the handler checks on the server that this
+person may answer this action now; `RSVP_CALLBACK_PATTERN` parses it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from storage.models import Action
+
+#: Parses RSVP callback data; groups: action id, answer letter (y = yes, m = maybe, n = no).
+RSVP_CALLBACK_PATTERN = re.compile(r"^rsvp:(\d{1,19}):([ymn])$")
+
+#: The answer letter in callback data -> the `Rsvp.answer` value.
+RSVP_ANSWERS = {"y": "yes", "m": "maybe", "n": "no"}
+
+
+def kind_label(t: Translator, kind: str) -> str:
+    """The reader's name for an action kind (doorstep | street_stand | other); plain text.
+
+    An unknown kind gets the label of 'other'.
+    """
+    if kind == "doorstep":
+        return t.gettext("Doorstep conversations")
+    if kind == "street_stand":
+        return t.gettext("Street stand")
+    return t.gettext("Other action")
+
+
+def action_summary(t: Translator, action: Action, area_name: str) -> str:
+    """The summary block of an action as Telegram HTML, several lines, no trailing newline.
+
+    Shows the title (bold), the kind, when (start date and time, end time; in the
+    translator's zone, Europe/Amsterdam by default), where (meeting place, area name) and how
+    many volunteers are needed. `title`, `meeting_place` and `area_name` are escaped.
+    """
+    start = t.datetime(action.starts_at)
+    local_start = action.starts_at.astimezone(t.tz).date()
+    same_day = local_start == action.ends_at.astimezone(t.tz).date()
+    # An action that ends on a later local day shows the end's date too.
+    end = t.time(action.ends_at) if same_day else t.datetime(action.ends_at)
+    title = html.escape(action.title)
+    place = html.escape(action.meeting_place)
+    area = html.escape(area_name)
+    lines = [
+        f"<b>{title}</b>",
+        html.escape(kind_label(t, action.kind)),
+        # Translators: {start} is like "Saturday 5 December at 14:00", {end} like "16:00".
+        t.gettext("When: {start} to {end}", start=html.escape(start), end=html.escape(end)),
+        t.gettext("Where: {place}, {area}", place=place, area=area),
+        t.ngettext("{n} volunteer needed", "{n} volunteers needed", action.volunteers_needed),
+    ]
+    return "\n".join(lines)
+
+
+def rsvp_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
+    """One row of buttons: Yes / Maybe / No, with callback data `rsvp:<action_id>:y|m|n`."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t.gettext("Yes"), callback_data=f"rsvp:{action_id}:y"),
+                InlineKeyboardButton(t.gettext("Maybe"), callback_data=f"rsvp:{action_id}:m"),
+                InlineKeyboardButton(t.gettext("No"), callback_data=f"rsvp:{action_id}:n"),
+            ]
+        ]
+    )

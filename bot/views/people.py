@@ -1,0 +1,125 @@
+"""Labels and keyboards for onboarding and availability (translated at render time)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.tasks import DAY_PARTS, SPOKEN_LANGUAGES, TASKS
+from bot.i18n import Translator
+
+ON, OFF = "✅", "⬜"
+
+
+def task_label(t: Translator, task: str) -> str:
+    """Human label of a task code from `bot.domain.tasks.TASKS`."""
+    labels = {
+        "doorstep": t.gettext("Doorstep conversations"),
+        "street_stand": t.gettext("Street stand"),
+        "shopping": t.gettext("Shopping"),
+        "paperwork": t.gettext("Forms and paperwork"),
+        "digital_help": t.gettext("Digital help"),
+        "company": t.gettext("Company and walks"),
+        "odd_jobs": t.gettext("Odd jobs"),
+        "interpreting": t.gettext("Interpreting and translating"),
+    }
+    return labels[task]
+
+
+def language_label(t: Translator, code: str) -> str:
+    """Name of a spoken language code from `SPOKEN_LANGUAGES`."""
+    labels = {
+        "nl": t.gettext("Dutch"),
+        "en": t.gettext("English"),
+        "tr": t.gettext("Turkish"),
+        "ar": t.gettext("Arabic"),
+        "ber": t.gettext("Tamazight (Berber)"),
+        "pap": t.gettext("Papiamento"),
+        "es": t.gettext("Spanish"),
+        "pl": t.gettext("Polish"),
+    }
+    return labels[code]
+
+
+def day_part_label(t: Translator, part: str) -> str:
+    """'ochtend' / 'morning' etc."""
+    return {
+        "morning": t.gettext("morning"),
+        "afternoon": t.gettext("afternoon"),
+        "evening": t.gettext("evening"),
+    }[part]
+
+
+def choice_keyboard(
+    options: Sequence[tuple[str, str]],
+    chosen: set[str],
+    prefix: str,
+    done_label: str,
+    *,
+    columns: int = 2,
+) -> InlineKeyboardMarkup:
+    """Toggle buttons '✅ label' / '⬜ label' with data '<prefix>:<code>', then a done button
+    with data '<prefix>:done'. `options` is a list of (code, label)."""
+    buttons = [
+        InlineKeyboardButton(
+            f"{ON if code in chosen else OFF} {label}", callback_data=f"{prefix}:{code}"
+        )
+        for code, label in options
+    ]
+    rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
+    rows.append([InlineKeyboardButton(done_label, callback_data=f"{prefix}:done")])
+    return InlineKeyboardMarkup(rows)
+
+
+def task_keyboard(t: Translator, chosen: set[str], prefix: str) -> InlineKeyboardMarkup:
+    """The fixed task list as toggles."""
+    options = [(task, task_label(t, task)) for task in TASKS]
+    return choice_keyboard(options, chosen, prefix, t.gettext("Done"))
+
+
+def spoken_keyboard(t: Translator, chosen: set[str], prefix: str) -> InlineKeyboardMarkup:
+    """Spoken languages as toggles."""
+    options = [(code, language_label(t, code)) for code in SPOKEN_LANGUAGES]
+    return choice_keyboard(options, chosen, prefix, t.gettext("Done"))
+
+
+def availability_keyboard(
+    t: Translator,
+    slots: set[tuple[int, str]],
+    prefix: str,
+    extra: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
+    """7 rows (Monday..Sunday) x 3 day parts; label '✅ za middag'; data '<prefix>:<wd>:<part>'.
+
+    `extra` buttons form the last row (e.g. Done, Pause).
+    """
+    rows = []
+    for weekday in range(7):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{ON if (weekday, part) in slots else OFF} "
+                    f"{t.short_weekday(weekday)} {day_part_label(t, part)}",
+                    callback_data=f"{prefix}:{weekday}:{part[0]}",
+                )
+                for part in DAY_PARTS
+            ]
+        )
+    if extra:
+        rows.append(list(extra))
+    return InlineKeyboardMarkup(rows)
+
+
+PART_BY_LETTER = {part[0]: part for part in DAY_PARTS}
+
+
+def describe_slots(t: Translator, slots: set[tuple[int, str]]) -> str:
+    """'za middag, zo ochtend' or a 'no moments chosen' text."""
+    if not slots:
+        return t.gettext("no moments chosen yet")
+    order = list(DAY_PARTS)
+    return ", ".join(
+        f"{t.short_weekday(w)} {day_part_label(t, p)}"
+        for w, p in sorted(slots, key=lambda s: (s[0], order.index(s[1])))
+    )

@@ -1,0 +1,1 @@
+"""Persistence for wijkbot: SQLAlchemy 2 models, queries and Alembic migrations."""

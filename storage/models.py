@@ -1,0 +1,296 @@
+"""SQLAlchemy 2 typed models. One table per idea, named as in the glossary.
+
+All datetimes are timezone-aware UTC (`UtcDateTime`); SQLite stores them as naive UTC and
+they come back aware. Enumerations are stored as short strings so that SQLite and
+PostgreSQL hold the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A datetime that is always timezone-aware UTC in Python.
+
+    Raises `ValueError` when given a naive datetime: naive times are a bug here.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Area(Base):
+    """One level of the city's area division: stadsdeel > gebied > wijk > buurt."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)  # stable slug from the area file
+    code: Mapped[str | None] = mapped_column(String(16))  # municipality code where known
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(16))  # stadsdeel | gebied | wijk | buurt
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        CheckConstraint("level IN ('stadsdeel','gebied','wijk','buurt')", name="level"),
+    )
+
+
+class Person(Base):
+    """Someone who signed up through an invite and gave consent.
+
+    Only what the product needs is stored: Telegram ids (to send messages), a first name
+    (shown to coordinators), role, area, language and choices made in onboarding.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))  # coordinator | volunteer | resident
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # fixed by the invite
+    buurt_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # chosen in onboarding
+    language: Mapped[str] = mapped_column(String(8))
+    spoken_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    onboarded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    unreachable_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    paused_until: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    area: Mapped[Area] = relationship(foreign_keys=[area_id])
+    buurt: Mapped[Area | None] = relationship(foreign_keys=[buurt_id])
+
+    __table_args__ = (
+        CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+    )
+
+
+class Offer(Base):
+    """A task a volunteer likes to do, or a resident can offer (fixed list, see domain.tasks)."""
+
+    __tablename__ = "offer"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    task: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class HelpRequest(Base):
+    """What a resident would like help with (hulpvraag), one row per task."""
+
+    __tablename__ = "help_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    task: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("person_id", "task"),)
+
+
+class AvailabilitySlot(Base):
+    """A weekly day part when a volunteer can help. weekday: 0 = Monday .. 6 = Sunday."""
+
+    __tablename__ = "availability_slot"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    day_part: Mapped[str] = mapped_column(String(12), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("day_part IN ('morning','afternoon','evening')", name="day_part"),
+    )
+
+
+class Invite(Base):
+    """An invite link. Only the SHA-256 of the token is stored; the token is shown once."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    area: Mapped[Area] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("max_uses IS NULL OR uses <= max_uses", name="uses"),
+        CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+    )
+
+
+class Action(Base):
+    """A planned joint activity (actie) with time, place and volunteer slots.
+
+    `confirmed_count` is the number of RSVPs with status 'confirmed'; the CHECK makes the
+    database refuse overbooking even if application code were wrong.
+    """
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # doorstep | street_stand | other
+    title: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    meeting_place: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    volunteers_needed: Mapped[int] = mapped_column(Integer)
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | cancelled
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    area: Mapped[Area] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("volunteers_needed BETWEEN 1 AND 500", name="volunteers_needed"),
+        CheckConstraint(
+            "confirmed_count >= 0 AND confirmed_count <= volunteers_needed", name="capacity"
+        ),
+        CheckConstraint("ends_at > starts_at", name="times"),
+        CheckConstraint("kind IN ('doorstep','street_stand','other')", name="kind"),
+        CheckConstraint("status IN ('open','cancelled')", name="status"),
+    )
+
+
+class Rsvp(Base):
+    """A volunteer's answer to an action call: yes | maybe | no.
+
+    status: 'confirmed' (yes, has a place), 'waitlisted' (yes, action full) or 'none'
+    (maybe/no). Waiting-list order is `answered_at` of the 'yes'.
+    """
+
+    __tablename__ = "rsvp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12))
+    answered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("action_id", "person_id"),
+        CheckConstraint("answer IN ('yes','maybe','no')", name="answer"),
+        CheckConstraint("status IN ('confirmed','waitlisted','none')", name="status"),
+        CheckConstraint(
+            "(answer = 'yes' AND status IN ('confirmed','waitlisted'))"
+            " OR (answer <> 'yes' AND status = 'none')",
+            name="answer_status",
+        ),
+    )
+
+
+class OutboxMessage(Base):
+    """One proactive message, written in the same transaction as the change that causes it.
+
+    status: pending -> sending -> sent | blocked (403) | failed | expired (past not_after)
+    | cancelled (no longer relevant, e.g. action cancelled or person stopped).
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_key: Mapped[str] = mapped_column(String(40))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"))
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    not_after: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    dedup_key: Mapped[str] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "due_at"),
+        Index("ix_outbox_message_action", "action_id", "message_key"),
+        CheckConstraint(
+            "status IN ('pending','sending','sent','blocked','failed','expired','cancelled')",
+            name="status",
+        ),
+    )
+
+
+class PersistedState(Base):
+    """PTB persistence (conversation states and user_data), as JSON, in the same database."""
+
+    __tablename__ = "ptb_state"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)  # user_data | conversation:<name>
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,114 @@
+"""A person signs up through an invite link, as they would in Telegram."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from bot.testing.harness import BotUnderTest, make_invite, tap
+from storage.models import AvailabilitySlot, HelpRequest, Invite, Offer, Person
+
+
+async def test_volunteer_signs_up_in_english(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
+    anna = fake.user(1001, "Anna", language_code="en")
+    await anna.send(f"/start {token}")
+    await anna.wait_for("Which language")
+    await tap(anna, "English")
+    await anna.wait_for("what do we store")
+    await tap(anna, "I agree")
+    await anna.wait_for("In which buurt do you live?")
+    await tap(anna, "Planciusbuurt Noord")
+    await anna.wait_for("Which languages do you speak?")
+    await tap(anna, "⬜ Dutch")
+    await tap(anna, "⬜ Turkish")
+    await anna.wait_for(predicate=lambda m: "✅ Turkish" in m.labels)
+    await tap(anna, "Done")
+    await anna.wait_for("What do you like to do?")
+    await tap(anna, "⬜ Street stand")
+    await anna.wait_for(predicate=lambda m: "✅ Street stand" in m.labels)
+    await tap(anna, "Done")
+    await anna.wait_for("When can you usually help?")
+    await tap(anna, "⬜ Sat afternoon")
+    await anna.wait_for(predicate=lambda m: "✅ Sat afternoon" in m.labels)
+    await tap(anna, "Done")
+    done = await anna.wait_for("You are signed up as a volunteer")
+    assert "Sat afternoon" in done.text
+
+    async with wijkbot.db.begin() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == 1001))
+        assert person is not None
+        assert (person.role, person.language, person.display_name) == ("volunteer", "en", "Anna")
+        assert sorted(person.spoken_languages) == ["nl", "tr"]
+        assert person.onboarded_at is not None
+        slots = (await session.scalars(select(AvailabilitySlot))).all()
+        assert [(s.weekday, s.day_part) for s in slots] == [(5, "afternoon")]
+        offers = (await session.scalars(select(Offer.task))).all()
+        assert offers == ["street_stand"]
+        invite = await session.scalar(select(Invite))
+        assert invite.uses == 1
+
+
+async def test_no_consent_stores_nothing(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="resident", area="Haarlemmerbuurt")
+    bob = fake.user(1002, "Bob", language_code="en")
+    await bob.send(f"/start {token}")
+    await tap(bob, "English")
+    await bob.wait_for("Do you agree?")
+    await tap(bob, "No, rather not")
+    await bob.wait_for("Nothing has been stored")
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(Person))).all() == []
+        assert (await session.scalar(select(Invite))).uses == 0
+
+
+async def test_bad_invites_get_an_explanation(wijkbot: BotUnderTest, fake, clock) -> None:
+    expired = await make_invite(
+        wijkbot, role="volunteer", area="Jordaan", valid_for=dt.timedelta(hours=1)
+    )
+    used = await make_invite(wijkbot, role="volunteer", area="Jordaan", max_uses=1)
+    async with wijkbot.db.begin() as session:
+        (await session.scalar(select(Invite).where(Invite.max_uses == 1))).uses = 1
+    carl = fake.user(1003, "Carl", language_code="en")
+    await carl.send("/start")
+    await carl.wait_for("You can only join with an invite link")
+    await carl.send("/start nonsense-token")
+    await carl.wait_for("I don't recognise this invite link")
+    await carl.send(f"/start {used}")
+    await carl.wait_for("already been used as often as allowed")
+    clock.advance(2 * 3600)
+    await carl.send(f"/start {expired}")
+    await carl.wait_for("This invite link has expired")
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(Person))).all() == []
+
+
+async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="resident", area="Haarlemmerbuurt")
+    dora = fake.user(1004, "Dora_*[]<b>", language_code="en")
+    await dora.send(f"/start {token}")
+    await tap(dora, "English")
+    await tap(dora, "I agree")
+    await tap(dora, "Westerdokseiland")
+    await dora.wait_for("What would you like help with?")
+    await tap(dora, "⬜ Digital help")
+    await dora.wait_for(predicate=lambda m: "✅ Digital help" in m.labels)
+
+    await wijkbot.restart()
+
+    mark = dora.mark()
+    await tap(dora, "Done")
+    await dora.wait_for("could offer others", after=mark)
+    await dora.send("hello?")
+    await dora.wait_for("Please tap one of the buttons above")
+    await tap(dora, "⬜ Company and walks")
+    await dora.wait_for(predicate=lambda m: "✅ Company and walks" in m.labels)
+    await tap(dora, "Done")
+    done = await dora.wait_for("We have noted what you told us")
+    assert "Dora_*[]<b>" in done.text
+    async with wijkbot.db.begin() as session:
+        person = await session.scalar(select(Person))
+        assert person.onboarded_at is not None and person.display_name == "Dora_*[]<b>"
+        assert (await session.scalars(select(HelpRequest.task))).all() == ["digital_help"]
+        assert (await session.scalars(select(Offer.task))).all() == ["company"]

@@ -1,0 +1,212 @@
+"""Rendering of actions and outbox messages (bot.views.action, bot.delivery.render).
+
+English texts are asserted exactly (msgids are English; NullTranslations). Dutch is checked
+with a tiny test-only catalog (the real nl catalog is filled in later), which proves the
+strings go through gettext and the translator's locale formats dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.support import NullTranslations, Translations
+
+from bot.delivery.render import render
+from bot.domain.outbox import MESSAGE_KEYS
+from bot.i18n import Translator
+from bot.testing.fake_bot_api import parse_html
+from bot.views.action import RSVP_CALLBACK_PATTERN, action_summary, kind_label, rsvp_keyboard
+from storage.models import Action
+
+AMS = ZoneInfo("Europe/Amsterdam")
+NASTY_TITLE = "Soep & <koffie> *vet* _schuin_ [link](x)"
+NASTY_PLACE = "Portiek <3 & 5 > achter"
+
+
+def english() -> Translator:
+    return Translator("en", NullTranslations(), AMS)  # type: ignore[arg-type]
+
+
+def dutch() -> Translator:
+    """A test-only nl catalog with the few strings these tests look at."""
+    catalog = Catalog(locale="nl", domain="wijkbot")
+    for msgid, msgstr in {
+        "Yes": "Ja",
+        "Maybe": "Misschien",
+        "No": "Nee",
+        "Doorstep conversations": "Portiekgesprekken",
+        "Street stand": "Klaptafel",
+        "Other action": "Andere actie",
+        "EEEE d MMMM 'at' HH:mm": "EEEE d MMMM 'om' HH:mm",
+        "When: {start} to {end}": "Wanneer: {start} tot {end}",
+    }.items():
+        catalog.add(msgid, msgstr)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translator("nl", Translations(fp=buf, domain="wijkbot"), AMS)
+
+
+def make_action(**overrides: object) -> Action:
+    values: dict[str, object] = {
+        "id": 42,
+        "kind": "doorstep",
+        "title": NASTY_TITLE,
+        "area_id": 1,
+        "meeting_place": NASTY_PLACE,
+        # Saturday 5 December 2026, 14:00-16:00 in Amsterdam (UTC+1 in winter)
+        "starts_at": dt.datetime(2026, 12, 5, 13, 0, tzinfo=dt.UTC),
+        "ends_at": dt.datetime(2026, 12, 5, 15, 0, tzinfo=dt.UTC),
+        "volunteers_needed": 4,
+        "confirmed_count": 1,
+        "status": "open",
+    }
+    values.update(overrides)
+    return Action(**values)
+
+
+def test_summary_in_english_escapes_user_text() -> None:
+    text = action_summary(english(), make_action(), "Oude Pijp & <Dapper>")
+
+    assert text == (
+        "<b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b>\n"
+        "Doorstep conversations\n"
+        "When: Saturday 5 December at 14:00 to 16:00\n"
+        "Where: Portiek &lt;3 &amp; 5 &gt; achter, Oude Pijp &amp; &lt;Dapper&gt;\n"
+        "4 volunteers needed"
+    )
+    plain, entities = parse_html(text)  # valid Telegram HTML, even in the fake's strict mode
+    assert plain.splitlines()[0] == NASTY_TITLE
+    assert entities == [{"type": "bold", "offset": 0, "length": len(NASTY_TITLE)}]
+
+
+def test_summary_singular_and_overnight() -> None:
+    action = make_action(
+        volunteers_needed=1,
+        kind="street_stand",
+        starts_at=dt.datetime(2026, 12, 5, 21, 0, tzinfo=dt.UTC),  # 22:00 local
+        ends_at=dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC),  # 00:30 local, next day
+    )
+    lines = action_summary(english(), action, "Centrum").splitlines()
+
+    assert lines[1] == "Street stand"
+    assert lines[2] == "When: Saturday 5 December at 22:00 to Sunday 6 December at 00:30"
+    assert lines[4] == "1 volunteer needed"
+
+
+def test_summary_uses_the_wall_clock_across_the_dst_change() -> None:
+    # 29 March 2026: clocks go forward; 10:00 local is 08:00 UTC.
+    action = make_action(
+        starts_at=dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 3, 29, 10, 0, tzinfo=dt.UTC),
+    )
+    assert "When: Sunday 29 March at 10:00 to 12:00" in action_summary(english(), action, "X")
+
+
+def test_summary_in_dutch_with_a_test_catalog() -> None:
+    lines = action_summary(dutch(), make_action(), "Centrum").splitlines()
+
+    assert lines[1] == "Portiekgesprekken"
+    assert lines[2] == "Wanneer: zaterdag 5 december om 14:00 tot 16:00"
+
+
+@pytest.mark.parametrize(
+    ("kind", "en", "nl"),
+    [
+        ("doorstep", "Doorstep conversations", "Portiekgesprekken"),
+        ("street_stand", "Street stand", "Klaptafel"),
+        ("other", "Other action", "Andere actie"),
+        ("something_new", "Other action", "Andere actie"),
+    ],
+)
+def test_kind_labels(kind: str, en: str, nl: str) -> None:
+    assert kind_label(english(), kind) == en
+    assert kind_label(dutch(), kind) == nl
+
+
+def test_rsvp_keyboard_labels_and_callback_data() -> None:
+    for t, labels in ((english(), ["Yes", "Maybe", "No"]), (dutch(), ["Ja", "Misschien", "Nee"])):
+        keyboard = rsvp_keyboard(t, 42)
+        assert len(keyboard.inline_keyboard) == 1
+        row = keyboard.inline_keyboard[0]
+        assert [b.text for b in row] == labels
+        assert [b.callback_data for b in row] == ["rsvp:42:y", "rsvp:42:m", "rsvp:42:n"]
+
+
+def test_callback_data_fits_telegrams_64_bytes_and_parses() -> None:
+    biggest = 2**63 - 1  # BIGINT; ids are far smaller in practice
+    for button in rsvp_keyboard(english(), biggest).inline_keyboard[0]:
+        data = button.callback_data
+        assert isinstance(data, str)
+        assert len(data.encode("utf-8")) <= 64
+        match = RSVP_CALLBACK_PATTERN.match(data)
+        assert match is not None
+        assert int(match.group(1)) == biggest
+    assert RSVP_CALLBACK_PATTERN.match("rsvp:42:yes") is None
+    assert RSVP_CALLBACK_PATTERN.match("rsvp:-1:y") is None
+
+
+SUMMARY_EN = action_summary(english(), make_action(), "Centrum")
+
+
+@pytest.mark.parametrize(
+    ("key", "expected", "has_keyboard"),
+    [
+        ("action_call", f"New action in Centrum: can you help?\n\n{SUMMARY_EN}", True),
+        (
+            "reminder_24h",
+            f"Reminder: tomorrow you help at this action. Thank you!\n\n{SUMMARY_EN}",
+            False,
+        ),
+        (
+            "reminder_2h",
+            "In two hours: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> starts. "
+            f"See you there!\n\n{SUMMARY_EN}",
+            False,
+        ),
+        (
+            "action_cancelled",
+            "Cancelled: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
+            "5 December at 14:00 does not go ahead. Thank you for answering.",
+            False,
+        ),
+        (
+            "waitlist_promoted",
+            "Good news: a place came free. You are on the list for this action. "
+            f"Can you not come after all? Then tap No.\n\n{SUMMARY_EN}",
+            True,
+        ),
+    ],
+)
+def test_render_each_message_key_in_english(key: str, expected: str, has_keyboard: bool) -> None:
+    text, keyboard = render(
+        english(), message_key=key, action=make_action(), area_name="Centrum", person=None
+    )
+
+    assert text == expected
+    parse_html(text)  # valid Telegram HTML
+    assert len(text) <= 4096  # Telegram's message length limit
+    if has_keyboard:
+        assert keyboard is not None
+        assert keyboard == rsvp_keyboard(english(), 42)
+    else:
+        assert keyboard is None
+
+
+def test_every_message_key_has_a_rendering() -> None:
+    for key in MESSAGE_KEYS:
+        render(english(), message_key=key, action=make_action(), area_name="Centrum")
+    with pytest.raises(ValueError):
+        render(english(), message_key="nope", action=make_action(), area_name="Centrum")
+
+
+def test_area_name_in_the_call_intro_is_escaped() -> None:
+    text, _ = render(
+        english(), message_key="action_call", action=make_action(), area_name="A&B <C>"
+    )
+    assert text.startswith("New action in A&amp;B &lt;C&gt;: can you help?")
