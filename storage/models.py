@@ -290,7 +290,8 @@ class PersistedState(Base):
 
     __tablename__ = "ptb_state"
 
-    kind: Mapped[str] = mapped_column(String(64), primary_key=True)  # user_data | conversation:<name>
+    # "user_data" or "conversation:<name>"
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

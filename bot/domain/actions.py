@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
@@ -22,7 +22,8 @@ from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import ACTION_KINDS
 from storage.areas import descendant_ids
-from storage.models import Action, Area, OutboxMessage, Person, Rsvp
+from storage.models import Action, Area, Person, Rsvp
+from storage.outbox import delivery_counts
 from storage.queries import related_area_ids
 
 TITLE_MAX = 120
@@ -255,17 +256,7 @@ async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) 
             result.maybe.append(name)
         else:
             result.declined.append(name)
-    counts = await session.execute(
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.action_id == action.id, OutboxMessage.message_key == "action_call")
-        .group_by(OutboxMessage.status)
-    )
-    result.delivery = {
-        s: 0 for s in ("sent", "blocked", "failed", "pending", "expired", "cancelled")
-    }
-    for status, count in counts.all():
-        key = "pending" if status == "sending" else status
-        result.delivery[key] = result.delivery.get(key, 0) + count
+    result.delivery = await delivery_counts(session, action_id=action.id)
     result.called = sum(result.delivery.values())
     return result
 

@@ -130,19 +130,20 @@ async def answer(
     if rsvp is not None and rsvp.status == "confirmed":
         await _release_place(session, action)
         await drop_reminders(session=session, person_id=person.id, action_id=action.id)
-    if rsvp is None:
-        rsvp = Rsvp(action_id=action.id, person_id=person.id)
-        session.add(rsvp)
-    rsvp.answer = answer
-    rsvp.answered_at = now
+    # Decide the new status before touching the row: an autoflush of a half-changed row
+    # would trip the answer/status CHECK constraint.
+    status = "none"
     if answer == "yes":
-        if await _take_place(session, action):
-            rsvp.status = "confirmed"
-            await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
-        else:
-            rsvp.status = "waitlisted"
+        status = "confirmed" if await _take_place(session, action) else "waitlisted"
+    if rsvp is None:
+        rsvp = Rsvp(
+            action_id=action.id, person_id=person.id, answer=answer, status=status, answered_at=now
+        )
+        session.add(rsvp)
     else:
-        rsvp.status = "none"
+        rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
+    if status == "confirmed":
+        await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
     await session.flush()
     if action.status == "open":
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)

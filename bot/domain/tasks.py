@@ -42,7 +42,10 @@ def day_parts_of(start_local: dt.datetime, end_local: dt.datetime) -> set[tuple[
     Hours outside all day parts (22:00-08:00) need no slot. Weekday 0 = Monday.
     Raises `ValueError` when end <= start.
     """
-    if end_local <= start_local:
+    start_utc, end_utc = start_local.astimezone(dt.UTC), end_local.astimezone(dt.UTC)
+    # Compare in UTC: Python compares two datetimes with the same tzinfo by wall clock and
+    # ignores `fold`, which is wrong in the repeated hour of the October clock change.
+    if end_utc <= start_utc:
         raise ValueError("end must be after start")
     slots: set[tuple[int, str]] = set()
     day = start_local.date()
@@ -50,7 +53,7 @@ def day_parts_of(start_local: dt.datetime, end_local: dt.datetime) -> set[tuple[
         for part, (h_start, h_end) in DAY_PARTS.items():
             part_start = dt.datetime.combine(day, dt.time(h_start), start_local.tzinfo)
             part_end = dt.datetime.combine(day, dt.time(h_end), start_local.tzinfo)
-            if start_local < part_end and end_local > part_start:
+            if start_utc < part_end.astimezone(dt.UTC) and end_utc > part_start.astimezone(dt.UTC):
                 slots.add((day.weekday(), part))
         day += dt.timedelta(days=1)
     return slots

@@ -581,6 +581,7 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
                 tz=settings.tz,
                 second_wave_delay=dt.timedelta(seconds=settings.call_second_wave_delay_seconds),
             )
+            area = await session.get(Area, action.area_id)
     except InvalidInput:
         return await _ask(CONFIRM, update, context, t, person)
     except NotAllowed:
@@ -588,7 +589,9 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
         context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         return ConversationHandler.END  # type: ignore[return-value]
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await _say(update, _created_text(t, action, plan), _roster_button(t, action.id))
+    summary = action_summary(t, action, area.name if area else "?")
+    text = f"{_created_text(t, action, plan)}\n\n{summary}"
+    await _say(update, text, _roster_button(t, action.id))
     return ConversationHandler.END  # type: ignore[return-value]
 
 

@@ -905,6 +905,10 @@ class FakeChat:
         """A position in time: pass it as ``after=`` to only see later sends/edits."""
         return self._fake._seq
 
+    def messages_after(self, mark: int) -> list[BotMessage]:
+        """Non-deleted bot messages sent or edited after ``mark`` (see :meth:`mark`)."""
+        return [m for m in self.messages if not m.deleted and m.seq > mark]
+
     def transcript_lines(self) -> list[str]:
         """The chat log as lines: ``> `` for people, ``< `` for the bot (see transcript)."""
         return [line for entry in self._transcript for line in entry.split("\n")]
@@ -925,7 +929,7 @@ class FakeChat:
         *,
         predicate: Callable[[BotMessage], bool] | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
-        after: int | None = None,
+        after: int | BotMessage | None = None,
     ) -> BotMessage:
         """Wait until a (non-deleted) bot message in this chat matches, and return it.
 
@@ -934,7 +938,8 @@ class FakeChat:
             predicate: extra condition on the :class:`BotMessage`.
             timeout: seconds to wait.
             after: a :meth:`mark`; only messages sent or edited after it count. Without it,
-                messages already present count too.
+                messages already present count too. A :class:`BotMessage` means "after its
+                last send/edit".
 
         Returns:
             The most recently sent/edited matching message.
@@ -944,6 +949,8 @@ class FakeChat:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        if isinstance(after, BotMessage):
+            after = after.seq
 
         def find() -> BotMessage | None:
             candidates = [
@@ -1526,6 +1533,8 @@ class FakeBotAPI:
         self._poll_waiter: asyncio.Future[str] | None = None
         self._change_waiters: list[asyncio.Future[None]] = []
         self._seq = 0
+        self._last_activity = 0.0  # event-loop time of the last non-polling call / update
+        self._busy = 0  # non-polling calls in progress
         self._failures: list[_Failure] = []
         self._delays: list[tuple[str, float, int]] = []
         self._queries: dict[str, _CallbackQuery] = {}
@@ -1718,6 +1727,7 @@ class FakeBotAPI:
             The enqueued update (with its ``update_id``).
         """
         update = dict(update)
+        self._touch()
         if "update_id" not in update:
             update["update_id"] = self._next_update_id
         self._next_update_id = max(self._next_update_id, int(update["update_id"])) + 1
@@ -1812,6 +1822,31 @@ class FakeBotAPI:
                 raise AssertionError(f"timed out after {timeout}s waiting for a {method} call")
             await self._wait_change(remaining)
 
+    async def settle(
+        self,
+        quiet: float = 0.2,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+    ) -> None:
+        """Wait until the bot has fetched every update and made no call (other than its long
+        poll) for ``quiet`` seconds. Handy before asserting that nothing (more) happened.
+
+        Raises:
+            AssertionError: if that does not happen within ``timeout`` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            now = loop.time()
+            idle = now - self._last_activity
+            if not self._pending and idle >= quiet and not self._busy:
+                return
+            if now >= deadline:
+                raise AssertionError(
+                    f"the bot did not settle within {timeout}s ({len(self._pending)} updates "
+                    f"unconfirmed, {self._busy} calls in progress)"
+                )
+            await self._wait_change(min(max(quiet - idle, 0.01), deadline - now))
+
     def commands(self, scope: JSONDict | None = None, language_code: str = "") -> list[JSONDict]:
         """The command list set with ``setMyCommands`` for a scope/language (``[]`` if none)."""
         return list(self._commands.get(self._commands_key(scope, language_code), []))
@@ -1835,6 +1870,10 @@ class FakeBotAPI:
         self._change_waiters.append(waiter)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(waiter, seconds)
+
+    def _touch(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self._last_activity = asyncio.get_running_loop().time()
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -1872,12 +1911,32 @@ class FakeBotAPI:
         return params, files
 
     async def _handle_api(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
         method = request.match_info["method"]
-        arrived = time.monotonic()
-        record = RequestRecord(method=method, params={}, chat_id=None, time=arrived)
+        record = RequestRecord(method=method, params={}, chat_id=None, time=time.monotonic())
         self.requests.append(record)
+        polling = method.lower() == "getupdates"
+        if not polling:
+            self._busy += 1
+            self._touch()
         try:
+            body, status = await self._answer(request, record)
+            transport = request.transport
+            # 499 ("client closed request"): nobody reads this answer any more, e.g. the long
+            # poll PTB abandoned when its updater stopped
+            record.status = 499 if transport is None or transport.is_closing() else status
+            record.response = body
+            return web.json_response(body, status=status)
+        finally:
+            if not polling:
+                self._busy -= 1
+                self._touch()
+            self._changed()
+
+    async def _answer(self, request: web.Request, record: RequestRecord) -> tuple[JSONDict, int]:
+        """Run one API call; returns (JSON body, HTTP status)."""
+        method = record.method
+        try:
+            token = request.match_info["token"]
             if token != self.token:
                 code = 401 if _TOKEN_RE.match(token) else 404
                 raise BotApiError(code, "Unauthorized" if code == 401 else "Not Found")
@@ -1896,22 +1955,13 @@ class FakeBotAPI:
                     failure.remaining -= 1
                     raise failure.error
             result = await handler(params, files)
-            body: JSONDict = {"ok": True, "result": result}
-            status = 200
         except BotApiError as error:
-            body, status = error.to_json(), error.code
+            return error.to_json(), error.code
         except Exception as error:  # a bug in the fake: answer like Telegram's 500
             logger.exception("fake Bot API: error handling %s", method)
             self.errors.append(error)
-            body = BotApiError(500, "Internal Server Error").to_json()
-            status = 500
-        transport = request.transport
-        # 499 ("client closed request"): nobody reads this answer any more, e.g. the long
-        # poll PTB abandoned when its updater stopped
-        record.status = 499 if transport is None or transport.is_closing() else status
-        record.response = body
-        self._changed()
-        return web.json_response(body, status=status)
+            return BotApiError(500, "Internal Server Error").to_json(), 500
+        return {"ok": True, "result": result}, 200
 
     async def _apply_delay(self, method: str) -> None:
         for index, (name, seconds, times) in enumerate(self._delays):

@@ -120,8 +120,11 @@ async def test_get_me_and_urls(fake: FakeBotAPI, bot: Bot) -> None:
 
 async def test_wrong_token_raises_invalid_token(fake: FakeBotAPI) -> None:
     wrong = Bot("999:WRONG", base_url=fake.base_url)
-    with pytest.raises(InvalidToken, match="rejected by the server") as caught:
-        await wrong.initialize()
+    try:
+        with pytest.raises(InvalidToken, match="rejected by the server") as caught:
+            await wrong.initialize()
+    finally:
+        await wrong.shutdown()
     assert "Unauthorized" in str(caught.value.__cause__)
     assert fake.requests[-1].status == 401
     assert fake.requests[-1].response == {
@@ -186,6 +189,11 @@ async def test_user_message_reaches_handler_and_reply_is_visible(
     await anna.send("tweede")
     second = await anna.wait_for(after=mark)
     assert second.text == "Echo: tweede" and second.message_id > reply.message_id
+
+    await fake.settle()  # nothing more is coming: exactly one reply after the mark
+    assert anna.messages_after(mark) == [second]
+    with pytest.raises(AssertionError, match=r"(?s)'nooit'.*Last messages.*< Echo: tweede"):
+        await anna.wait_for("nooit", timeout=0.2)
 
 
 async def test_pressing_a_button_delivers_data_and_answer(
@@ -394,7 +402,8 @@ async def test_photo_document_and_chat_action(fake: FakeBotAPI, bot: Bot) -> Non
     updates = await bot.get_updates(timeout=0)
     messages = [u.message for u in updates if u.message]
     assert messages[0].sticker is not None and messages[0].sticker.emoji == "👍"
-    assert messages[1].voice is not None and messages[1].voice.duration == 3
+    assert messages[1].voice is not None and messages[1].voice.api_kwargs == {}
+    assert messages[1].voice.to_dict()["duration"] == 3
     assert messages[2].photo and messages[3].contact is not None
     assert all(m.text is None for m in messages)
     user_photo = await bot.get_file(messages[2].photo[-1].file_id)
@@ -409,9 +418,11 @@ async def test_photo_document_and_chat_action(fake: FakeBotAPI, bot: Bot) -> Non
 async def test_429_raises_retry_after(fake: FakeBotAPI, bot: Bot) -> None:
     fake.user(1001, "Anna")
     fake.fail_next("sendMessage", 429, retry_after=7)
-    with pytest.raises(RetryAfter) as caught:
+    # PTB 22 warns (even while building the exception) that retry_after becomes a timedelta
+    with warnings.catch_warnings(), pytest.raises(RetryAfter) as caught:
+        warnings.simplefilter("ignore")
         await bot.send_message(1001, "eerste")
-    with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         retry_after = caught.value.retry_after
     assert retry_after == 7 or getattr(retry_after, "seconds", None) == 7

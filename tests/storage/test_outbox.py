@@ -308,7 +308,9 @@ async def test_delivery_counts(db: Database) -> None:
     async with db.begin() as session:
         counts = await delivery_counts(session, action_id=action.id)
         reminders = await delivery_counts(session, action_id=action.id, message_key="reminder_24h")
-        nothing = await delivery_counts(session, action_id=other_action.id, message_key="reminder_2h")
+        nothing = await delivery_counts(
+            session, action_id=other_action.id, message_key="reminder_2h"
+        )
 
     assert counts == {
         "sent": 2,

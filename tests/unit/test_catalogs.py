@@ -33,7 +33,7 @@ def code_messages() -> set[str]:
     return found
 
 
-def catalog(lang: str):  # noqa: ANN201
+def catalog(lang: str):
     path = Path(PROJECT_ROOT / "locales" / lang / "LC_MESSAGES" / "wijkbot.po")
     with path.open("rb") as fh:
         return read_po(fh, locale=lang)
