@@ -490,10 +490,21 @@ async def restart(update: Update, context: WijkContext) -> str | int:
 
 def register(application: Any) -> None:
     """Add the onboarding conversation."""
+    # Each state accepts only its own buttons: a double tap or an old message's button
+    # falls through to the fallback ("This button no longer works.").
+    prefixes = {
+        LANG: "lang",
+        CONSENT: "consent",
+        BUURT: "buurt",
+        SPOKEN: "sl",
+        TASKS: "task",
+        WANTS: "want",
+        OFFERS: "offer",
+    }
     states: dict[object, list[Any]] = {}
-    for step in (LANG, CONSENT, BUURT, SPOKEN, TASKS, WANTS, OFFERS):
+    for step, prefix in prefixes.items():
         states[step] = [
-            CallbackQueryHandler(on_callback, pattern=r"^ob:(?!av:)"),
+            CallbackQueryHandler(on_callback, pattern=rf"^ob:{prefix}:"),
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, typed(step)),
         ]
     states[AVAIL] = [

@@ -171,7 +171,19 @@ async def make_invite(
         return new.token
 
 
-async def tap(user: FakeUser, label: str, *, timeout: float = 5.0) -> str:  # noqa: ASYNC109
-    """Wait until a button with this label is on screen, then press it (as a person would)."""
-    await user.wait_for(predicate=lambda m: label in m.labels, timeout=timeout)
-    return await user.press(label)
+async def tap(
+    user: FakeUser,
+    label: str,
+    *,
+    after: int | None = None,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> str:
+    """Wait until a button with this label is on screen, then press it (as a person would).
+
+    `after` (a `user.mark()`): only a message sent or edited after that mark counts, so a
+    test never presses the same label on an older message by accident.
+    """
+    message = await user.wait_for(
+        predicate=lambda m: label in m.labels, after=after, timeout=timeout
+    )
+    return await user.press(label, message_id=message.message_id)

@@ -128,7 +128,7 @@ async def outbox_rows(
             OutboxMessage.not_after,
         ).where(OutboxMessage.action_id == action.id)
     )
-    return {tuple(r) for r in rows.all()}  # type: ignore[misc]
+    return {(r[0], r[1], r[2], r[3], r[4]) for r in rows.all()}
 
 
 async def confirmed_count(session: AsyncSession, action_id: int) -> int:
@@ -543,22 +543,21 @@ async def test_twenty_volunteers_answer_yes_at_once_to_five_places(db: Database)
             .group_by(Rsvp.status)
         )
         assert dict(rows.all()) == {"confirmed": 5, "waitlisted": 15}
-        confirmed_ids = {
-            o_id
-            for (o_id,) in (
-                await session.execute(
-                    select(Rsvp.person_id).where(
-                        Rsvp.action_id == action_id, Rsvp.status == "confirmed"
-                    )
+        confirmed_ids = set(
+            await session.scalars(
+                select(Rsvp.person_id).where(
+                    Rsvp.action_id == action_id, Rsvp.status == "confirmed"
                 )
-            ).all()
-        }
+            )
+        )
         assert confirmed_ids == {
             v.id for v, o in zip(vols, outcomes, strict=True) if o.status == "confirmed"
         }
-        reminder_people = (
-            await session.scalars(
-                select(OutboxMessage.person_id).where(OutboxMessage.action_id == action_id)
+        reminders = await session.execute(
+            select(OutboxMessage.person_id, OutboxMessage.message_key).where(
+                OutboxMessage.action_id == action_id
             )
-        ).all()
-        assert sorted(reminder_people) == sorted([*confirmed_ids, *confirmed_ids])
+        )
+        assert sorted(reminders.all()) == sorted(
+            (pid, key) for pid in confirmed_ids for key in ("reminder_24h", "reminder_2h")
+        )

@@ -1,0 +1,264 @@
+"""`wijkbot demo`: the whole story, played by people, against a fake Bot API server.
+
+Starts the fake Telegram Bot API server in-process (127.0.0.1), the real bot against it
+(real Application, long polling, outbox dispatcher on the JobQueue) on a temporary SQLite
+database, and plays: a coordinator in Centrum invites volunteers and residents of the
+Haarlemmerbuurt, plans a klaptafel for Saturday afternoon that needs 6 volunteers and sends
+the call; volunteers answer with one tap, late "Ja" answers go on the waiting list, the
+coordinator sees who comes, someone drops out and the waiting list moves up, and the
+reminders arrive the day before and two hours before (the demo moves the clock forward).
+Then it prints every chat, person by person. Exit code 0 when the story played out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.runtime import migrate_and_seed
+from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
+from bot.testing.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
+from bot.views.people import day_part_label, language_label, task_label
+
+LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """A volunteer of the story: name, buurt, spoken languages, tasks, free on Saturday pm?"""
+
+    name: str
+    buurt: str
+    languages: tuple[str, ...]
+    tasks: tuple[str, ...]
+    saturday_afternoon: bool
+    language: str = "nl"
+
+
+VOLUNTEERS = (
+    Volunteer("Anouk", "Haarlemmerbuurt Oost", ("nl", "en"), ("street_stand", "company"), True),
+    Volunteer(
+        "Mehmet", "Haarlemmerbuurt West", ("nl", "tr"), ("street_stand", "interpreting"), True
+    ),
+    Volunteer("Sanne_*[de]*", "Planciusbuurt Noord", ("nl",), ("street_stand",), True),
+    Volunteer(
+        "Fatima", "Planciusbuurt Zuid", ("nl", "ar", "ber"), ("doorstep", "street_stand"), True
+    ),
+    Volunteer("Joost", "Westelijke eilanden", ("nl",), ("odd_jobs", "street_stand"), True),
+    Volunteer(
+        "Lisa", "Westerdokseiland", ("nl", "en"), ("digital_help", "street_stand"), True, "en"
+    ),
+    Volunteer("Rachid", "Haarlemmerbuurt West", ("nl", "ar"), ("street_stand", "paperwork"), True),
+    Volunteer("Ingrid", "Haarlemmerbuurt Oost", ("nl",), ("shopping", "street_stand"), True),
+    Volunteer("Kees", "Planciusbuurt Noord", ("nl",), ("odd_jobs",), False),
+    Volunteer("Priya", "Westerdokseiland", ("en", "nl"), ("digital_help",), False, "en"),
+    Volunteer("Wim", "Westelijke eilanden", ("nl", "pap"), ("company", "shopping"), False),
+    Volunteer("Esra", "Planciusbuurt Zuid", ("nl", "tr"), ("interpreting", "doorstep"), False),
+)
+
+RESIDENTS = (  # name, buurt, language, would like help with, can offer
+    ("Yusuf", "Haarlemmerbuurt West", "nl", ("paperwork", "digital_help"), ("company",)),
+    ("Maria", "Westerdokseiland", "en", ("shopping",), ("interpreting",)),
+    ("Henk", "Planciusbuurt Noord", "nl", ("company", "odd_jobs"), ()),
+)
+
+
+class Story:
+    """Plays the demo; `t` is the translator of the demo's language (for button labels)."""
+
+    def __init__(self, bot: BotUnderTest, fake: FakeBotAPI, lang: str) -> None:
+        self.bot, self.fake, self.lang = bot, fake, lang
+        assert bot.services is not None
+        self.i18n = bot.services.i18n
+        self.people: list[tuple[str, FakeUser]] = []
+        self.next_id = 7001
+
+    def t(self, lang: str | None = None) -> Translator:
+        return self.i18n.translator(lang or self.lang)
+
+    def user(self, name: str, role: str, lang: str) -> FakeUser:
+        user = self.fake.user(self.next_id, name, language_code=lang)
+        self.next_id += 1
+        self.people.append((role, user))
+        return user
+
+    async def sign_up(self, user: FakeUser, token: str, lang: str) -> None:
+        """/start with the invite, choose the language, agree."""
+        t = self.t(lang)
+        await user.send(f"/start {token}")
+        await tap(user, "Nederlands" if lang == "nl" else "English")
+        await tap(user, t.gettext("I agree"))
+
+    async def choose(self, user: FakeUser, labels: list[str], done: str, mark: int) -> int:
+        """Tap each label on the question sent after `mark`, then the done button.
+
+        Returns the mark taken just before tapping done (the next question comes after it).
+        """
+        for label in labels:
+            await tap(user, f"⬜ {label}", after=mark)
+            await user.wait_for(predicate=lambda m, lb=label: f"✅ {lb}" in m.labels)
+        next_mark = user.mark()
+        await tap(user, done, after=mark)
+        return next_mark
+
+    async def coordinator_invite(self, coord: FakeUser, role_label: str) -> str:
+        """The coordinator makes an invite for all of the Haarlemmerbuurt in the chat."""
+        t = self.t()
+        mark = coord.mark()
+        await coord.send("/uitnodigen" if self.lang == "nl" else "/invite")
+        await tap(coord, role_label)
+        await tap(coord, "Centrum-West ›")
+        await tap(coord, "Haarlemmerbuurt ›")
+        await tap(coord, t.gettext("All of {area}", area="Haarlemmerbuurt"))
+        message = await coord.wait_for(predicate=lambda m: bool(LINK.search(m.text)), after=mark)
+        await coord.wait_for(predicate=lambda m: m.kind == "photo", after=mark)
+        match = LINK.search(message.text)
+        assert match is not None
+        return match[1]
+
+    async def play(self) -> None:
+        t, clock = self.t(), self.bot.clock
+        # 1. The first coordinator comes in with an invite made on the command line.
+        token = await make_invite(self.bot, role="coordinator", area="Centrum", max_uses=1)
+        coord = self.user("Noor (netwerkmanager)", "coordinator", self.lang)
+        await self.sign_up(coord, token, self.lang)
+        await coord.wait_for(
+            t.gettext("Thank you! You are now a coordinator for {area}.", area="Centrum")
+        )
+
+        # 2. Volunteers sign up with the invite link from a flyer.
+        token = await self.coordinator_invite(coord, t.gettext("Volunteer"))
+        for v in VOLUNTEERS:
+            user = self.user(v.name, "volunteer", v.language)
+            vt = self.t(v.language)
+            await self.sign_up(user, token, v.language)
+            mark = user.mark()
+            await tap(user, v.buurt)
+            done = vt.gettext("Done")
+            mark = await self.choose(user, [language_label(vt, c) for c in v.languages], done, mark)
+            mark = await self.choose(user, [task_label(vt, c) for c in v.tasks], done, mark)
+            slots = [(5, "afternoon")] if v.saturday_afternoon else [(1, "evening")]
+            labels = [f"{vt.short_weekday(w)} {day_part_label(vt, p)}" for w, p in slots]
+            await self.choose(user, labels, done, mark)
+            await user.wait_for(vt.gettext("Send /help to see what you can do."))
+
+        # 3. Residents scan the flyer for residents.
+        token = await self.coordinator_invite(coord, t.gettext("Resident"))
+        for name, buurt, lang, wants, offers in RESIDENTS:
+            user = self.user(name, "resident", lang)
+            rt = self.t(lang)
+            await self.sign_up(user, token, lang)
+            mark = user.mark()
+            await tap(user, buurt)
+            done = rt.gettext("Done")
+            mark = await self.choose(user, [task_label(rt, c) for c in wants], done, mark)
+            await self.choose(user, [task_label(rt, c) for c in offers], done, mark)
+            await user.wait_for(rt.gettext("Send /help to see what you can do."))
+
+        # 4. The coordinator plans a klaptafel next Saturday 14:00-17:00 for 6 volunteers.
+        today = clock.now().astimezone(t.tz).date()
+        saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+        if saturday - today < dt.timedelta(days=2):
+            saturday += dt.timedelta(days=7)
+        await coord.send("/nieuweactie" if self.lang == "nl" else "/newaction")
+        await tap(coord, t.gettext("Street stand"))
+        await coord.wait_for(t.gettext("Type a short title for the action."))
+        await coord.send("Klaptafel op het Haarlemmerplein")
+        await tap(coord, "Haarlemmerbuurt")
+        await tap(coord, t.gettext("Whole wijk"))
+        await coord.wait_for(t.gettext(
+            "Where do the volunteers meet? Type an address or a place, "
+            "for example: Nieuwmarkt 4, at the door."
+        ))
+        await coord.send("Haarlemmerplein, bij de Westerpoort")
+        await tap(coord, t.short_date(saturday), timeout=10)
+        await coord.wait_for(t.gettext("What time does it start? Type it like 14:00."))
+        await coord.send("14:00")
+        await coord.wait_for(t.gettext("What time does it end? Type it like 16:00."))
+        await coord.send("17:00")
+        await tap(coord, "6")
+        await tap(coord, t.gettext("Confirm"))
+        await self.bot.outbox_idle()
+
+        # 5. Volunteers answer with one tap; the 7th "yes" goes on the waiting list.
+        volunteers = [u for role, u in self.people if role == "volunteer"]
+        answers = ["Yes"] * 7 + ["Maybe"]
+        for user, answer in zip(volunteers[:8], answers, strict=True):
+            vt = self.t(user.language_code)
+            await tap(user, vt.gettext(answer), timeout=10)
+            await user.wait_for_callback_answer()
+        await tap(volunteers[0], self.t(volunteers[0].language_code).gettext("Yes"))  # twice
+
+        # 6. The coordinator looks who is coming.
+        await coord.send("/acties" if self.lang == "nl" else "/actions")
+        await coord.wait_for(predicate=lambda m: any("Klaptafel" in lb for lb in m.labels))
+        label = next(lb for lb in coord.last.labels if "Klaptafel" in lb)
+        await tap(coord, label)
+
+        # 7. Someone drops out: the first on the waiting list moves up and is told.
+        dropper = volunteers[2]
+        await tap(dropper, self.t(dropper.language_code).gettext("No"))
+        await self.bot.outbox_idle()
+        await asyncio.sleep(0.5)
+
+        # 8. Time passes: the day before at 14:00, then two hours before the start.
+        start_local = dt.datetime.combine(saturday, dt.time(14, 0), tzinfo=t.tz)
+        clock.set(start_local - dt.timedelta(days=1) + dt.timedelta(minutes=1))
+        await asyncio.sleep(0.3)
+        await self.bot.outbox_idle(timeout=20)
+        clock.set(start_local - dt.timedelta(hours=2) + dt.timedelta(minutes=1))
+        await asyncio.sleep(0.3)
+        await self.bot.outbox_idle(timeout=20)
+        await asyncio.sleep(1.5)
+        await tap(coord, t.gettext("Refresh"))
+        await asyncio.sleep(0.5)
+
+    def transcripts(self) -> str:
+        out = []
+        for role, user in self.people:
+            out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
+            out.append(user.transcript())
+        return "\n".join(out)
+
+
+async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
+    """Play the story and print the transcripts. Returns the exit code (0: it played)."""
+    from bot.app import quiet_loggers
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    quiet_loggers()
+    tmp = Path(tempfile.mkdtemp(prefix="wijkbot-demo-"))
+    async with FakeBotAPI(token=TEST_TOKEN, bot_username="wijkbot_demo_bot") as fake:
+        settings = BotUnderTest.settings_for(
+            fake,
+            f"sqlite:///{tmp / 'demo.db'}",
+            default_language=lang,
+            outbox_tick_seconds=0.2,
+        )
+        migrate_and_seed(settings)
+        bot = BotUnderTest(fake, settings, Clock())
+        await bot.start()
+        story = Story(bot, fake, lang)
+        try:
+            await story.play()
+        except AssertionError as exc:
+            print(story.transcripts())
+            print(f"\nThe demo did not play out: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await bot.stop()
+    print("wijkbot demo: a klaptafel in the Haarlemmerbuurt, told chat by chat.")
+    print("'>' is what a person typed or tapped, '<' what the bot sent.")
+    print(story.transcripts())
+    return 0
