@@ -1,0 +1,149 @@
+"""The issue's story end to end, in Dutch: a coordinator plans a klaptafel, volunteers
+answer, the server answers 429 and 403 on the way, reminders arrive, and reminders that fell
+due while the bot was down are sent (before the start) or dropped and counted (after it).
+
+Clock: Monday 1 December 2031 10:00 in Amsterdam; the klaptafel is Saturday 6 December
+14:00-17:00 (13:00-16:00 UTC).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import Clock
+from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
+from bot.testing.harness import BotUnderTest, add_person, tap
+from storage.models import Action, OutboxMessage, Person, Rsvp
+
+AMS = ZoneInfo("Europe/Amsterdam")
+NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)
+START = dt.datetime(2031, 12, 6, 14, 0, tzinfo=AMS)
+CALL = "Nieuwe actie in Haarlemmerbuurt: kun je helpen?"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock: Clock) -> None:
+    clock.set(NOW)
+
+
+async def _plan_klaptafel(wijkbot: BotUnderTest, fake: FakeBotAPI, needed: int) -> FakeUser:
+    """Noor plans the action through the chat, in Dutch."""
+    noor = fake.user(3000, "Noor", language_code="nl")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum", language="nl")
+    await noor.send("/nieuweactie")
+    await tap(noor, "Klaptafel")
+    await noor.wait_for("Typ een korte titel")
+    await noor.send("Klaptafel *Haarlemmerplein* [zaterdag]")
+    await tap(noor, "Haarlemmerbuurt")
+    await tap(noor, "Hele wijk")
+    await noor.wait_for("Waar spreken de vrijwilligers af?")
+    await noor.send("Haarlemmerplein & Westerpoort")
+    await tap(noor, "za 6 dec")
+    await noor.wait_for("Hoe laat begint het?")
+    await noor.send("14:00")
+    await noor.wait_for("Hoe laat is het afgelopen?")
+    await noor.send("17:00")
+    await tap(noor, str(needed))
+    preview = await noor.wait_for("Kijk de actie even na")
+    assert "Wanneer: zaterdag 6 december om 14:00 tot 17:00" in preview.text
+    assert "Waar: Haarlemmerplein & Westerpoort, Haarlemmerbuurt" in preview.text
+    await tap(noor, "Bevestigen")
+    return noor
+
+
+async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    volunteers = []
+    for i in range(8):
+        user = fake.user(3101 + i, f"Vrijwilliger{i + 1}", language_code="nl")
+        await add_person(wijkbot, user, role="volunteer", area="Haarlemmerbuurt",
+                         buurt="Planciusbuurt Noord", slots={(5, "afternoon")})
+        volunteers.append(user)
+    blocked = volunteers[-1]
+    blocked.block(notify=False)  # blocked the bot without the bot noticing yet
+    fake.fail_next("sendMessage", 429, retry_after=1, chat_id=volunteers[0].id)
+
+    noor = await _plan_klaptafel(wijkbot, fake, needed=6)
+    planned = await noor.wait_for("is gepland")
+    assert "8 vrijwilligers krijgen nu de oproep." in planned.text
+
+    for user in volunteers[:-1]:
+        call = await user.wait_for(CALL, timeout=10)
+        assert call.labels == ["Ja", "Misschien", "Nee"]
+    await wijkbot.outbox_idle()
+    # The 429 paused sending and the call was retried, not lost and not doubled.
+    assert len([m for m in volunteers[0].messages if CALL in m.text]) == 1
+    assert any(r.status == 429 for r in fake.requests if r.chat_id == volunteers[0].id)
+
+    for user in volunteers[:7]:
+        await tap(user, "Ja")
+        await user.wait_for_callback_answer()
+    full = await volunteers[6].wait_for("Je antwoord: Ja")
+    assert "de actie is vol. Je bent nummer 1 op de wachtlijst." in full.text
+
+    await noor.send("/acties")
+    await tap(noor, "za 6 dec 14:00 · Klaptafel *Haarlemmerplein* [zaterdag]")
+    roster = await noor.wait_for("plekken bezet")
+    assert "6 van 6 plekken bezet" in roster.text
+    assert "Wachtlijst (1): Vrijwilliger7" in roster.text
+    assert "geblokkeerd 1" in roster.text
+
+    async with wijkbot.db.begin() as session:
+        action = await session.scalar(select(Action))
+        assert action.confirmed_count == 6
+        statuses = dict(
+            (await session.execute(select(Rsvp.status, func.count()).group_by(Rsvp.status))).all()
+        )
+        assert statuses == {"confirmed": 6, "waitlisted": 1}
+        gone = await session.scalar(select(Person).where(Person.telegram_user_id == blocked.id))
+        assert gone.unreachable_at is not None
+        blocked_rows = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "blocked")
+        )
+        assert blocked_rows == 1
+    # A 403 is never retried.
+    assert len([r for r in fake.requests if r.chat_id == blocked.id]) == 1
+
+
+async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    anna = fake.user(3201, "Anna", language_code="nl")
+    await add_person(wijkbot, anna, role="volunteer", area="Haarlemmerbuurt",
+                     slots={(5, "afternoon")})
+    await _plan_klaptafel(wijkbot, fake, needed=2)
+    await anna.wait_for(CALL, timeout=10)
+    await tap(anna, "Ja")
+    await anna.wait_for("Je antwoord: Ja — tot dan!")
+    async with wijkbot.db.begin() as session:
+        due = dict((await session.execute(
+            select(OutboxMessage.message_key, OutboxMessage.due_at)
+            .where(OutboxMessage.message_key.like("reminder%"))
+        )).all())
+    # The day before at 14:00 and two hours before, on the Amsterdam wall clock.
+    assert due == {
+        "reminder_24h": (START - dt.timedelta(days=1)).astimezone(dt.UTC),
+        "reminder_2h": (START - dt.timedelta(hours=2)).astimezone(dt.UTC),
+    }
+
+    await wijkbot.stop()  # the bot is down while the 24-hour reminder falls due
+    clock.set(START - dt.timedelta(hours=5))
+    await wijkbot.start()
+    late = await anna.wait_for("Herinnering: morgen help je", timeout=10)
+    assert "Klaptafel *Haarlemmerplein* [zaterdag]" in late.text
+
+    await wijkbot.stop()  # down again, past the start: the 2-hour reminder is dropped
+    clock.set(START + dt.timedelta(minutes=30))
+    await wijkbot.start()
+    await wijkbot.outbox_idle()
+    assert not any("Over twee uur" in m.text for m in anna.messages)
+    async with wijkbot.db.begin() as session:
+        status = await session.scalar(
+            select(OutboxMessage.status).where(OutboxMessage.message_key == "reminder_2h")
+        )
+    assert status == "expired"
