@@ -5,7 +5,8 @@ paused on the action's day, and whose home area (buurt, else the invite's area) 
 under or above the action's area. Those whose weekly availability covers the action get
 the call at once; the others `second_wave_delay` later (default 2 hours, setting
 CALL_SECOND_WAVE_DELAY_SECONDS), and only while places are still open (checked at send
-time by the dispatcher).
+time by the dispatcher). When the action starts before that delay is over, everyone is
+called at once.
 """
 
 from __future__ import annotations
@@ -172,7 +173,10 @@ async def _queue_call(
 ) -> CallPlan:
     first = second = 0
     for person, fitting in await call_recipients(session=session, action=action, tz=tz):
-        due = now if fitting else min(now + second_wave_delay, action.starts_at)
+        # No time left for a second wave before the start: everyone is called now
+        # (fitting volunteers first, as the outbox sends in due order then id order).
+        later = now + second_wave_delay
+        due = now if fitting or later >= action.starts_at else later
         await outbox.enqueue(
             session=session,
             person=person,
@@ -183,7 +187,7 @@ async def _queue_call(
             action_id=action.id,
             now=now,
         )
-        if fitting:
+        if due == now:
             first += 1
         else:
             second += 1

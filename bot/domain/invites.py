@@ -22,10 +22,10 @@ from bot.domain.tasks import ROLES
 from storage.models import Area, Invite
 
 TOKEN_BYTES = 16
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Telegram's deep-link payload alphabet
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Telegram's deep-link payload alphabet
 MAX_USES_LIMIT = 10_000
 MAX_VALID_FOR = dt.timedelta(days=366)
-DURATION_RE = re.compile(r"^(\d{1,4})([hdw])$")
+DURATION_RE = re.compile(r"([0-9]{1,4})([hdw])")
 
 
 def hash_token(token: str) -> str:
@@ -35,7 +35,7 @@ def hash_token(token: str) -> str:
 
 def parse_duration(text: str) -> dt.timedelta:
     """'48h', '14d', '2w' -> timedelta. Raises `InvalidInput('expires')` otherwise."""
-    match = DURATION_RE.match(text.strip().lower())
+    match = DURATION_RE.fullmatch(text.strip().lower())
     if not match:
         raise InvalidInput("expires", "use a number and h, d or w, e.g. 14d")
     number, unit = int(match[1]), match[2]
@@ -97,7 +97,7 @@ async def check_invite(*, session: AsyncSession, token: str, now: dt.datetime) -
 
     Raises `InviteInvalid` (unknown or malformed), `InviteExpired`, `InviteUsedUp`.
     """
-    if not TOKEN_RE.match(token):
+    if not TOKEN_RE.fullmatch(token):
         raise InviteInvalid()
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
     if invite is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
 from bot.context import WijkContext
 from bot.domain import people
@@ -156,6 +156,21 @@ async def press(update: Update, context: WijkContext) -> None:
     await answer_query(query, t.gettext("This button no longer works."))
 
 
+async def bot_blocked_or_unblocked(update: Update, context: WijkContext) -> None:
+    """Telegram tells us the person blocked (kicked) or unblocked the bot in their chat.
+
+    Blocked: mark them unreachable at once, so no call waits for a 403 first. Unblocked: they
+    stay unreachable until they send /start (a deliberate "yes, message me again").
+    """
+    member = update.my_chat_member
+    if member is None or member.new_chat_member.status != "kicked":
+        return
+    person = await current_person(update, context)
+    if person is not None:
+        async with context.db.begin() as session:
+            (await session.merge(person)).unreachable_at = context.clock.now()
+
+
 def register(application: Any) -> None:
     """Add the account commands."""
     application.add_handler(CommandHandler("help", help_command))
@@ -163,3 +178,6 @@ def register(application: Any) -> None:
     application.add_handler(CommandHandler(["taal", "language"], language_command))
     application.add_handler(CommandHandler(["verwijderen", "delete"], delete_command))
     application.add_handler(CallbackQueryHandler(press, pattern=r"^acc:"))
+    application.add_handler(
+        ChatMemberHandler(bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER)
+    )

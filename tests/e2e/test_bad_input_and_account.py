@@ -108,3 +108,19 @@ async def test_group_chat_is_refused_politely(wijkbot: BotUnderTest, fake) -> No
     fake.inject_update(update)
     sent = await fake.wait_for_request("sendMessage", predicate=lambda r: r.chat_id == -100123)
     assert sent.params["text"] == "Please talk to me in a private chat."
+
+
+async def test_blocking_the_bot_marks_the_person_unreachable_until_start(
+    wijkbot: BotUnderTest, fake
+) -> None:
+    ivo = fake.user(2005, "Ivo", language_code="en")
+    await add_person(wijkbot, ivo, role="volunteer", area="Jordaan", language="en")
+    ivo.block()  # Telegram sends a my_chat_member update (status "kicked")
+    await fake.settle()
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalar(select(Person))).unreachable_at is not None
+    ivo.unblock()
+    await ivo.send("/start")
+    await ivo.wait_for("You will get messages again")
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalar(select(Person))).unreachable_at is None

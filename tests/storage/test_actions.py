@@ -289,8 +289,8 @@ async def test_call_goes_to_fitting_volunteers_first_and_others_later(db: Databa
         )
 
 
-async def test_second_wave_never_due_after_the_start(db: Database) -> None:
-    starts = NOW + dt.timedelta(hours=1)
+async def test_no_time_for_a_second_wave_calls_everyone_at_once(db: Database) -> None:
+    starts = NOW + dt.timedelta(hours=1)  # sooner than the 2-hour second-wave delay
     async with db.begin() as session:
         coordinator = await add_person(session, "Coco", role="coordinator")
         late = await add_person(session, "Laat")  # no slots: second wave
@@ -298,8 +298,8 @@ async def test_second_wave_never_due_after_the_start(db: Database) -> None:
 
         action, call_plan = await plan(session, coordinator, draft)
 
-        assert call_plan == CallPlan(first_wave=0, second_wave=1)
-        assert await calls(session, action.id) == {late.id: ("pending", starts)}
+        assert call_plan == CallPlan(first_wave=1, second_wave=0)
+        assert await calls(session, action.id) == {late.id: ("pending", NOW)}
 
 
 async def test_pause_is_judged_on_the_local_day_of_the_action(db: Database) -> None:
