@@ -24,7 +24,12 @@ GROUP_MAX_PER_MINUTE = 20
 
 
 async def _flush_persistence(update: object, context: WijkContext) -> None:
-    """Write conversation states and user_data now, so a crash loses nothing finished."""
+    """Write conversation states and user_data now, so a crash loses nothing finished.
+
+    PTB marks the update's user for saving only after all groups ran, so mark it here first.
+    """
+    if isinstance(update, Update) and update.effective_user is not None:
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     await context.application.update_persistence()
 
 

@@ -174,10 +174,12 @@ class Story:
         await coord.send("Klaptafel op het Haarlemmerplein")
         await tap(coord, "Haarlemmerbuurt")
         await tap(coord, t.gettext("Whole wijk"))
-        await coord.wait_for(t.gettext(
-            "Where do the volunteers meet? Type an address or a place, "
-            "for example: Nieuwmarkt 4, at the door."
-        ))
+        await coord.wait_for(
+            t.gettext(
+                "Where do the volunteers meet? Type an address or a place, "
+                "for example: Nieuwmarkt 4, at the door."
+            )
+        )
         await coord.send("Haarlemmerplein, bij de Westerpoort")
         await tap(coord, t.short_date(saturday), timeout=10)
         await coord.wait_for(t.gettext("What time does it start? Type it like 14:00."))

@@ -46,6 +46,7 @@ from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFoun
 from bot.domain.tasks import ACTION_KINDS
 from bot.handlers.common import (
     answer_query,
+    callback_id,
     current_person,
     edit_or_send,
     esc,
@@ -79,8 +80,6 @@ TEXT_STATES = (TITLE, PLACE, START, END)
 
 _TIME_RE = re.compile(r"^([0-9]{1,2})(?:[:.h]([0-9]{2}))?$")
 _COMPACT_TIME_RE = re.compile(r"^([0-9]{1,2})([0-9]{2})$")
-_ID_RE = re.compile(r"^[0-9]{1,10}$")
-MAX_ID = 2**31 - 1
 
 
 # --- pure input helpers ---------------------------------------------------------------
@@ -114,18 +113,6 @@ def parse_needed(text: str) -> int | None:
         return None
     number = int(cleaned)
     return number if 1 <= number <= actions.NEEDED_MAX else None
-
-
-def callback_id(text: str | None) -> int | None:
-    """An id from a part of callback data ('42' -> 42), or None when malformed.
-
-    Ids above 2**31 - 1 are refused too: the id columns are 32-bit on PostgreSQL, so a
-    forged huge number would otherwise make the query fail.
-    """
-    if text is None or not _ID_RE.match(text):
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
 
 
 def wall_clock_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
@@ -411,6 +398,10 @@ def _step(func: Step) -> Callable[[Update, WijkContext], Awaitable[str | None]]:
     """Wrap a step: look up the person, refuse non-coordinators (ends the conversation)."""
 
     async def handler(update: Update, context: WijkContext) -> str | None:
+        # PTB marks user_data for saving only after all handler groups ran, i.e. after the
+        # group-99 flush of bot.app; mark it now so the draft is saved with this update.
+        if update.effective_user is not None:
+            context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
         person = await current_person(update, context)
         t = translator_for(update, context, person)
         try:
@@ -513,6 +504,8 @@ async def on_date(update: Update, context: WijkContext, t: Translator, person: P
 async def on_start_time(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
     """Typed start time on the chosen day; must be in the future."""
     draft, tz = _draft(context), _tz(context)
+    if (gap := _earlier_gap(draft, START)) is not None:
+        return await _ask(gap, update, context, t, person)
     time = parse_clock_time(update.effective_message.text or "")  # type: ignore[union-attr]
     if time is None:
         return await _ask(START, update, context, t, person, _bad_time(t))
@@ -529,6 +522,8 @@ async def on_start_time(update: Update, context: WijkContext, t: Translator, per
 async def on_end_time(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
     """Typed end time: after the start, the same day, at most 12 hours later."""
     draft, tz = _draft(context), _tz(context)
+    if (gap := _earlier_gap(draft, END)) is not None:
+        return await _ask(gap, update, context, t, person)
     time = parse_clock_time(update.effective_message.text or "")  # type: ignore[union-attr]
     if time is None:
         return await _ask(END, update, context, t, person, _bad_time(t))
@@ -547,6 +542,32 @@ async def on_end_time(update: Update, context: WijkContext, t: Translator, perso
         return await _ask(END, update, context, t, person, note)
     draft["end"] = time.strftime("%H:%M")
     return await _ask(NEEDED, update, context, t, person)
+
+
+_STEP_KEYS = (
+    (KIND, "kind"),
+    (TITLE, "title"),
+    (AREA, "area_id"),
+    (PLACE, "place"),
+    (DATE, "date"),
+    (START, "start"),
+    (END, "end"),
+    (NEEDED, "needed"),
+)
+
+
+def _earlier_gap(draft: dict[str, Any], state: str) -> str | None:
+    """The first step before `state` whose answer is missing from the draft, or None.
+
+    Normally None; a draft can only lose values if user_data was removed by other means
+    while the conversation state was kept.
+    """
+    for step, key in _STEP_KEYS:
+        if step == state:
+            return None
+        if draft.get(key) in (None, ""):
+            return step
+    return None
 
 
 def _bad_time(t: Translator) -> str:

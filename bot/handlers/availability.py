@@ -11,7 +11,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import WijkContext
 from bot.domain import availability
 from bot.domain.errors import InvalidInput
-from bot.handlers.common import answer_query, current_person, edit_or_send, reply, translator_for
+from bot.handlers.common import (
+    answer_query,
+    callback_id,
+    current_person,
+    edit_or_send,
+    reply,
+    translator_for,
+)
 from bot.i18n import Translator
 from bot.views import people as views
 from storage.models import Person
@@ -93,13 +100,17 @@ async def press(update: Update, context: WijkContext) -> None:
     try:
         async with context.db.begin() as session:
             person = await session.merge(person)
-            if len(parts) == 2 and parts[0] == "p" and parts[1].isdigit():
-                availability.set_pause(
-                    person=person, today=today, until=today + dt.timedelta(days=int(parts[1]))
-                )
+            number = callback_id(parts[1]) if len(parts) == 2 else None
+            if parts[:1] == ["p"] and number is not None and number <= 366:
+                until = today + dt.timedelta(days=number)
+                availability.set_pause(person=person, today=today, until=until)
             elif parts == ["resume"]:
                 availability.set_pause(person=person, until=None, today=today)
-            elif len(parts) == 2 and parts[0].isdigit() and parts[1] in views.PART_BY_LETTER:
+            elif (
+                len(parts) == 2
+                and callback_id(parts[0]) is not None
+                and (parts[1] in views.PART_BY_LETTER)
+            ):
                 await availability.toggle_slot(
                     session=session,
                     person_id=person.id,

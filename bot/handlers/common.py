@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -16,6 +17,9 @@ from storage.models import Person
 log = logging.getLogger(__name__)
 
 esc = html.escape
+
+_ID_RE = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # id columns are 32-bit integers on PostgreSQL
 
 
 async def current_person(update: Update, context: WijkContext) -> Person | None:
@@ -77,3 +81,15 @@ def parse_callback(data: str | None, prefix: str, parts: int) -> list[str] | Non
         return None
     rest = data[len(prefix) + 1 :].split(":")
     return rest if len(rest) == parts else None
+
+
+def callback_id(text: str | None) -> int | None:
+    """An id from a part of callback data ('42' -> 42), or None when malformed.
+
+    Ids above 2**31 - 1 are refused too: the id columns are 32-bit on PostgreSQL, so a
+    forged huge number would otherwise make the query fail.
+    """
+    if text is None or not _ID_RE.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

@@ -27,9 +27,10 @@ from bot.context import WijkContext
 from bot.domain import invites
 from bot.domain.actions import require_coordinator
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.handlers.actions import MAX_BUTTONS, PAGE_SIZE, callback_id
+from bot.handlers.actions import MAX_BUTTONS, PAGE_SIZE
 from bot.handlers.common import (
     answer_query,
+    callback_id,
     current_person,
     edit_or_send,
     esc,

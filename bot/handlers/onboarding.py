@@ -24,6 +24,7 @@ from bot.domain import availability, invites, people
 from bot.domain.errors import AlreadyRegistered, InviteExpired, InviteInvalid, InviteUsedUp
 from bot.handlers.common import (
     answer_query,
+    callback_id,
     current_person,
     edit_or_send,
     esc,
@@ -366,7 +367,7 @@ async def toggle_availability(update: Update, context: WijkContext) -> str | int
     if parts[2:] == ["done"]:
         await edit_or_send(query, availability_question(t), None)
         return await _finish(update, context, person, t)
-    if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in views.PART_BY_LETTER:
+    if len(parts) != 4 or callback_id(parts[2]) is None or parts[3] not in views.PART_BY_LETTER:
         return AVAIL
     async with context.db.begin() as session:
         await availability.toggle_slot(
@@ -419,10 +420,10 @@ async def on_callback(update: Update, context: WijkContext) -> str | int:
         await answer_query(query)
         await edit_or_send(query, query.message.text_html if query.message else "", None)
         return await consent(update, context, value == "yes")
-    if step == "buurt" and value.isdigit():
+    if step == "buurt" and callback_id(value) is not None:
         await answer_query(query)
         await edit_or_send(query, query.message.text_html if query.message else "", None)
-        return await chose_buurt(update, context, int(value) or None)
+        return await chose_buurt(update, context, callback_id(value) or None)
     step_by_prefix = {"sl": SPOKEN, "task": TASKS, "want": WANTS, "offer": OFFERS}
     if step in step_by_prefix:
         return await _toggle_step(update, context, value, step_by_prefix[step])

@@ -17,8 +17,13 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import WijkContext
 from bot.domain import rsvp
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
-from bot.handlers.actions import callback_id
-from bot.handlers.common import answer_query, current_person, edit_or_send, translator_for
+from bot.handlers.common import (
+    answer_query,
+    callback_id,
+    current_person,
+    edit_or_send,
+    translator_for,
+)
 from bot.i18n import Translator
 from bot.views.action import RSVP_ANSWERS, RSVP_CALLBACK_PATTERN, action_summary, rsvp_keyboard
 from storage.models import Area, Person

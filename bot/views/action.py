@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from storage.models import Action
 
 #: Parses RSVP callback data; groups: action id, answer letter (y = yes, m = maybe, n = no).
-RSVP_CALLBACK_PATTERN = re.compile(r"^rsvp:(\d{1,19}):([ymn])$")
+RSVP_CALLBACK_PATTERN = re.compile(r"^rsvp:([0-9]{1,10}):([ymn])$")
 
 #: The answer letter in callback data -> the `Rsvp.answer` value.
 RSVP_ANSWERS = {"y": "yes", "m": "maybe", "n": "no"}

@@ -124,3 +124,18 @@ async def test_blocking_the_bot_marks_the_person_unreachable_until_start(
     await ivo.wait_for("You will get messages again")
     async with wijkbot.db.begin() as session:
         assert (await session.scalar(select(Person))).unreachable_at is None
+
+
+async def test_forged_numbers_in_buttons_get_the_polite_answer(
+    wijkbot: BotUnderTest, fake
+) -> None:
+    jan = fake.user(2006, "Jan", language_code="en")
+    await add_person(wijkbot, jan, role="volunteer", area="Jordaan", language="en")
+    await jan.send("/availability")
+    await jan.wait_for("When can you usually help?")
+    for data in ("av:p:²", "av:p:99999999999", "av:²:m", "av:7:m", "rsvp:99999999999:y"):
+        await jan.press_data(data)
+        answer = await jan.wait_for_callback_answer()
+        assert answer.text == "This button no longer works.", data
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalar(select(Person))).paused_until is None

@@ -13,6 +13,7 @@ from bot.domain.errors import InvalidInput
 from bot.handlers.actions import (
     MAX_BUTTONS,
     PAGE_SIZE,
+    _earlier_gap,
     _paged,
     callback_id,
     draft_from_data,
@@ -246,3 +247,11 @@ def test_callback_data_stays_within_64_bytes() -> None:
         "na:k:street_stand",
     ):
         assert len(data.encode()) <= 64
+
+
+def test_a_draft_that_lost_values_goes_back_to_the_first_missing_step() -> None:
+    full = _data()
+    assert _earlier_gap(full, "end") is None
+    assert _earlier_gap({**full, "date": None}, "end") == "date"
+    assert _earlier_gap({}, "start") == "kind"
+    assert _earlier_gap({"kind": "other"}, "title") is None

@@ -139,7 +139,7 @@ def test_rsvp_keyboard_labels_and_callback_data() -> None:
 
 
 def test_callback_data_fits_telegrams_64_bytes_and_parses() -> None:
-    biggest = 2**63 - 1  # BIGINT; ids are far smaller in practice
+    biggest = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
     for button in rsvp_keyboard(english(), biggest).inline_keyboard[0]:
         data = button.callback_data
         assert isinstance(data, str)
@@ -148,6 +148,7 @@ def test_callback_data_fits_telegrams_64_bytes_and_parses() -> None:
         assert match is not None
         assert int(match.group(1)) == biggest
     assert RSVP_CALLBACK_PATTERN.match("rsvp:42:yes") is None
+    assert RSVP_CALLBACK_PATTERN.match(f"rsvp:{10**10}:y") is None  # longer than any id
     assert RSVP_CALLBACK_PATTERN.match("rsvp:-1:y") is None
 
 
