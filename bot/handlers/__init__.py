@@ -15,7 +15,8 @@ FEATURES = (
     "onboarding",  # /start, language, consent, per-role questions
     "availability",
     "account",  # /stop, /help, /taal, /verwijderen
-    "actions",  # coordinators: /nieuweactie, /acties, roster, cancel
+    "new_action",  # coordinators: /nieuweactie conversation (before the list/roster)
+    "actions",  # coordinators: /acties, roster, cancel
     "rsvp",  # volunteers: Ja / Misschien / Nee
     "invites",  # coordinators: /uitnodigen
     "fallback",  # last in group 0: unknown commands, free text, stickers, voice; error handler

@@ -27,7 +27,6 @@ from bot.context import WijkContext
 from bot.domain import invites
 from bot.domain.actions import require_coordinator
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.handlers.actions import MAX_BUTTONS, PAGE_SIZE
 from bot.handlers.common import (
     answer_query,
     callback_id,
@@ -38,6 +37,7 @@ from bot.handlers.common import (
     reply,
     translator_for,
 )
+from bot.handlers.keyboards import MAX_BUTTONS, PAGE_SIZE
 from bot.i18n import Translator
 from bot.views.invite import ROLE_LETTERS, invite_link, qr_png, role_label
 from storage import areas as area_store

@@ -10,17 +10,16 @@ from babel.support import NullTranslations
 
 from bot.domain.actions import validate_draft
 from bot.domain.errors import InvalidInput
-from bot.handlers.actions import (
-    MAX_BUTTONS,
-    PAGE_SIZE,
-    _earlier_gap,
-    _paged,
-    callback_id,
+from bot.handlers.action_input import (
     draft_from_data,
     parse_clock_time,
     parse_needed,
     wall_clock_to_utc,
 )
+from bot.handlers.common import callback_id
+from bot.handlers.keyboards import MAX_BUTTONS, PAGE_SIZE
+from bot.handlers.keyboards import paged as _paged
+from bot.handlers.new_action import _earlier_gap
 from bot.i18n import Translator
 
 AMS = ZoneInfo("Europe/Amsterdam")
