@@ -46,14 +46,14 @@ def render(
         return f"{intro}\n\n{summary}", None
     if message_key == "action_cancelled":
         text = t.gettext(
-            "Cancelled: {title} on {when} does not go ahead. Thank you for answering.",
+            "Cancelled: {title} on {when} does not go ahead. Sorry, and thank you for answering.",
             title=title,
             when=html.escape(t.datetime(action.starts_at)),
         )
         return text, None
     if message_key == "waitlist_promoted":
         intro = t.gettext(
-            "Good news: a place came free. You are on the list for this action. "
+            "Good news: a place came free, so you can come and help. "
             "Can you not come after all? Then tap No."
         )
         return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)

@@ -54,7 +54,7 @@ async def stop_command(update: Update, context: WijkContext) -> None:
     t = translator_for(update, context, person)
     if person is None:
         context.user_data.clear()
-        await reply(update, t.gettext("Stopped. Nothing is stored about you."))
+        await reply(update, t.gettext("Okay, stopped. Nothing is stored about you."))
         return
     async with context.db.begin() as session:
         people.stop(person=await session.merge(person), now=context.clock.now())

@@ -136,11 +136,13 @@ def roster_text(t: Translator, result: actions.Roster) -> str:
         "",
         t.ngettext("Called: {n} volunteer", "Called: {n} volunteers", result.called),
         t.gettext(
-            "Delivered {sent}, blocked {blocked}, failed {failed}, waiting {waiting}",
+            "Delivered: {sent} · still to send: {waiting} · not needed any more: {dropped}"
+            " · blocked the bot: {blocked} · failed: {failed}",
             sent=d.get("sent", 0),
+            waiting=d.get("pending", 0),
+            dropped=d.get("expired", 0) + d.get("cancelled", 0),
             blocked=d.get("blocked", 0),
             failed=d.get("failed", 0),
-            waiting=d.get("pending", 0),
         ),
     ]
     return "\n".join(lines)

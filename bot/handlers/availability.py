@@ -51,7 +51,7 @@ async def _volunteer(update: Update, context: WijkContext) -> tuple[Person | Non
     person = await current_person(update, context)
     t = translator_for(update, context, person)
     if person is None or person.role != "volunteer":
-        text = t.gettext("Availability is for volunteers who signed up with an invite link.")
+        text = t.gettext("Only volunteers set when they can help.")
         if update.callback_query:
             await answer_query(update.callback_query, text)
         else:

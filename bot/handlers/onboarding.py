@@ -169,7 +169,7 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
             update,
             t.gettext(
                 "Okay. Nothing has been stored. If you change your mind, "
-                "scan the invite again or open the link again."
+                "scan the QR code or open the invite link again."
             ),
         )
         return END
@@ -476,7 +476,7 @@ async def cancel(update: Update, context: WijkContext) -> int:
     t = translator_for(update, context, person)
     if person is None:
         context.user_data.clear()
-        await reply(update, t.gettext("Okay, stopped. Nothing has been stored."))
+        await reply(update, t.gettext("Okay, stopped. Nothing is stored about you."))
     else:
         await reply(
             update, t.gettext("Okay, stopped for now. Send /start to continue where you left off.")

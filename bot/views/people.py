@@ -20,7 +20,7 @@ def task_label(t: Translator, task: str) -> str:
         "shopping": t.gettext("Shopping"),
         "paperwork": t.gettext("Forms and paperwork"),
         "digital_help": t.gettext("Digital help"),
-        "company": t.gettext("Company and walks"),
+        "company": t.gettext("Company and going for walks"),
         "odd_jobs": t.gettext("Odd jobs"),
         "interpreting": t.gettext("Interpreting and translating"),
     }

@@ -342,7 +342,8 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         "Waiting list (0): –\n"
         "Maybe (1): Ben_*\n"
         "Not coming (1): Cem",
-        "Called: 4 volunteers\nDelivered 3, blocked 0, failed 0, waiting 1",
+        "Called: 4 volunteers\nDelivered: 3 · still to send: 1 · not needed any more: 0"
+        " · blocked the bot: 0 · failed: 0",
     ]
     assert roster.labels == ["Refresh", "Cancel action"]
 
@@ -355,7 +356,7 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         notice = await user.wait_for("Cancelled:")
         assert notice.text == (
             f"Cancelled: {TITLE} on Saturday 6 December at 14:00 does not go ahead. "
-            "Thank you for answering."
+            "Sorry, and thank you for answering."
         )
     await wijkbot.outbox_idle()
     assert not dirk.messages  # never called, never told

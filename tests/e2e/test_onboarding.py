@@ -102,8 +102,8 @@ async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -
     await dora.wait_for("could offer others", after=mark)
     await dora.send("hello?")
     await dora.wait_for("Please tap one of the buttons above")
-    await tap(dora, "⬜ Company and walks")
-    await dora.wait_for(predicate=lambda m: "✅ Company and walks" in m.labels)
+    await tap(dora, "⬜ Company and going for walks")
+    await dora.wait_for(predicate=lambda m: "✅ Company and going for walks" in m.labels)
     await tap(dora, "Done")
     done = await dora.wait_for("We have noted what you told us")
     assert "Dora_*[]<b>" in done.text

@@ -165,7 +165,9 @@ async def test_capacity_waiting_list_and_promotion(wijkbot: BotUnderTest, fake: 
     # a confirmed volunteer says No: the first on the waiting list gets the place and a message
     mark = people[6].mark()
     await _answer(people[2], "No", NO)
-    promoted = await people[6].wait_for("Good news: a place came free.", after=mark)
+    promoted = await people[6].wait_for(
+        "Good news: a place came free, so you can come and help.", after=mark
+    )
     assert promoted.labels == ["Yes", "Maybe", "No"]
     action, rows = await _rows(wijkbot, action_id)
     assert action.confirmed_count == 6

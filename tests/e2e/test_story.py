@@ -91,7 +91,7 @@ async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
     roster = await noor.wait_for("plekken bezet")
     assert "6 van 6 plekken bezet" in roster.text
     assert "Wachtlijst (1): Vrijwilliger7" in roster.text
-    assert "geblokkeerd 1" in roster.text
+    assert "bot geblokkeerd: 1" in roster.text
 
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))

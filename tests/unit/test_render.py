@@ -173,12 +173,12 @@ SUMMARY_EN = action_summary(english(), make_action(), "Centrum")
         (
             "action_cancelled",
             "Cancelled: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
-            "5 December at 14:00 does not go ahead. Thank you for answering.",
+            "5 December at 14:00 does not go ahead. Sorry, and thank you for answering.",
             False,
         ),
         (
             "waitlist_promoted",
-            "Good news: a place came free. You are on the list for this action. "
+            "Good news: a place came free, so you can come and help. "
             f"Can you not come after all? Then tap No.\n\n{SUMMARY_EN}",
             True,
         ),
