@@ -53,6 +53,20 @@ class ActionDraft:
     ends_at: dt.datetime
     volunteers_needed: int
 
+    def to_action(self) -> Action:
+        """An unsaved open Action with these values (for a preview, or to add and flush)."""
+        return Action(
+            kind=self.kind,
+            title=self.title,
+            area_id=self.area_id,
+            meeting_place=self.meeting_place,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            volunteers_needed=self.volunteers_needed,
+            confirmed_count=0,
+            status="open",
+        )
+
 
 def validate_draft(
     *,
@@ -116,19 +130,8 @@ async def create_action(
     require_coordinator(coordinator)
     if not await may_manage(session=session, person=coordinator, area_id=draft.area_id):
         raise NotAllowed()
-    action = Action(
-        kind=draft.kind,
-        title=draft.title,
-        area_id=draft.area_id,
-        meeting_place=draft.meeting_place,
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        volunteers_needed=draft.volunteers_needed,
-        confirmed_count=0,
-        status="open",
-        created_by_id=coordinator.id,
-        created_at=now,
-    )
+    action = draft.to_action()
+    action.created_by_id, action.created_at = coordinator.id, now
     session.add(action)
     await session.flush()
     plan = await _queue_call(

@@ -37,7 +37,7 @@ from bot.handlers.common import (
     reply,
     translator_for,
 )
-from bot.handlers.keyboards import MAX_BUTTONS, PAGE_SIZE
+from bot.handlers.keyboards import button_rows, page_of
 from bot.i18n import Translator
 from bot.views.invite import ROLE_LETTERS, invite_link, qr_png, role_label
 from storage import areas as area_store
@@ -88,17 +88,9 @@ async def _area_menu(
         has_parts = bool(await area_store.children(session, kid.id))
         data = f"inv:o:{letter}:{kid.id}:0" if has_parts else f"inv:a:{letter}:{kid.id}"
         buttons.append((f"{kid.name} ›" if has_parts else kid.name, data))
-    nav: list[tuple[str, str]] = []
-    if len(buttons) > MAX_BUTTONS:
-        pages = (len(buttons) + PAGE_SIZE - 1) // PAGE_SIZE
-        page = max(0, min(page, pages - 1))
-        if page > 0:
-            nav.append((t.gettext("« Previous"), f"inv:o:{letter}:{node.id}:{page - 1}"))
-        if page < pages - 1:
-            nav.append((t.gettext("More »"), f"inv:o:{letter}:{node.id}:{page + 1}"))
-        buttons = buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons, nav = page_of(t, buttons, page, f"inv:o:{letter}:{node.id}")
     rows = [[(t.gettext("All of {area}", area=node.name), f"inv:a:{letter}:{node.id}")]]
-    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows += button_rows(buttons, 2)
     if node.id != home_id and node.parent_id is not None:
         nav.append((t.gettext("« Back"), f"inv:o:{letter}:{node.parent_id}:0"))
     if nav:

@@ -41,6 +41,26 @@ def not_coordinator(t: Translator) -> str:
     return t.gettext("Sorry, only coordinators can do this.")
 
 
+def page_of(
+    t: Translator, buttons: list[tuple[str, str]], page: int, page_prefix: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The buttons of one page and its navigation row ('« Previous' / 'More »').
+
+    Up to MAX_BUTTONS buttons fit on one screen; more are split in pages of PAGE_SIZE. The
+    navigation buttons carry '<page_prefix>:<page>'. An out-of-range page is clamped.
+    """
+    nav: list[tuple[str, str]] = []
+    if len(buttons) <= MAX_BUTTONS:
+        return buttons, nav
+    pages = (len(buttons) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = max(0, min(page, pages - 1))
+    if page > 0:
+        nav.append((t.gettext("« Previous"), f"{page_prefix}:{page - 1}"))
+    if page < pages - 1:
+        nav.append((t.gettext("More »"), f"{page_prefix}:{page + 1}"))
+    return buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], nav
+
+
 def paged(
     t: Translator,
     buttons: list[tuple[str, str]],
@@ -48,17 +68,9 @@ def paged(
     page_prefix: str,
     extra: list[tuple[str, str]],
 ) -> InlineKeyboardMarkup:
-    """Two buttons a row; more than MAX_BUTTONS are split in pages of PAGE_SIZE."""
-    nav: list[tuple[str, str]] = []
-    if len(buttons) > MAX_BUTTONS:
-        pages = (len(buttons) + PAGE_SIZE - 1) // PAGE_SIZE
-        page = max(0, min(page, pages - 1))
-        if page > 0:
-            nav.append((t.gettext("« Previous"), f"{page_prefix}:{page - 1}"))
-        if page < pages - 1:
-            nav.append((t.gettext("More »"), f"{page_prefix}:{page + 1}"))
-        buttons = buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    rows = button_rows(buttons, 2)
+    """Two buttons a row, paged (see `page_of`), then the navigation and `extra` rows."""
+    shown, nav = page_of(t, buttons, page, page_prefix)
+    rows = button_rows(shown, 2)
     for row in (nav, extra):
         if row:
             rows.append(row)

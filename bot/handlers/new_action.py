@@ -175,16 +175,7 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
     draft = draft_from_data(_draft(context), tz=_tz(context), now=context.clock.now())
     async with context.db.begin() as session:
         area = await session.get(Area, draft.area_id)
-    action = Action(
-        kind=draft.kind,
-        title=draft.title,
-        area_id=draft.area_id,
-        meeting_place=draft.meeting_place,
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        volunteers_needed=draft.volunteers_needed,
-    )
-    summary = action_summary(t, action, area.name if area else "?")
+    summary = action_summary(t, draft.to_action(), area.name if area else "?")
     text = t.gettext("Please check the action:") + f"\n\n{summary}\n\n"
     text += t.gettext("Shall I send the call to the volunteers?")
     buttons = [
