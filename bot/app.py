@@ -7,10 +7,12 @@ in group 0, the fallbacks for anything no feature took; 99 the persistence flush
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, WijkContext
 from bot.persistence import DatabasePersistence
@@ -76,6 +78,10 @@ def build_application(
     """The Application for one bot process. `base_url` is '<server>/bot' (PTB form)."""
     from bot.handlers import register_all
 
+    # Our conversations track state per user and chat on purpose (per_message=False) and
+    # check every button press themselves; PTB's reminder about that is expected.
+    warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
+
     application = (
         ApplicationBuilder()
         .token(token)
@@ -101,8 +107,50 @@ def build_application(
     return application
 
 
-def quiet_loggers() -> None:
-    """httpx logs every request URL, which contains the bot token, at INFO: keep it at
-    WARNING. The same for httpcore and APScheduler's per-run chatter."""
-    for name in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+class RedactSecrets(logging.Filter):
+    """Replace secrets (the bot token) in every log record with '[redacted]'.
+
+    httpx and PTB put the token in URLs (PTB logs 'Set Bot API URL: .../bot<token>' at
+    DEBUG), so quieting loggers alone is not enough when someone runs with LOG_LEVEL=DEBUG.
+    """
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def quiet_loggers(*secrets: str) -> None:
+    """Keep library loggers from logging the token or personal details.
+
+    httpx logs every request URL, which contains the bot token, at INFO: WARNING (also
+    httpcore). PTB and the drivers log whole updates (names, texts) at DEBUG, SQLAlchemy
+    logs SQL at INFO: they never go below INFO / WARNING, whatever LOG_LEVEL says (LOG_LEVEL
+    is for wijkbot's own loggers). APScheduler's "skipped: maximum number of running
+    instances reached" for the outbox tick is expected (a long tick skips the next): ERROR.
+    Every handler of the root logger also redacts `secrets`.
+    """
+    root = logging.getLogger().getEffectiveLevel()
+    floors = {
+        "httpx": logging.WARNING,
+        "httpcore": logging.WARNING,
+        "sqlalchemy": logging.WARNING,
+        "telegram": logging.INFO,
+        "aiosqlite": logging.INFO,
+        "asyncio": logging.INFO,
+        "apscheduler": logging.WARNING,
+        "apscheduler.scheduler": logging.ERROR,
+        "apscheduler.executors.default": logging.ERROR,
+    }
+    for name, floor in floors.items():
+        logging.getLogger(name).setLevel(max(floor, root))
+    if secrets:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactSecrets(*secrets))

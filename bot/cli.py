@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings
 
@@ -21,6 +22,11 @@ log = logging.getLogger("wijkbot")
 def _fail(message: str) -> int:
     print(f"wijkbot: {message}", file=sys.stderr)
     return 2
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error message (drivers add hints and SQL on further lines)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _settings() -> Settings:
@@ -33,14 +39,15 @@ def _settings_error(exc: ValidationError) -> str:
     return f"{field}: {first['msg']}"
 
 
-def _setup_logging(level: str) -> None:
+def _setup_logging(level: str, *secrets: str) -> None:
     from bot.app import quiet_loggers
 
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    quiet_loggers()
+    logging.captureWarnings(True)
+    quiet_loggers(*secrets)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -56,7 +63,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather and put it in .env "
             "(see .env.example)."
         )
-    _setup_logging(settings.log_level)
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    _setup_logging(settings.log_level, token, token.split(":", 1)[-1])
     try:
         ensure_schema(settings)
     except SchemaNotReady as exc:
@@ -64,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     services = make_services(settings)
     application = build_application(
         services,
-        token=settings.telegram_bot_token.get_secret_value().strip(),
+        token=token,
         base_url=settings.bot_api_base_url(),
         base_file_url=settings.bot_api_file_url(),
     )
@@ -138,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ValidationError as exc:
         return _fail(_settings_error(exc))
+    except OperationalError as exc:
+        return _fail(f"cannot reach the database: {_first_line(exc.orig or exc)}")
     except KeyboardInterrupt:
         return 130
 

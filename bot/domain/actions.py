@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
 from bot.domain.availability import fits, is_paused, slots_of
-from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import ACTION_KINDS
 from storage.areas import descendant_ids
 from storage.models import Action, Area, Person, Rsvp
@@ -274,11 +274,14 @@ async def cancel_action(
     """Cancel an action: drop its pending calls and reminders and tell everyone who answered.
 
     Returns the number of people told. Raises `NotFound`, `NotAllowed`, `ActionCancelled`
-    (already cancelled: a double press).
+    (already cancelled: a double press) and `ActionStarted` (it has started or is over:
+    nothing is changed). A notice still unsent at the start is not sent any more.
     """
     action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
     if action.status == "cancelled":
         raise ActionCancelled()
+    if action.starts_at <= now:
+        raise ActionStarted()
     action.status = "cancelled"
     action.cancelled_at = now
     await outbox.cancel_pending(session=session, action_id=action.id)
@@ -292,6 +295,7 @@ async def cancel_action(
             person=person,
             message_key="action_cancelled",
             due_at=now,
+            not_after=action.starts_at,
             dedup_key=f"action_cancelled:{action.id}:{person.id}",
             action_id=action.id,
             now=now,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
-from bot.domain.tasks import SPOKEN_LANGUAGES, TASKS
+from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from storage.areas import descendant_ids
 from storage.models import HelpRequest, Offer, Person, Rsvp
 
@@ -93,7 +93,7 @@ async def set_help_requests(
     *, session: AsyncSession, person: Person, tasks: Iterable[str], now: dt.datetime
 ) -> None:
     """Replace what a resident would like help with. Raises `InvalidInput`."""
-    chosen = _valid_tasks(tasks)
+    chosen = _valid_tasks(tasks, HELP_REQUEST_TASKS)
     await session.execute(delete(HelpRequest).where(HelpRequest.person_id == person.id))
     session.add_all(
         HelpRequest(person_id=person.id, task=task, status="open", created_at=now)
@@ -102,9 +102,9 @@ async def set_help_requests(
     await session.flush()
 
 
-def _valid_tasks(tasks: Iterable[str]) -> list[str]:
+def _valid_tasks(tasks: Iterable[str], allowed: tuple[str, ...] = TASKS) -> list[str]:
     chosen = list(dict.fromkeys(tasks))
-    if any(task not in TASKS for task in chosen):
+    if any(task not in allowed for task in chosen):
         raise InvalidInput("tasks")
     return chosen
 

@@ -64,8 +64,13 @@ async def schedule_reminders(
     return queued
 
 
-async def drop_reminders(*, session: AsyncSession, person_id: int, action_id: int) -> int:
-    """Cancel a person's pending reminders for an action; returns how many."""
+# Messages that only make sense while the person holds a place on the action.
+PLACE_MESSAGE_KEYS = (*REMINDER_KEYS, "waitlist_promoted")
+
+
+async def drop_place_messages(*, session: AsyncSession, person_id: int, action_id: int) -> int:
+    """Cancel a person's pending reminders and 'a place came free' notice for an action
+    (they gave up their place). Returns how many rows were cancelled."""
     return await outbox.cancel_pending(
-        session=session, action_id=action_id, person_id=person_id, message_keys=REMINDER_KEYS
+        session=session, action_id=action_id, person_id=person_id, message_keys=PLACE_MESSAGE_KEYS
     )

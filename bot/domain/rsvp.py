@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
-from bot.domain.reminders import drop_reminders, schedule_reminders
+from bot.domain.reminders import drop_place_messages, schedule_reminders
 from storage.models import Action, Person, Rsvp
 from storage.queries import related_area_ids
 
@@ -129,7 +129,7 @@ async def answer(
     promoted: Person | None = None
     if rsvp is not None and rsvp.status == "confirmed":
         await _release_place(session, action)
-        await drop_reminders(session=session, person_id=person.id, action_id=action.id)
+        await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
     # Decide the new status before touching the row: an autoflush of a half-changed row
     # would trip the answer/status CHECK constraint.
     status = "none"

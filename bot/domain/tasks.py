@@ -19,6 +19,12 @@ TASKS: tuple[str, ...] = (
     "interpreting",  # tolken/vertalen
 )
 
+# What a resident can ask help with: the tasks minus the network's own action kinds
+# (nobody asks for a doorstep conversation).
+HELP_REQUEST_TASKS: tuple[str, ...] = tuple(
+    task for task in TASKS if task not in ("doorstep", "street_stand")
+)
+
 ACTION_KINDS: tuple[str, ...] = ("doorstep", "street_stand", "other")
 
 ROLES: tuple[str, ...] = ("coordinator", "volunteer", "resident")

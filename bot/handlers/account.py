@@ -97,7 +97,7 @@ async def delete_command(update: Update, context: WijkContext) -> None:
                 InlineKeyboardButton(
                     t.gettext("Yes, delete everything"), callback_data="acc:del:yes"
                 ),
-                InlineKeyboardButton(t.gettext("No, keep it"), callback_data="acc:del:no"),
+                InlineKeyboardButton(t.gettext("No, don't delete"), callback_data="acc:del:no"),
             ]
         ]
     )

@@ -49,17 +49,21 @@ def parse_needed(text: str) -> int | None:
     return number if 1 <= number <= actions.NEEDED_MAX else None
 
 
+class SkippedTime(ValueError):
+    """A well-typed time that does not exist that day: the clocks skip it (March)."""
+
+
 def wall_clock_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
     """The aware UTC moment of `time` on `day` on the wall clock of `tz`.
 
-    Raises `ValueError` for a time that does not exist that day (the hour skipped when the
-    clocks go forward on the last Sunday of March). An ambiguous time (October) is taken as
-    the first of the two.
+    Raises `SkippedTime` (a `ValueError`) for a time that does not exist that day (the hour
+    skipped when the clocks go forward on the last Sunday of March). An ambiguous time
+    (October) is taken as the first of the two.
     """
     local = dt.datetime.combine(day, time, tz)
     utc = local.astimezone(dt.UTC)
     if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise ValueError("time does not exist on that day (clock change)")
+        raise SkippedTime("time does not exist on that day (clock change)")
     return utc
 
 

@@ -5,6 +5,10 @@ Planning a new action (/nieuweactie) is the conversation in `bot.handlers.new_ac
 Callback data (every press is checked again on the server):
 - `act:r:<id>`  roster (also "Refresh"), `act:c:<id>` ask to cancel,
   `act:cc:<id>` cancel for real.
+
+An action can be cancelled only before it starts: from then on the roster shows no
+"Cancel action" button, and an old cancel button gets a polite answer. A coordinator
+pressing a button of an action outside their area is told so (not "only coordinators").
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import WijkContext
 from bot.domain import actions
-from bot.domain.errors import ActionCancelled, NotAllowed, NotFound
+from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
 from bot.handlers.common import (
     answer_query,
     callback_id,
@@ -44,7 +48,7 @@ async def list_actions(update: Update, context: WijkContext) -> None:
                 now=context.clock.now(),  # type: ignore[arg-type]
             )
     except NotAllowed:
-        await reply(update, not_coordinator(t))
+        await reply(update, _not_allowed_text(t, person))
         return
     if not found:
         await reply(update, t.gettext("No upcoming actions. Plan one with /newaction."))
@@ -83,13 +87,32 @@ async def _managed(
     return t, person, action_id
 
 
-async def _refuse(update: Update, t: Translator, exc: Exception) -> None:
+def _is_coordinator(person: Person | None) -> bool:
+    try:
+        actions.require_coordinator(person)
+    except NotAllowed:
+        return False
+    return True
+
+
+def _not_allowed_text(t: Translator, person: Person | None) -> str:
+    """Why `NotAllowed`: the domain raises it for a wrong role and for another area alike."""
+    if _is_coordinator(person):
+        return t.gettext("This action is not in your area.")
+    return not_coordinator(t)
+
+
+async def _refuse(update: Update, t: Translator, person: Person, exc: Exception) -> None:
     text = (
-        not_coordinator(t)
+        _not_allowed_text(t, person)
         if isinstance(exc, NotAllowed)
         else t.gettext("This button no longer works.")
     )
     await answer_query(update.callback_query, text)  # type: ignore[arg-type]
+
+
+def _started_text(t: Translator) -> str:
+    return t.gettext("This action has already started, so it can no longer be cancelled.")
 
 
 async def show_roster(update: Update, context: WijkContext) -> None:
@@ -102,10 +125,10 @@ async def show_roster(update: Update, context: WijkContext) -> None:
         async with context.db.begin() as session:
             result = await actions.roster(session=session, coordinator=person, action_id=action_id)
     except (NotAllowed, NotFound) as exc:
-        await _refuse(update, t, exc)
+        await _refuse(update, t, person, exc)
         return
     buttons = [[(t.gettext("Refresh"), f"act:r:{action_id}")]]
-    if result.action.status == "open":
+    if result.action.status == "open" and result.action.starts_at > context.clock.now():
         buttons.append([(t.gettext("Cancel action"), f"act:c:{action_id}")])
     await say(update, roster_text(t, result), keyboard(buttons))
 
@@ -160,10 +183,13 @@ async def ask_cancel(update: Update, context: WijkContext) -> None:
                 session=session, coordinator=person, action_id=action_id
             )
     except (NotAllowed, NotFound) as exc:
-        await _refuse(update, t, exc)
+        await _refuse(update, t, person, exc)
         return
     if action.status == "cancelled":
         await answer_query(update.callback_query, t.gettext("This action was already cancelled."))  # type: ignore[arg-type]
+        return
+    if action.starts_at <= context.clock.now():
+        await answer_query(update.callback_query, _started_text(t))  # type: ignore[arg-type]
         return
     text = t.gettext(
         "Cancel {title}? Everyone who answered gets a message.", title=f"<b>{esc(action.title)}</b>"
@@ -191,8 +217,11 @@ async def do_cancel(update: Update, context: WijkContext) -> None:
     except ActionCancelled:
         await answer_query(update.callback_query, t.gettext("This action was already cancelled."))  # type: ignore[arg-type]
         return
+    except ActionStarted:
+        await answer_query(update.callback_query, _started_text(t))  # type: ignore[arg-type]
+        return
     except (NotAllowed, NotFound) as exc:
-        await _refuse(update, t, exc)
+        await _refuse(update, t, person, exc)
         return
     text = (
         t.gettext("The action is cancelled.")

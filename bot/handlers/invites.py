@@ -12,6 +12,13 @@ Callback data (checked again on every press: coordinator, area within theirs):
 - `inv:r:<v|r|c>`                      role chosen: volunteer | resident | coordinator
 - `inv:o:<v|r|c>:<area id>:<page>`     open an area to choose it or a part of it
 - `inv:a:<v|r|c>:<area id>`            create the invite for this area
+
+One menu message makes at most one invite: a quick second press of the area button (sent
+before the menu turned into the link) would otherwise make a second link and QR code. The
+(chat id, message id) of the menus that made an invite are kept in
+`context.user_data["invite_menus_used"]` (the last USED_MENUS_KEPT, persisted with
+user_data, so this holds across a restart); every later press on such a message is
+answered "This button no longer works." and changes nothing.
 """
 
 from __future__ import annotations
@@ -39,11 +46,46 @@ from bot.handlers.common import (
 )
 from bot.handlers.keyboards import button_rows, page_of
 from bot.i18n import Translator
-from bot.views.invite import ROLE_LETTERS, invite_link, qr_png, role_label
+from bot.views.invite import ROLE_LETTERS, invite_link, qr_caption, qr_png, role_label
 from storage import areas as area_store
 from storage.models import Area, Person
 
 VALID_FOR = dt.timedelta(days=30)
+USED_MENUS = "invite_menus_used"
+USED_MENUS_KEPT = 20
+
+
+def _menu_key(update: Update) -> list[int] | None:
+    """[chat id, message id] of the pressed menu message, or None when there is none."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return None
+    return [query.message.chat.id, query.message.message_id]
+
+
+def _used_menus(context: WijkContext) -> list[list[int]]:
+    used = context.user_data.get(USED_MENUS) if context.user_data is not None else None
+    return [list(pair) for pair in used] if isinstance(used, list) else []
+
+
+def _menu_used(context: WijkContext, key: list[int] | None) -> bool:
+    """Whether an invite was made from this menu message already (or it is unknown)."""
+    return key is None or key in _used_menus(context)
+
+
+def _remember_menu(context: WijkContext, key: list[int]) -> None:
+    """Mark the menu as used; only the last USED_MENUS_KEPT are kept."""
+    used = [pair for pair in _used_menus(context) if pair != key] + [key]
+    context.user_data[USED_MENUS] = used[-USED_MENUS_KEPT:]  # type: ignore[index]
+
+
+def _forget_menu(context: WijkContext, key: list[int]) -> None:
+    """Undo `_remember_menu` when no invite was made after all."""
+    used = [pair for pair in _used_menus(context) if pair != key]
+    if used:
+        context.user_data[USED_MENUS] = used  # type: ignore[index]
+    else:
+        context.user_data.pop(USED_MENUS, None)  # type: ignore[union-attr]
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -111,6 +153,9 @@ async def on_area_menu(update: Update, context: WijkContext) -> None:
     if checked is None:
         return
     t, person = checked
+    if _menu_key(update) in _used_menus(context):
+        await answer_query(query, t.gettext("This button no longer works."))
+        return
     role_only = parse_callback(query.data, "inv:r", 1)
     opened = parse_callback(query.data, "inv:o", 3)
     letter = (role_only or opened or [""])[0]
@@ -139,6 +184,12 @@ async def on_create(update: Update, context: WijkContext) -> None:
     if checked is None:
         return
     t, person = checked
+    key = _menu_key(update)
+    if key is None or _menu_used(context, key):
+        await answer_query(query, t.gettext("This button no longer works."))
+        return
+    # Checked and marked with no await in between: a press handled at the same time sees it.
+    _remember_menu(context, key)
     parts = parse_callback(query.data, "inv:a", 2)
     area_id = callback_id(parts[1]) if parts else None
     role = ROLE_LETTERS.get(parts[0]) if parts else None
@@ -162,18 +213,21 @@ async def on_create(update: Update, context: WijkContext) -> None:
                 created_by_id=person.id,
             )
     except (NotAllowed, InvalidInput):
+        _forget_menu(context, key)
         await answer_query(query, t.gettext("This button no longer works."))
         return
+    except BaseException:
+        _forget_menu(context, key)
+        raise
     await answer_query(query)
     link = invite_link(context.bot.username, new.token)
     until = t.date((now + VALID_FOR).astimezone(t.tz).date())
     await edit_or_send(query, invite_text(t, role, area.name, link, until))
-    caption = t.gettext(
-        "Print this QR code on a flyer: people scan it to join. It works until {date}.",
-        date=esc(until),
-    )
     await context.bot.send_photo(
-        update.effective_chat.id, qr_png(link), caption=caption, parse_mode="HTML"
+        update.effective_chat.id,
+        qr_png(link),
+        caption=qr_caption(t, role, until),
+        parse_mode="HTML",
     )
 
 

@@ -17,7 +17,12 @@ Callback data (every press is checked again on the server):
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
 Times are typed on the wall clock of `settings.tz` (Europe/Amsterdam) and stored as aware
-UTC; the pure parsers live in `bot.handlers.action_input`.
+UTC; the pure parsers live in `bot.handlers.action_input`. A time skipped by the clock
+change in March is told apart from a time that could not be read.
+
+When the chosen start has passed (typed in the past, or the clock moved on before
+Confirm), the conversation goes back to the date question if the chosen day is before
+today, else to the start-time question; the note mentions /cancel.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from bot.domain import actions
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.tasks import ACTION_KINDS
 from bot.handlers.action_input import (
+    SkippedTime,
     draft_from_data,
     parse_clock_time,
     parse_needed,
@@ -210,6 +216,34 @@ def _field_problem(t: Translator, field: str) -> str:
     return t.gettext("Something is missing. Let's try that step again.")
 
 
+def _passed_step(date_text: object, today: dt.date) -> str:
+    """Where to go when the chosen start has passed: the date question when the chosen day
+    is before `today` (local) or unreadable, else the start-time question."""
+    try:
+        day = dt.date.fromisoformat(str(date_text))
+    except ValueError:
+        return DATE
+    return DATE if day < today else START
+
+
+def _start_passed(context: WijkContext, t: Translator) -> tuple[str, str]:
+    """The step to ask again when the chosen start has passed, with its note."""
+    state = _passed_step(_draft(context).get("date"), _local_today(context))
+    if state == DATE:
+        note = t.gettext("That day has already passed. Please choose another day.")
+    else:
+        note = _field_problem(t, "starts_at")
+    hint = t.gettext("Send /cancel to stop planning.")
+    return state, f"{note} {hint}"
+
+
+def _problem_step(context: WijkContext, t: Translator, field: str) -> tuple[str, str]:
+    """The step to ask again for a bad stored value (`InvalidInput.field`), with its note."""
+    if field == "starts_at":
+        return _start_passed(context, t)
+    return _FIELD_STATE.get(field, KIND), _field_problem(t, field)
+
+
 async def _ask(
     state: str,
     update: Update,
@@ -226,8 +260,7 @@ async def _ask(
     try:
         text, markup = await _question(state, context, t, person)
     except InvalidInput as exc:
-        state = _FIELD_STATE.get(exc.field, KIND)
-        note = _field_problem(t, exc.field)
+        state, note = _problem_step(context, t, exc.field)
         text, markup = await _question(state, context, t, person)
     await say(update, f"{note}\n\n{text}" if note else text, markup)
     return state
@@ -355,10 +388,13 @@ async def on_start_time(update: Update, context: WijkContext, t: Translator, per
         return await _ask(START, update, context, t, person, _bad_time(t))
     try:
         starts_at = wall_clock_to_utc(dt.date.fromisoformat(draft["date"]), time, tz)
+    except SkippedTime:
+        return await _ask(START, update, context, t, person, _skipped_time(t))
     except ValueError:
         return await _ask(START, update, context, t, person, _bad_time(t))
     if starts_at <= context.clock.now():
-        return await _ask(START, update, context, t, person, _field_problem(t, "starts_at"))
+        state, note = _start_passed(context, t)
+        return await _ask(state, update, context, t, person, note)
     draft["start"] = time.strftime("%H:%M")
     return await _ask(END, update, context, t, person)
 
@@ -375,6 +411,8 @@ async def on_end_time(update: Update, context: WijkContext, t: Translator, perso
     assert start is not None
     try:
         starts_at, ends_at = wall_clock_to_utc(day, start, tz), wall_clock_to_utc(day, time, tz)
+    except SkippedTime:
+        return await _ask(END, update, context, t, person, _skipped_time(t))
     except ValueError:
         return await _ask(END, update, context, t, person, _bad_time(t))
     if not starts_at < ends_at <= starts_at + actions.LONGEST_ACTION:
@@ -416,6 +454,13 @@ def _earlier_gap(draft: dict[str, Any], state: str) -> str | None:
 
 def _bad_time(t: Translator) -> str:
     return t.gettext("I did not understand that time. Please type it like 14:00.")
+
+
+def _skipped_time(t: Translator) -> str:
+    return t.gettext(
+        "That time does not exist that night: the clocks go forward one hour. "
+        "Please type another time."
+    )
 
 
 async def on_needed(update: Update, context: WijkContext, t: Translator, person: Person) -> str:

@@ -7,9 +7,11 @@ person before they agree (the invite token and language wait in user_data, remov
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -21,7 +23,14 @@ from telegram.ext import (
 
 from bot.context import WijkContext
 from bot.domain import availability, invites, people
-from bot.domain.errors import AlreadyRegistered, InviteExpired, InviteInvalid, InviteUsedUp
+from bot.domain.errors import (
+    AlreadyRegistered,
+    InvalidInput,
+    InviteExpired,
+    InviteInvalid,
+    InviteUsedUp,
+)
+from bot.domain.tasks import HELP_REQUEST_TASKS
 from bot.handlers.common import (
     answer_query,
     callback_id,
@@ -73,7 +82,7 @@ async def start(update: Update, context: WijkContext) -> str | int:
     person = await current_person(update, context)
     token = context.args[0] if context.args else None
     if person is not None:
-        return await _welcome_back(update, context, person)
+        return await _welcome_back(update, context, person, with_invite=bool(token))
     t = translator_for(update, context)
     if not token:
         await reply(
@@ -95,17 +104,28 @@ async def start(update: Update, context: WijkContext) -> str | int:
     return await _ask_language(update, context)
 
 
-async def _welcome_back(update: Update, context: WijkContext, person: Person) -> str | int:
+async def _welcome_back(
+    update: Update, context: WijkContext, person: Person, *, with_invite: bool = False
+) -> str | int:
+    """A known person sent /start: messages are on again; unfinished sign-up goes on.
+
+    An invite link opened by someone already signed up is not used: role and area stay.
+    """
     async with context.db.begin() as session:
         person = await session.merge(person)
         was_stopped = person.stopped_at is not None or person.unreachable_at is not None
         people.resume(person=person)
     t = translator_for(update, context, person)
+    if was_stopped:
+        await reply(update, t.gettext("You will get messages again. Send /stop to stop them."))
     if person.onboarded_at is None and person.role != "coordinator":
         return await _ask_buurt(update, context, person, t)
     text = t.gettext("Welcome back, {name}!", name=esc(person.display_name))
-    if was_stopped:
-        text += " " + t.gettext("You will get messages again. Send /stop to stop them.")
+    if with_invite:
+        text += " " + t.gettext(
+            "You are already signed up, so this invite link was not used. "
+            "Should your role or neighbourhood change? Ask your coordinator."
+        )
     await reply(update, text + "\n\n" + t.gettext("Send /help to see what you can do."))
     return END
 
@@ -269,7 +289,7 @@ async def _after_buurt(update: Update, context: WijkContext, person: Person, t: 
         t.gettext(
             "What would you like help with? Tap all that apply, then Done. Nothing? Just tap Done."
         ),
-        views.task_keyboard(t, set(), "ob:want"),
+        views.task_keyboard(t, set(), "ob:want", HELP_REQUEST_TASKS),
     )
     return WANTS
 
@@ -281,39 +301,43 @@ async def _after_buurt(update: Update, context: WijkContext, person: Person, t: 
 async def _toggle_step(update: Update, context: WijkContext, code: str, step: str) -> str | int:
     query = update.callback_query
     person = await current_person(update, context)
-    if person is None:
-        await answer_query(query)
-        return END
     t = translator_for(update, context, person)
-    now = context.clock.now()
-    async with context.db.begin() as session:
-        person = await session.merge(person)
-        if step == SPOKEN:
-            chosen = set(person.spoken_languages)
-            if code != "done":
-                chosen ^= {code}
-                people.set_spoken_languages(person=person, languages=sorted(chosen))
-            markup = views.spoken_keyboard(t, chosen, "ob:sl")
-        elif step in (TASKS, OFFERS):
-            chosen = set(await people.offers_of(session=session, person_id=person.id))
-            if code != "done":
-                chosen ^= {code}
-                await people.set_offers(session=session, person=person, tasks=chosen)
-            markup = views.task_keyboard(t, chosen, "ob:task" if step == TASKS else "ob:offer")
-        else:  # WANTS
-            chosen = set(await people.help_requests_of(session=session, person_id=person.id))
-            if code != "done":
-                chosen ^= {code}
-                await people.set_help_requests(
-                    session=session, person=person, tasks=chosen, now=now
-                )
-            markup = views.task_keyboard(t, chosen, "ob:want")
-    await answer_query(query)
-    if code != "done":
-        await edit_or_send(query, query.message.text_html if query.message else "", markup)
+    if person is None:
+        await answer_query(query, t.gettext("This button no longer works."))
+        return END
+    try:
+        async with context.db.begin() as session:
+            person = await session.merge(person)
+            markup = await _apply_toggle(session, person, t, step, code, context.clock.now())
+    except InvalidInput:  # a forged code
+        await answer_query(query, t.gettext("This button no longer works."))
         return step
-    await edit_or_send(query, query.message.text_html if query.message else "", None)
+    await answer_query(query)
+    text = query.message.text_html if query.message else ""
+    if code != "done":
+        await edit_or_send(query, text, markup)
+        return step
+    await edit_or_send(query, text, None)
     return await _next_after(update, context, person, t, step)
+
+
+async def _apply_toggle(
+    session: AsyncSession, person: Person, t: Translator, step: str, code: str, now: dt.datetime
+) -> InlineKeyboardMarkup:
+    """Switch one choice of a multi-select step ('done' switches nothing); returns the new
+    keyboard. Raises `InvalidInput` for an unknown code."""
+    flip = set() if code == "done" else {code}
+    if step == SPOKEN:
+        chosen = set(person.spoken_languages) ^ flip
+        people.set_spoken_languages(person=person, languages=sorted(chosen))
+        return views.spoken_keyboard(t, chosen, "ob:sl")
+    if step in (TASKS, OFFERS):
+        chosen = set(await people.offers_of(session=session, person_id=person.id)) ^ flip
+        await people.set_offers(session=session, person=person, tasks=chosen)
+        return views.task_keyboard(t, chosen, "ob:task" if step == TASKS else "ob:offer")
+    chosen = set(await people.help_requests_of(session=session, person_id=person.id)) ^ flip
+    await people.set_help_requests(session=session, person=person, tasks=chosen, now=now)
+    return views.task_keyboard(t, chosen, "ob:want", HELP_REQUEST_TASKS)
 
 
 async def _next_after(
@@ -447,7 +471,18 @@ def typed(step: str) -> Callable[[Update, WijkContext], Awaitable[Any]]:
             match = await _buurt_by_name(update, context, text)
             if match is not None:
                 return await chose_buurt(update, context, match)
-        t = translator_for(update, context, await current_person(update, context))
+        person = await current_person(update, context)
+        t = translator_for(update, context, person)
+        if person is None and not context.user_data.get("onboarding"):
+            # The sign-up is gone (the person deleted their data meanwhile): end it.
+            await reply(
+                update,
+                t.gettext(
+                    "I didn't understand that. I work with buttons and a few commands. "
+                    "Send /help to see what you can do."
+                ),
+            )
+            return END
         await reply(
             update,
             t.gettext(
@@ -481,6 +516,14 @@ async def cancel(update: Update, context: WijkContext) -> int:
         await reply(
             update, t.gettext("Okay, stopped for now. Send /start to continue where you left off.")
         )
+    return END
+
+
+async def stop(update: Update, context: WijkContext) -> int:
+    """/stop during sign-up: stop messages (as /stop always does) and end the sign-up."""
+    from bot.handlers.account import stop_command  # account imports this module
+
+    await stop_command(update, context)
     return END
 
 
@@ -519,6 +562,7 @@ def register(application: Any) -> None:
             fallbacks=[
                 CommandHandler("start", restart),
                 CommandHandler(["cancel", "annuleer"], cancel),
+                CommandHandler("stop", stop),
             ],
             name="onboarding",
             persistent=True,

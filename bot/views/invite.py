@@ -1,8 +1,9 @@
-"""How an invite looks: the role's label, the deep link and its QR code for a flyer."""
+"""How an invite looks: the role's label, the deep link, its QR code and the QR caption."""
 
 from __future__ import annotations
 
 import io
+from html import escape as esc
 
 import segno
 
@@ -22,6 +23,24 @@ def role_label(t: Translator, role: str) -> str:
     if role == "resident":
         return t.gettext("Resident")
     return t.gettext("Volunteer")
+
+
+def qr_caption(t: Translator, role: str, until: str) -> str:
+    """The caption under the QR code (HTML; `until` is the formatted last day).
+
+    A volunteer or resident invite goes on a flyer; a coordinator invite works for one
+    person and is meant for the new coordinator only.
+    """
+    if role == "coordinator":
+        return t.gettext(
+            "Send this link or QR code only to the new coordinator. "
+            "It works for one person, until {date}.",
+            date=esc(until),
+        )
+    return t.gettext(
+        "Print this QR code on a flyer: people scan it to join. It works until {date}.",
+        date=esc(until),
+    )
 
 
 def invite_link(bot_username: str, token: str) -> str:

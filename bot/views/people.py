@@ -72,9 +72,11 @@ def choice_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def task_keyboard(t: Translator, chosen: set[str], prefix: str) -> InlineKeyboardMarkup:
-    """The fixed task list as toggles."""
-    options = [(task, task_label(t, task)) for task in TASKS]
+def task_keyboard(
+    t: Translator, chosen: set[str], prefix: str, tasks: tuple[str, ...] = TASKS
+) -> InlineKeyboardMarkup:
+    """The fixed task list (or the given subset) as toggles."""
+    options = [(task, task_label(t, task)) for task in tasks]
     return choice_keyboard(options, chosen, prefix, t.gettext("Done"))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.testing.harness import BotUnderTest, make_invite, tap
+from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
 from storage.models import AvailabilitySlot, HelpRequest, Invite, Offer, Person
 
 
@@ -112,3 +112,64 @@ async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -
         assert person.onboarded_at is not None and person.display_name == "Dora_*[]<b>"
         assert (await session.scalars(select(HelpRequest.task))).all() == ["digital_help"]
         assert (await session.scalars(select(Offer.task))).all() == ["company"]
+
+
+async def test_stop_and_delete_in_the_middle_of_signing_up(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
+    kim = fake.user(1005, "Kim", language_code="en")
+    await kim.send(f"/start {token}")
+    await tap(kim, "English")
+    await tap(kim, "I agree")
+    await kim.wait_for("In which buurt do you live?")
+    await kim.send("/stop")
+    await kim.wait_for("you get no more messages from me")
+    mark = kim.mark()
+    await kim.send("hello")
+    await kim.wait_for("I didn't understand that", after=mark)  # the sign-up has ended
+    mark = kim.mark()
+    await kim.send("/start")
+    await kim.wait_for("You will get messages again", after=mark)
+    await kim.wait_for("In which buurt do you live?", after=mark)  # it goes on where it was
+
+    await kim.send("/delete")
+    await tap(kim, "Yes, delete everything")
+    await kim.wait_for("everything stored about you has been deleted")
+    mark = kim.mark()
+    await kim.send("hello")
+    await kim.wait_for("I didn't understand that", after=mark)
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(Person))).all() == []
+
+
+async def test_second_invite_while_signed_up_is_explained(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="coordinator", area="Centrum", max_uses=1)
+    lars = fake.user(1006, "Lars", language_code="en")
+    await add_person(wijkbot, lars, role="volunteer", area="Jordaan", language="en")
+    await lars.send(f"/start {token}")
+    answer = await lars.wait_for("Welcome back, Lars!")
+    assert "this invite link was not used" in answer.text
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalar(select(Invite))).uses == 0
+        assert (await session.scalar(select(Person))).role == "volunteer"
+
+
+async def test_residents_are_not_offered_the_networks_own_actions_as_help(
+    wijkbot: BotUnderTest, fake
+) -> None:
+    token = await make_invite(wijkbot, role="resident", area="Haarlemmerbuurt")
+    mia = fake.user(1007, "Mia", language_code="en")
+    await mia.send(f"/start {token}")
+    await tap(mia, "English")
+    await tap(mia, "I agree")
+    await tap(mia, "Westerdokseiland")
+    wants = await mia.wait_for("What would you like help with?")
+    assert "⬜ Doorstep conversations" not in wants.labels
+    assert "⬜ Street stand" not in wants.labels
+    assert "⬜ Digital help" in wants.labels
+    await mia.press_data("ob:want:doorstep")  # a forged press changes nothing
+    assert (await mia.wait_for_callback_answer()).text == "This button no longer works."
+    await mia.press_data("ob:want:done")
+    offers = await mia.wait_for("could offer others")
+    assert "⬜ Street stand" in offers.labels  # residents may offer to help at one
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(HelpRequest))).all() == []

@@ -561,3 +561,27 @@ async def test_twenty_volunteers_answer_yes_at_once_to_five_places(db: Database)
         assert sorted(reminders.all()) == sorted(
             (pid, key) for pid in confirmed_ids for key in ("reminder_24h", "reminder_2h")
         )
+
+
+async def test_promoted_then_leaving_again_drops_the_good_news_message(db: Database) -> None:
+    """Found by a tester: a 'place came free' notice still pending when the promoted
+    person leaves again must not be sent (they would think they have a place)."""
+    async with db.begin() as session:
+        action = await add_action(session, needed=1)
+        first = await add_person(session, "Eerste")
+        second = await add_person(session, "Tweede")
+        await say(session, action, first, "yes")
+        await say(session, action, second, "yes")
+        later = NOW + dt.timedelta(minutes=1)
+        outcome = await say(session, action, first, "no", at=later)
+        assert outcome.promoted is not None and outcome.promoted.id == second.id
+        await say(session, action, second, "no", at=later + dt.timedelta(seconds=5))
+        rows = (
+            await session.execute(
+                select(OutboxMessage.message_key, OutboxMessage.status).where(
+                    OutboxMessage.person_id == second.id
+                )
+            )
+        ).all()
+    assert ("waitlist_promoted", "cancelled") in rows
+    assert [key for key, status in rows if status == "pending"] == []
