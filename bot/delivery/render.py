@@ -38,12 +38,13 @@ def render(
     if message_key == "action_call":
         intro = t.gettext("New action in {area}: can you help?", area=area)
         return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
-    if message_key == "reminder_24h":
-        intro = t.gettext("Reminder: tomorrow you help at this action. Thank you!")
-        return f"{intro}\n\n{summary}", None
-    if message_key == "reminder_2h":
-        intro = t.gettext("In two hours: {title} starts. See you there!", title=title)
-        return f"{intro}\n\n{summary}", None
+    if message_key in ("reminder_24h", "reminder_2h"):
+        short = action_summary(t, action, area_name, show_needed=False)
+        if message_key == "reminder_24h":
+            intro = t.gettext("Reminder: tomorrow you help at this action. Thank you!")
+        else:
+            intro = t.gettext("In two hours: {title} starts. See you there!", title=title)
+        return f"{intro}\n\n{short}", None
     if message_key == "action_cancelled":
         text = t.gettext(
             "Cancelled: {title} on {when} does not go ahead. Sorry, and thank you for answering.",

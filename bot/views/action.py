@@ -38,14 +38,16 @@ def kind_label(t: Translator, kind: str) -> str:
     return t.gettext("Other action")
 
 
-def action_summary(t: Translator, action: Action, area_name: str) -> str:
+def action_summary(
+    t: Translator, action: Action, area_name: str, *, show_needed: bool = True
+) -> str:
     """The summary block of an action as Telegram HTML, several lines, no trailing newline.
 
-    Shows the title (bold), the kind, when (start date and time, end time; in the
-    translator's zone, Europe/Amsterdam by default), where (meeting place, area name) and how
-    many volunteers are needed. `title`, `meeting_place` and `area_name` are escaped.
+    Shows the title (bold), the kind, when ("Saturday 5 December, 14:00 to 17:00" in the
+    translator's zone, Europe/Amsterdam by default), where (meeting place, area name) and,
+    unless `show_needed` is False (reminders), how many volunteers are needed. `title`,
+    `meeting_place` and `area_name` are escaped.
     """
-    start = t.datetime(action.starts_at)
     local_start = action.starts_at.astimezone(t.tz).date()
     same_day = local_start == action.ends_at.astimezone(t.tz).date()
     # An action that ends on a later local day shows the end's date too.
@@ -56,11 +58,20 @@ def action_summary(t: Translator, action: Action, area_name: str) -> str:
     lines = [
         f"<b>{title}</b>",
         html.escape(kind_label(t, action.kind)),
-        # Translators: {start} is like "Saturday 5 December at 14:00", {end} like "16:00".
-        t.gettext("When: {start} to {end}", start=html.escape(start), end=html.escape(end)),
+        # Translators: {date} is like "Saturday 5 December", {start} like "14:00" and {end}
+        # like "17:00" (or a date and time when the action ends on a later day).
+        t.gettext(
+            "When: {date}, {start} to {end}",
+            date=html.escape(t.date(local_start)),
+            start=html.escape(t.time(action.starts_at)),
+            end=html.escape(end),
+        ),
         t.gettext("Where: {place}, {area}", place=place, area=area),
-        t.ngettext("{n} volunteer needed", "{n} volunteers needed", action.volunteers_needed),
     ]
+    if show_needed:
+        lines.append(
+            t.ngettext("{n} volunteer needed", "{n} volunteers needed", action.volunteers_needed)
+        )
     return "\n".join(lines)
 
 

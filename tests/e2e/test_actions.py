@@ -102,7 +102,7 @@ async def test_coordinator_plans_an_action_in_english(
     assert preview.text == (
         "Please check the action:\n\n"
         f"{TITLE}\nStreet stand\n"
-        "When: Saturday 6 December at 14:00 to 16:00\n"
+        "When: Saturday 6 December, 14:00 to 16:00\n"
         f"Where: {PLACE}, Haarlemmerbuurt\n"
         "6 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
@@ -115,7 +115,7 @@ async def test_coordinator_plans_an_action_in_english(
         "1 volunteer gets the call now.\n"
         "1 more volunteer gets it later, if there are still places.\n\n"
         f"{TITLE}\nStreet stand\n"
-        "When: Saturday 6 December at 14:00 to 16:00\n"
+        "When: Saturday 6 December, 14:00 to 16:00\n"
         f"Where: {PLACE}, Haarlemmerbuurt\n"
         "6 volunteers needed"
     )
@@ -236,6 +236,140 @@ async def test_start_time_that_has_passed_today_is_refused(
     await coord.wait_for("That moment has already passed. Please choose a later one.")
     await coord.send("11:00")
     await coord.wait_for("What time does it end?")
+
+
+async def _walk_to_preview(coord: FakeUser, day: str, start: str, end: str) -> None:
+    """/newaction up to the preview: Haarlemmerbuurt, `day` (button), `start`-`end`, 4."""
+    await _walk_to_place(coord)
+    await coord.send(PLACE)
+    await tap(coord, day)
+    await coord.wait_for("What time does it start?")
+    await coord.send(start)
+    await coord.wait_for("What time does it end?")
+    await coord.send(end)
+    await coord.wait_for("How many volunteers do you need?")
+    await tap(coord, "4")
+    await coord.wait_for("Please check the action:")
+
+
+async def test_midnight_passing_before_confirm_goes_back_to_the_day(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    clock.set(dt.datetime(2031, 12, 1, 22, 30, tzinfo=AMS))  # Monday evening
+    coord = await _coordinator(wijkbot, fake)
+    await _walk_to_preview(coord, "Mon 1 Dec", "23:00", "23:30")
+    clock.set(dt.datetime(2031, 12, 2, 0, 5, tzinfo=AMS))  # the coordinator took a while
+
+    mark = coord.mark()
+    await tap(coord, "Confirm")
+    again = await coord.wait_for("On which day?", after=mark)
+    assert again.text == (
+        "That day has already passed. Please choose another day. "
+        "Send /cancel to stop planning.\n\n"
+        "On which day?"
+    )
+    assert again.labels[:2] == ["Tue 2 Dec", "Wed 3 Dec"]  # the days from today on
+    await tap(coord, "Tue 2 Dec", after=mark)
+    await coord.wait_for("What time does it start?", after=mark)
+    await coord.send("23:00")
+    await coord.wait_for("What time does it end?", after=mark)
+    await coord.send("23:30")
+    await tap(coord, "4", after=mark)
+    await coord.wait_for("Please check the action:", after=mark)
+    await tap(coord, "Confirm", after=mark)
+    await coord.wait_for("Done! The action", after=mark)
+    async with wijkbot.db.begin() as session:
+        action = await session.scalar(select(Action))
+        assert action is not None
+        assert action.starts_at == dt.datetime(2031, 12, 2, 22, 0, tzinfo=dt.UTC)
+
+
+async def test_start_that_passed_before_confirm_today_asks_the_time_again(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    coord = await _coordinator(wijkbot, fake)
+    await _walk_to_preview(coord, "Mon 1 Dec", "11:00", "12:00")
+    clock.set(dt.datetime(2031, 12, 1, 11, 30, tzinfo=AMS))
+
+    mark = coord.mark()
+    await tap(coord, "Confirm")
+    again = await coord.wait_for("What time does it start?", after=mark)
+    assert again.text == (
+        "That moment has already passed. Please choose a later one. "
+        "Send /cancel to stop planning.\n\n"
+        "What time does it start? Type it like 14:00."
+    )
+    await coord.send("/cancel")
+    await coord.wait_for("OK, stopped. Nothing was saved.")
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(Action))).all() == []
+
+
+async def test_start_typed_after_midnight_for_yesterday_goes_back_to_the_day(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    clock.set(dt.datetime(2031, 12, 1, 23, 50, tzinfo=AMS))
+    coord = await _coordinator(wijkbot, fake)
+    await _walk_to_place(coord)
+    await coord.send(PLACE)
+    await tap(coord, "Mon 1 Dec")
+    await coord.wait_for("What time does it start?")
+    clock.set(dt.datetime(2031, 12, 2, 0, 10, tzinfo=AMS))
+
+    mark = coord.mark()
+    await coord.send("23:55")  # on Monday, which is over
+    again = await coord.wait_for("On which day?", after=mark)
+    assert again.text.startswith(
+        "That day has already passed. Please choose another day. Send /cancel to stop planning."
+    )
+    await tap(coord, "Tue 2 Dec", after=mark)
+    await coord.wait_for("What time does it start?", after=mark)
+    mark = coord.mark()
+    await coord.send("00:05")  # today, but passed
+    again = await coord.wait_for("What time does it start?", after=mark)
+    assert again.text.startswith(
+        "That moment has already passed. Please choose a later one. Send /cancel to stop planning."
+    )
+    await coord.send("20:00")
+    await coord.wait_for("What time does it end?", after=mark)
+
+
+async def test_the_hour_skipped_in_march_is_explained(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    clock.set(dt.datetime(2027, 3, 22, 10, 0, tzinfo=AMS))  # Monday before the clock change
+    skipped = (
+        "That time does not exist that night: the clocks go forward one hour. "
+        "Please type another time."
+    )
+    coord = await _coordinator(wijkbot, fake)
+    await _walk_to_place(coord)
+    await coord.send(PLACE)
+    await tap(coord, "Sun 28 Mar")
+    await coord.wait_for("What time does it start?")
+    mark = coord.mark()
+    await coord.send("02:30")
+    again = await coord.wait_for(skipped, after=mark)
+    assert again.text == f"{skipped}\n\nWhat time does it start? Type it like 14:00."
+    mark = coord.mark()
+    await coord.send("25:00")  # a typing mistake is still called one
+    await coord.wait_for("I did not understand that time.", after=mark)
+    await coord.send("01:30")
+    await coord.wait_for("What time does it end?")
+    mark = coord.mark()
+    await coord.send("2.15")
+    again = await coord.wait_for(skipped, after=mark)
+    assert again.text == f"{skipped}\n\nWhat time does it end? Type it like 16:00."
+    await coord.send("03:30")
+    await tap(coord, "4")
+    await tap(coord, "Confirm")
+    await coord.wait_for("Done! The action")
+    async with wijkbot.db.begin() as session:
+        action = await session.scalar(select(Action))
+        assert action is not None
+        # 01:30 CET to 03:30 CEST: one real hour
+        assert action.starts_at == dt.datetime(2027, 3, 28, 0, 30, tzinfo=dt.UTC)
+        assert action.ends_at == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
 
 
 async def test_non_coordinators_are_refused(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
@@ -391,6 +525,49 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
     await coord.wait_for("No upcoming actions. Plan one with /newaction.")
 
 
+async def test_an_action_that_started_cannot_be_cancelled(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    coord = await _coordinator(wijkbot, fake)
+    anna = await _volunteer(wijkbot, fake, 3001, "Anna")
+    action_id = await _plan(wijkbot, coord.id)
+    await anna.wait_for("New action in Haarlemmerbuurt")
+    await tap(anna, "Yes")
+    await anna.wait_for("Your answer:")
+    await coord.send("/actions")
+    await tap(coord, f"Sat 6 Dec 14:00 · {TITLE}")
+    roster = await coord.wait_for("places filled")
+    assert roster.labels == ["Refresh", "Cancel action"]
+    await tap(coord, "Cancel action")
+    await coord.wait_for("Everyone who answered gets a message.")
+    await wijkbot.outbox_idle()
+
+    clock.set(dt.datetime(2031, 12, 6, 14, 30, tzinfo=AMS))  # half an hour into the action
+    started = "This action has already started, so it can no longer be cancelled."
+    await tap(coord, "Yes, cancel it")  # the confirmation, pressed too late
+    assert (await coord.wait_for_callback_answer()).text == started
+    for data in (f"act:c:{action_id}", f"act:cc:{action_id}"):
+        await coord.press_data(data)
+        assert (await coord.wait_for_callback_answer()).text == started, data
+    mark = coord.mark()
+    await tap(coord, "No, keep it")
+    roster = await coord.wait_for("places filled", after=mark)
+    assert roster.labels == ["Refresh"]  # no "Cancel action" once it has started
+
+    clock.set(dt.datetime(2031, 12, 7, 10, 0, tzinfo=AMS))  # the day after: an old roster
+    await coord.press_data(f"act:cc:{action_id}")
+    assert (await coord.wait_for_callback_answer()).text == started
+    await fake.settle()
+    assert all("Cancelled:" not in m.text for m in anna.messages)
+    async with wijkbot.db.begin() as session:
+        action = await session.get(Action, action_id)
+        assert action is not None and (action.status, action.cancelled_at) == ("open", None)
+        notices = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.message_key == "action_cancelled")
+        )
+        assert notices.all() == []
+
+
 async def test_other_coordinators_cannot_see_or_cancel(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
@@ -403,7 +580,7 @@ async def test_other_coordinators_cannot_see_or_cancel(
     for data in (f"act:r:{action_id}", f"act:c:{action_id}", f"act:cc:{action_id}"):
         await other.press_data(data)
         answer = await other.wait_for_callback_answer()
-        assert answer.text == "Sorry, only coordinators can do this."
+        assert answer.text == "This action is not in your area.", data
     await coord.send("/actions")
     await coord.wait_for("Your upcoming actions.")
     for data in ("act:r:abc", "act:r:99999999999", "act:r:424242", "act:x"):
@@ -463,7 +640,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
     assert preview.text == (
         "Kijk de actie even na:\n\n"
         f"{TITLE}\nKlaptafel\n"
-        "Wanneer: zaterdag 6 december om 14:00 tot 16:00\n"
+        "Wanneer: zaterdag 6 december, van 14:00 tot 16:00\n"
         f"Waar: {PLACE}, Haarlemmerbuurt\n"
         "4 vrijwilligers nodig\n\n"
         "Zal ik de oproep naar de vrijwilligers sturen?"

@@ -53,7 +53,7 @@ TEST_NL = {
     "New action in {area}: can you help?": "Nieuwe actie in {area}: help je mee?",
     "Doorstep conversations": "Portiekgesprekken",
     "EEEE d MMMM 'at' HH:mm": "EEEE d MMMM 'om' HH:mm",
-    "When: {start} to {end}": "Wanneer: {start} tot {end}",
+    "When: {date}, {start} to {end}": "Wanneer: {date}, van {start} tot {end}",
 }
 
 
@@ -248,7 +248,7 @@ async def test_messages_arrive_in_each_recipients_language(
         "New action in Centrum: can you help?\n\n"
         "Soep & <koffie> *_[]\n"
         "Doorstep conversations\n"
-        "When: Saturday 6 December at 14:00 to 16:00\n"
+        "When: Saturday 6 December, 14:00 to 16:00\n"
         "Where: Buurthuis <De Boom> & co, Centrum\n"
         "4 volunteers needed"
     )
@@ -262,7 +262,7 @@ async def test_messages_arrive_in_each_recipients_language(
     assert dutch.buttons == [["Ja", "Misschien", "Nee"]]
     assert set(dutch.button_data.values()) == set(english.button_data.values())
     assert dutch.text.startswith("Nieuwe actie in Centrum: help je mee?\n\n")
-    assert "Wanneer: zaterdag 6 december om 14:00 tot 16:00" in dutch.text
+    assert "Wanneer: zaterdag 6 december, van 14:00 tot 16:00" in dutch.text
     for message_id in (nl_row, en_row):
         row = await get_row(db, message_id)
         assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)

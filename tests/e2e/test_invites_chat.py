@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain.invites import hash_token
+from bot.handlers.invites import USED_MENUS, USED_MENUS_KEPT, _remember_menu
 from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
 from bot.testing.harness import BotUnderTest, add_person, tap
 from bot.views.invite import qr_png
@@ -99,9 +101,62 @@ async def test_coordinator_invite_is_for_one_person(
     text = await coord.wait_for("Invite link for:")
     assert "Coordinator, Marnixbuurt Noord" in text.text
     assert "It works for one person." in text.text
+    photo = await coord.wait_for(predicate=lambda m: m.kind == "photo")
+    assert photo.caption == (
+        "Send this link or QR code only to the new coordinator. "
+        "It works for one person, until Wednesday 31 December."
+    )
     async with wijkbot.db.begin() as session:
         invite = await session.scalar(select(Invite).where(Invite.created_by_id.is_not(None)))
         assert invite is not None and (invite.role, invite.max_uses) == ("coordinator", 1)
+
+
+async def _made_invites(wijkbot: BotUnderTest) -> list[Invite]:
+    async with wijkbot.db.begin() as session:
+        rows = await session.scalars(select(Invite).where(Invite.created_by_id.is_not(None)))
+        return list(rows.all())
+
+
+async def test_quick_presses_on_one_menu_make_one_invite(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    coord = await _coordinator(wijkbot, fake)
+    await coord.send("/invite")
+    await tap(coord, "Coordinator")
+    menu = await coord.wait_for("Choose Centrum")
+    data = menu.button_data["All of Centrum"]
+    open_west = menu.button_data["Centrum-West ›"]
+    # three quick presses: all three are sent before the menu turns into the link
+    presses = [await coord.press_data(data, message_id=menu.message_id) for _ in range(3)]
+    answers = [(await coord.wait_for_callback_answer(q)).text for q in presses]
+    assert answers == [None, "This button no longer works.", "This button no longer works."]
+    await fake.settle()
+    links = [m for m in coord.messages if "Invite link for:" in m.text]
+    photos = [m for m in coord.messages if m.kind == "photo"]
+    assert len(links) == 1 and len(photos) == 1
+    assert links[0].message_id == menu.message_id  # the menu became the link
+    made = await _made_invites(wijkbot)
+    assert [(i.role, i.max_uses) for i in made] == [("coordinator", 1)]
+    # a late press of another button of that menu does not turn the link back into a menu
+    await coord.press_data(open_west, message_id=menu.message_id)
+    answer = await coord.wait_for_callback_answer()
+    assert answer.text == "This button no longer works."
+    assert "Invite link for:" in coord.message(menu.message_id).text
+
+    await wijkbot.restart()  # remembered in the database, not only in memory
+
+    await coord.press_data(data, message_id=menu.message_id)
+    assert (await coord.wait_for_callback_answer()).text == "This button no longer works."
+    await fake.settle()
+    assert len(await _made_invites(wijkbot)) == 1
+    assert len([m for m in coord.messages if m.kind == "photo"]) == 1
+    # a new menu works as before
+    mark = coord.mark()
+    await coord.send("/invite")
+    await tap(coord, "Volunteer", after=mark)
+    await tap(coord, "All of Centrum", after=mark)
+    await coord.wait_for("Invite link for: Volunteer, Centrum", after=mark)
+    assert sorted(i.role for i in await _made_invites(wijkbot)) == ["coordinator", "volunteer"]
 
 
 async def test_forged_invite_buttons(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
@@ -133,3 +188,13 @@ async def test_forged_invite_buttons(wijkbot: BotUnderTest, fake: FakeBotAPI) ->
             await session.scalars(select(Invite).where(Invite.created_by_id.is_not(None)))
         ).all()
         assert made == []
+
+
+def test_only_the_last_used_menus_are_remembered() -> None:
+    context = SimpleNamespace(user_data={"lang": "en"})
+    for message_id in range(1, USED_MENUS_KEPT + 6):
+        _remember_menu(context, [2001, message_id])  # type: ignore[arg-type]
+    kept = context.user_data[USED_MENUS]
+    assert len(kept) == USED_MENUS_KEPT
+    assert kept[0] == [2001, 6] and kept[-1] == [2001, USED_MENUS_KEPT + 5]
+    assert context.user_data["lang"] == "en"  # the rest of user_data is left alone

@@ -27,7 +27,7 @@ STARTS = dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC)
 TITLE = "Klaptafel <Jordaan> & co"
 SUMMARY = (
     f"{TITLE}\nStreet stand\n"
-    "When: Saturday 6 December at 14:00 to 16:00\n"
+    "When: Saturday 6 December, 14:00 to 16:00\n"
     "Where: Noordermarkt, Jordaan\n"
 )
 CALL = "New action in Jordaan: can you help?"

@@ -49,7 +49,7 @@ async def _plan_klaptafel(wijkbot: BotUnderTest, fake: FakeBotAPI, needed: int) 
     await noor.send("17:00")
     await tap(noor, str(needed))
     preview = await noor.wait_for("Kijk de actie even na")
-    assert "Wanneer: zaterdag 6 december om 14:00 tot 17:00" in preview.text
+    assert "Wanneer: zaterdag 6 december, van 14:00 tot 17:00" in preview.text
     assert "Waar: Haarlemmerplein & Westerpoort, Haarlemmerbuurt" in preview.text
     await tap(noor, "Bevestigen")
     return noor

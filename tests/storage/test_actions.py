@@ -27,7 +27,7 @@ from bot.domain.actions import (
     roster,
     validate_draft,
 )
-from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import answer
 from storage.areas import find_area
 from storage.db import Database
@@ -480,6 +480,71 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
             .where(OutboxMessage.message_key == "action_cancelled")
         )
         assert count == 5
+
+
+async def test_cancel_notices_are_not_sent_after_the_start(db: Database) -> None:
+    async with db.begin() as session:
+        coordinator = await add_person(session, "Coco", role="coordinator")
+        vera = await add_person(session, "Vera", slots={SAT_AFTERNOON})
+        action, _ = await plan(session, coordinator, await draft_for(session))
+        await answer(
+            session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
+        )
+
+        await cancel_action(session=session, coordinator=coordinator, action_id=action.id, now=NOW)
+
+        rows = await session.execute(
+            select(OutboxMessage.person_id, OutboxMessage.due_at, OutboxMessage.not_after).where(
+                OutboxMessage.message_key == "action_cancelled"
+            )
+        )
+        assert rows.all() == [(vera.id, NOW, STARTS)]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [STARTS, STARTS + dt.timedelta(minutes=30), ENDS + dt.timedelta(days=1)],
+    ids=["at-the-start", "while-it-runs", "after-the-end"],
+)
+async def test_an_action_that_started_cannot_be_cancelled(db: Database, when: dt.datetime) -> None:
+    async with db.begin() as session:
+        coordinator = await add_person(session, "Coco", role="coordinator")
+        vera = await add_person(session, "Vera", slots={SAT_AFTERNOON})
+        later = await add_person(session, "Laat")  # second wave: call still pending
+        action, _ = await plan(session, coordinator, await draft_for(session))
+        await answer(
+            session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
+        )
+        before = sorted(
+            (
+                await session.execute(
+                    select(OutboxMessage.dedup_key, OutboxMessage.status).where(
+                        OutboxMessage.action_id == action.id
+                    )
+                )
+            ).all()
+        )
+
+        with pytest.raises(ActionStarted):
+            await cancel_action(
+                session=session, coordinator=coordinator, action_id=action.id, now=when
+            )
+
+        stored = await session.get(Action, action.id)
+        assert stored is not None
+        assert (stored.status, stored.cancelled_at) == ("open", None)
+        after = sorted(
+            (
+                await session.execute(
+                    select(OutboxMessage.dedup_key, OutboxMessage.status).where(
+                        OutboxMessage.action_id == action.id
+                    )
+                )
+            ).all()
+        )
+        assert after == before  # nothing queued, nothing dropped
+        assert (f"action_call:{action.id}:{later.id}", "pending") in after
+        assert not any(key.startswith("action_cancelled") for key, _ in after)
 
 
 async def test_cancel_refused_for_other_wijk_and_unknown_action(db: Database) -> None:

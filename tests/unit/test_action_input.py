@@ -11,6 +11,7 @@ from babel.support import NullTranslations
 from bot.domain.actions import validate_draft
 from bot.domain.errors import InvalidInput
 from bot.handlers.action_input import (
+    SkippedTime,
     draft_from_data,
     parse_clock_time,
     parse_needed,
@@ -19,7 +20,7 @@ from bot.handlers.action_input import (
 from bot.handlers.common import callback_id
 from bot.handlers.keyboards import MAX_BUTTONS, PAGE_SIZE
 from bot.handlers.keyboards import paged as _paged
-from bot.handlers.new_action import _earlier_gap
+from bot.handlers.new_action import DATE, START, _earlier_gap, _passed_step
 from bot.i18n import Translator
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -124,6 +125,17 @@ def test_wall_clock_to_utc_refuses_the_skipped_hour_in_march() -> None:
     assert wall_clock_to_utc(dt.date(2031, 3, 30), dt.time(3, 0), AMS) == dt.datetime(
         2031, 3, 30, 1, 0, tzinfo=dt.UTC
     )
+
+
+@pytest.mark.parametrize("time", [dt.time(2, 0), dt.time(2, 30), dt.time(2, 59)])
+def test_the_skipped_hour_is_told_apart_from_a_typing_mistake(time: dt.time) -> None:
+    # Sunday 28 March 2027: clocks jump from 02:00 to 03:00. The time was typed fine
+    # (parse_clock_time reads it); it just does not exist that night.
+    assert parse_clock_time(time.strftime("%H:%M")) == time
+    with pytest.raises(SkippedTime):
+        wall_clock_to_utc(dt.date(2027, 3, 28), time, AMS)
+    # the same time on the day before exists
+    assert wall_clock_to_utc(dt.date(2027, 3, 27), time, AMS).tzinfo == dt.UTC
 
 
 def test_wall_clock_to_utc_takes_the_first_of_the_double_hour_in_october() -> None:
@@ -246,6 +258,23 @@ def test_callback_data_stays_within_64_bytes() -> None:
         "na:k:street_stand",
     ):
         assert len(data.encode()) <= 64
+
+
+@pytest.mark.parametrize(
+    ("date_text", "step"),
+    [
+        ("2031-11-30", DATE),  # yesterday: no time that day can work any more
+        ("2031-11-01", DATE),
+        ("2031-12-01", START),  # today: a later time still works
+        ("2031-12-02", START),
+        ("not a date", DATE),
+        (None, DATE),
+    ],
+)
+def test_a_start_that_passed_goes_back_to_the_date_only_when_the_day_is_over(
+    date_text: object, step: str
+) -> None:
+    assert _passed_step(date_text, dt.date(2031, 12, 1)) == step
 
 
 def test_a_draft_that_lost_values_goes_back_to_the_first_missing_step() -> None:

@@ -43,7 +43,7 @@ def dutch() -> Translator:
         "Street stand": "Klaptafel",
         "Other action": "Andere actie",
         "EEEE d MMMM 'at' HH:mm": "EEEE d MMMM 'om' HH:mm",
-        "When: {start} to {end}": "Wanneer: {start} tot {end}",
+        "When: {date}, {start} to {end}": "Wanneer: {date}, van {start} tot {end}",
     }.items():
         catalog.add(msgid, msgstr)
     buf = io.BytesIO()
@@ -76,7 +76,7 @@ def test_summary_in_english_escapes_user_text() -> None:
     assert text == (
         "<b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b>\n"
         "Doorstep conversations\n"
-        "When: Saturday 5 December at 14:00 to 16:00\n"
+        "When: Saturday 5 December, 14:00 to 16:00\n"
         "Where: Portiek &lt;3 &amp; 5 &gt; achter, Oude Pijp &amp; &lt;Dapper&gt;\n"
         "4 volunteers needed"
     )
@@ -95,7 +95,7 @@ def test_summary_singular_and_overnight() -> None:
     lines = action_summary(english(), action, "Centrum").splitlines()
 
     assert lines[1] == "Street stand"
-    assert lines[2] == "When: Saturday 5 December at 22:00 to Sunday 6 December at 00:30"
+    assert lines[2] == "When: Saturday 5 December, 22:00 to Sunday 6 December at 00:30"
     assert lines[4] == "1 volunteer needed"
 
 
@@ -105,14 +105,14 @@ def test_summary_uses_the_wall_clock_across_the_dst_change() -> None:
         starts_at=dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC),
         ends_at=dt.datetime(2026, 3, 29, 10, 0, tzinfo=dt.UTC),
     )
-    assert "When: Sunday 29 March at 10:00 to 12:00" in action_summary(english(), action, "X")
+    assert "When: Sunday 29 March, 10:00 to 12:00" in action_summary(english(), action, "X")
 
 
 def test_summary_in_dutch_with_a_test_catalog() -> None:
     lines = action_summary(dutch(), make_action(), "Centrum").splitlines()
 
     assert lines[1] == "Portiekgesprekken"
-    assert lines[2] == "Wanneer: zaterdag 5 december om 14:00 tot 16:00"
+    assert lines[2] == "Wanneer: zaterdag 5 december, van 14:00 tot 16:00"
 
 
 @pytest.mark.parametrize(
@@ -153,6 +153,9 @@ def test_callback_data_fits_telegrams_64_bytes_and_parses() -> None:
 
 
 SUMMARY_EN = action_summary(english(), make_action(), "Centrum")
+# Reminders leave out "4 volunteers needed": it means nothing to the person reading them.
+REMINDER_SUMMARY_EN = SUMMARY_EN.removesuffix("\n4 volunteers needed")
+assert REMINDER_SUMMARY_EN != SUMMARY_EN
 
 
 @pytest.mark.parametrize(
@@ -161,13 +164,13 @@ SUMMARY_EN = action_summary(english(), make_action(), "Centrum")
         ("action_call", f"New action in Centrum: can you help?\n\n{SUMMARY_EN}", True),
         (
             "reminder_24h",
-            f"Reminder: tomorrow you help at this action. Thank you!\n\n{SUMMARY_EN}",
+            f"Reminder: tomorrow you help at this action. Thank you!\n\n{REMINDER_SUMMARY_EN}",
             False,
         ),
         (
             "reminder_2h",
             "In two hours: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> starts. "
-            f"See you there!\n\n{SUMMARY_EN}",
+            f"See you there!\n\n{REMINDER_SUMMARY_EN}",
             False,
         ),
         (
