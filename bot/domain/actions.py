@@ -197,6 +197,47 @@ async def _queue_call(
     return CallPlan(first, second)
 
 
+async def call_joiner(
+    *, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo
+) -> int:
+    """Send a volunteer who just finished sign-up, or came back with /start, the calls of
+    open actions in their area that have places left and have not started.
+
+    Actions they already answered are skipped; a call that was cancelled while they were
+    stopped is re-armed (same dedup key). Returns the number of calls queued. A pause, an
+    unfinished sign-up or another role queues nothing.
+    """
+    if person.role != "volunteer" or person.onboarded_at is None or person.stopped_at:
+        return 0
+    home = person.buurt_id or person.area_id
+    answered = set(await session.scalars(select(Rsvp.action_id).where(Rsvp.person_id == person.id)))
+    candidates = await session.scalars(
+        select(Action).where(
+            Action.status == "open",
+            Action.starts_at > now,
+            Action.confirmed_count < Action.volunteers_needed,
+        )
+    )
+    queued = 0
+    for action in candidates.all():
+        if action.id in answered or is_paused(person, action.starts_at.astimezone(tz).date()):
+            continue
+        if home not in await related_area_ids(session, action.area_id):
+            continue
+        row = await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key="action_call",
+            due_at=now,
+            not_after=action.starts_at,
+            dedup_key=f"action_call:{action.id}:{person.id}",
+            action_id=action.id,
+            now=now,
+        )
+        queued += row.status == "pending"
+    return queued
+
+
 async def get_managed_action(
     *, session: AsyncSession, coordinator: Person, action_id: int
 ) -> Action:

@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.context import WijkContext
-from bot.domain import availability, invites, people
+from bot.domain import actions, availability, invites, people
 from bot.domain.errors import (
     AlreadyRegistered,
     InvalidInput,
@@ -115,6 +115,13 @@ async def _welcome_back(
         person = await session.merge(person)
         was_stopped = person.stopped_at is not None or person.unreachable_at is not None
         people.resume(person=person)
+        if was_stopped:  # calls cancelled while they were away come to them now
+            await actions.call_joiner(
+                session=session,
+                person=person,
+                now=context.clock.now(),
+                tz=context.services.settings.tz,
+            )
     t = translator_for(update, context, person)
     if was_stopped:
         await reply(update, t.gettext("You will get messages again. Send /stop to stop them."))
@@ -410,6 +417,9 @@ async def _finish(update: Update, context: WijkContext, person: Person, t: Trans
         person = await session.merge(person)
         people.finish_onboarding(person=person, now=context.clock.now())
         slots = await availability.slots_of(session=session, person_id=person.id)
+        await actions.call_joiner(
+            session=session, person=person, now=context.clock.now(), tz=context.services.settings.tz
+        )
     context.user_data.pop("onboarding", None)
     if person.role == "volunteer":
         text = t.gettext(

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.clock import Clock
 from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, tap
+from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
 from storage.models import Action, OutboxMessage, Person, Rsvp
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -147,3 +147,34 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
             select(OutboxMessage.status).where(OutboxMessage.message_key == "reminder_2h")
         )
     assert status == "expired"
+
+
+async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    early = fake.user(3301, "Eerst", language_code="nl")
+    await add_person(wijkbot, early, role="volunteer", area="Haarlemmerbuurt",
+                     slots={(5, "afternoon")})
+    await early.send("/stop")
+    await early.wait_for("Oké, je krijgt geen berichten meer van mij")
+    await _plan_klaptafel(wijkbot, fake, needed=4)
+    await wijkbot.outbox_idle()
+    assert not any(CALL in m.text for m in early.messages)  # stopped: no call
+
+    await early.send("/start")
+    call = await early.wait_for(CALL, timeout=10)  # back: the open action's call comes
+    assert call.labels == ["Ja", "Misschien", "Nee"]
+
+    token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
+    late = fake.user(3302, "Laat", language_code="nl")
+    await late.send(f"/start {token}")
+    await tap(late, "Nederlands")
+    await tap(late, "Ik ga akkoord")
+    await tap(late, "Westerdokseiland")
+    await tap(late, "Klaar")  # languages
+    mark = late.mark()
+    await tap(late, "Klaar", after=mark)  # tasks
+    mark = late.mark()
+    await tap(late, "Klaar", after=mark)  # availability
+    await late.wait_for("Bedankt, Laat!")
+    await late.wait_for(CALL, timeout=10)  # joined after the call went out: gets it too
