@@ -47,7 +47,7 @@ def render(
         return f"{intro}\n\n{short}", None
     if message_key == "action_cancelled":
         text = t.gettext(
-            "Cancelled: {title} on {when} does not go ahead. Sorry, and thank you for answering.",
+            "Cancelled: {title} on {when} does not go ahead. Sorry for the change.",
             title=title,
             when=html.escape(t.datetime(action.starts_at)),
         )

@@ -23,7 +23,7 @@ from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import ACTION_KINDS
 from storage.areas import descendant_ids
-from storage.models import Action, Area, Person, Rsvp
+from storage.models import Action, Area, OutboxMessage, Person, Rsvp
 from storage.outbox import delivery_counts
 from storage.queries import related_area_ids
 
@@ -312,7 +312,8 @@ async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) 
 async def cancel_action(
     *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
 ) -> int:
-    """Cancel an action: drop its pending calls and reminders and tell everyone who answered.
+    """Cancel an action: drop its pending calls and reminders, and tell every volunteer who
+    answered or whose call was delivered (they may have kept the time free).
 
     Returns the number of people told. Raises `NotFound`, `NotAllowed`, `ActionCancelled`
     (already cancelled: a double press) and `ActionStarted` (it has started or is over:
@@ -326,8 +327,14 @@ async def cancel_action(
     action.status = "cancelled"
     action.cancelled_at = now
     await outbox.cancel_pending(session=session, action_id=action.id)
+    answered = select(Rsvp.person_id).where(Rsvp.action_id == action.id)
+    called = select(OutboxMessage.person_id).where(
+        OutboxMessage.action_id == action.id,
+        OutboxMessage.message_key == "action_call",
+        OutboxMessage.status == "sent",
+    )
     people = await session.scalars(
-        select(Person).join(Rsvp, Rsvp.person_id == Person.id).where(Rsvp.action_id == action.id)
+        select(Person).where(Person.id.in_(answered.union(called))).order_by(Person.id)
     )
     told = 0
     for person in people.all():

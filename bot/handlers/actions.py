@@ -192,7 +192,8 @@ async def ask_cancel(update: Update, context: WijkContext) -> None:
         await answer_query(update.callback_query, _started_text(t))  # type: ignore[arg-type]
         return
     text = t.gettext(
-        "Cancel {title}? Everyone who answered gets a message.", title=f"<b>{esc(action.title)}</b>"
+        "Cancel {title}? Everyone who got the call gets a message.",
+        title=f"<b>{esc(action.title)}</b>",
     )
     buttons = [
         [
@@ -204,7 +205,7 @@ async def ask_cancel(update: Update, context: WijkContext) -> None:
 
 
 async def do_cancel(update: Update, context: WijkContext) -> None:
-    """`act:cc:<id>`: cancel; everyone who answered is told through the outbox."""
+    """`act:cc:<id>`: cancel; everyone who answered or got the call is told (outbox)."""
     checked = await _managed(update, context, "act:cc")
     if checked is None:
         return
@@ -227,8 +228,8 @@ async def do_cancel(update: Update, context: WijkContext) -> None:
         t.gettext("The action is cancelled.")
         + " "
         + t.ngettext(
-            "{n} person who answered will get a message.",
-            "{n} people who answered will get a message.",
+            "{n} volunteer will get a message.",
+            "{n} volunteers will get a message.",
             told,
         )
     )

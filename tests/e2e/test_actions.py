@@ -482,15 +482,15 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
     assert roster.labels == ["Refresh", "Cancel action"]
 
     await tap(coord, "Cancel action")
-    await coord.wait_for("Everyone who answered gets a message.")
+    await coord.wait_for("Everyone who got the call gets a message.")
     await tap(coord, "Yes, cancel it")
     told = await coord.wait_for("The action is cancelled.")
-    assert told.text == "The action is cancelled. 3 people who answered will get a message."
+    assert told.text == "The action is cancelled. 3 volunteers will get a message."
     for user in (anna, ben, cem):
         notice = await user.wait_for("Cancelled:")
         assert notice.text == (
             f"Cancelled: {TITLE} on Saturday 6 December at 14:00 does not go ahead. "
-            "Sorry, and thank you for answering."
+            "Sorry for the change."
         )
     await wijkbot.outbox_idle()
     assert not dirk.messages  # never called, never told
@@ -539,7 +539,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
     roster = await coord.wait_for("places filled")
     assert roster.labels == ["Refresh", "Cancel action"]
     await tap(coord, "Cancel action")
-    await coord.wait_for("Everyone who answered gets a message.")
+    await coord.wait_for("Everyone who got the call gets a message.")
     await wijkbot.outbox_idle()
 
     clock.set(dt.datetime(2031, 12, 6, 14, 30, tzinfo=AMS))  # half an hour into the action

@@ -449,7 +449,7 @@ async def test_expired_and_no_longer_relevant_rows_are_not_sent(
     (cancel_notice,) = users[3].messages
     assert cancel_notice.text == (
         "Cancelled: Soep & <koffie> *_[] on Saturday 6 December at 14:00 does not go ahead. "
-        "Sorry, and thank you for answering."
+        "Sorry for the change."
     )
     assert cancel_notice.buttons == []
     assert "outbox: 1 messages expired unsent" in caplog.messages

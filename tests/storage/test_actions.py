@@ -714,3 +714,36 @@ async def test_erasing_a_confirmed_volunteer_promotes_the_waitlist_and_deletes_t
             ("reminder_2h", "pending", dt.datetime(2027, 5, 8, 10, 0, tzinfo=UTC)),
             ("waitlist_promoted", "pending", when),
         ]
+
+
+async def test_cancel_also_tells_volunteers_whose_call_arrived_but_who_did_not_answer(
+    db: Database,
+) -> None:
+    async with db.begin() as session:
+        coordinator = await add_person(session, "Coco", role="coordinator")
+        silent = await add_person(session, "Stil")  # got the call, never answered
+        unsent = await add_person(session, "Nognietgestuurd")  # call still waiting
+        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.action_id == action.id, OutboxMessage.person_id == silent.id)
+            .values(status="sent")
+        )
+
+        told = await cancel_action(
+            session=session, coordinator=coordinator, action_id=action.id, now=NOW
+        )
+
+        assert told == 1
+        rows = await session.execute(
+            select(OutboxMessage.person_id, OutboxMessage.message_key, OutboxMessage.status).where(
+                OutboxMessage.action_id == action.id
+            )
+        )
+    assert sorted(rows.all()) == sorted(
+        [
+            (silent.id, "action_call", "sent"),
+            (silent.id, "action_cancelled", "pending"),
+            (unsent.id, "action_call", "cancelled"),
+        ]
+    )

@@ -176,7 +176,7 @@ assert REMINDER_SUMMARY_EN != SUMMARY_EN
         (
             "action_cancelled",
             "Cancelled: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
-            "5 December at 14:00 does not go ahead. Sorry, and thank you for answering.",
+            "5 December at 14:00 does not go ahead. Sorry for the change.",
             False,
         ),
         (
