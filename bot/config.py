@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None  # "TELEGRAM_BOT_TOKEN=" as in .env.example: not set yet
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError(
                 "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather "
