@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -59,6 +61,7 @@ from telegram.ext import CallbackContext
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.render import render
+from bot.domain import outbox
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
 from storage.db import Database
@@ -81,6 +84,8 @@ GROUP_CHAT_INTERVAL_SECONDS = 3.0
 #: Network errors: wait RETRY_BASE_SECONDS * 2**(failed attempts before this one), capped.
 RETRY_BASE_SECONDS = 5.0
 RETRY_MAX_SECONDS = 600.0
+#: How long one sendMessage may take before it counts as timed out (PTB's default is 5 s).
+SEND_READ_TIMEOUT_SECONDS = 20.0
 #: After this many attempts a network error makes the row 'failed'.
 MAX_ATTEMPTS = 5
 #: Sends in flight at once (HTTP requests overlap; the rate limiter spaces their starts).
@@ -186,6 +191,29 @@ def check_relevance(
     return None
 
 
+async def notice_if_cancelled(
+    session: AsyncSession, row: OutboxMessage, *, now: dt.datetime
+) -> bool:
+    """A call was delivered for an action that was cancelled while it was on its way: queue
+    the cancellation notice for that person too (same dedup key as `cancel_action`, so never
+    twice). Returns True when a notice was queued."""
+    action = await session.get(Action, row.action_id)
+    person = await session.get(Person, row.person_id) if row.person_id is not None else None
+    if action is None or person is None or action.status != "cancelled":
+        return False
+    await outbox.enqueue(
+        session=session,
+        person=person,
+        message_key="action_cancelled",
+        due_at=now,
+        not_after=action.starts_at,
+        dedup_key=f"action_cancelled:{action.id}:{person.id}",
+        action_id=action.id,
+        now=now,
+    )
+    return True
+
+
 def _where(exc: BaseException) -> str:
     """'file.py:123' of the innermost frame: enough to debug, no data."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -200,7 +228,8 @@ class OutboxDispatcher:
 
     Args (keyword-only): `db` (Database), `i18n` (has `translator(language)`), `clock`
     (UTC now), `settings` (`outbox_rate_per_second`, `outbox_batch_size`).
-    `max_in_flight` bounds concurrent HTTP requests.
+    `max_in_flight` bounds concurrent HTTP requests; `send_read_timeout` (seconds) is how
+    long one sendMessage may take before it counts as timed out and is retried later.
     """
 
     def __init__(
@@ -211,6 +240,7 @@ class OutboxDispatcher:
         clock: Clock,
         settings: Settings,
         max_in_flight: int = MAX_IN_FLIGHT,
+        send_read_timeout: float = SEND_READ_TIMEOUT_SECONDS,
     ) -> None:
         self.db = db
         self.i18n = i18n
@@ -224,6 +254,7 @@ class OutboxDispatcher:
         # the rate (aiolimiter's leaky bucket).
         self._limiter = AsyncLimiter(1, 1.0 / self.rate_per_second)
         self._max_in_flight = max_in_flight
+        self._send_read_timeout = send_read_timeout
         self._last_send: dict[int, float] = {}  # chat id -> time.monotonic() of last send
         self._pause_until_monotonic = 0.0
         self._paused_until: dt.datetime | None = None
@@ -367,9 +398,20 @@ class OutboxDispatcher:
                 await self._limiter.acquire()
                 if stop.is_set():  # a 429 arrived while this one waited
                     outcome = _Outcome("release")
+                elif await self._cancelled_meanwhile(row):
+                    outcome = _Outcome("cancelled", error="action cancelled")
                 else:
                     outcome = await self._send(bot, row, text, keyboard, stop)
             await self._record(row, outcome, report)
+
+    async def _cancelled_meanwhile(self, row: OutboxMessage) -> bool:
+        """Re-read the action's status right before sending: a coordinator may have cancelled
+        it while this row waited for the rate limiter (seconds in a large broadcast)."""
+        if row.action_id is None or row.message_key not in _ACTION_MUST_BE_OPEN:
+            return False
+        async with self.db.begin() as session:
+            status = await session.scalar(select(Action.status).where(Action.id == row.action_id))
+        return status != "open"
 
     async def _send(
         self,
@@ -387,6 +429,9 @@ class OutboxDispatcher:
                 text=text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
+                # A slow answer is usually a delivered message: wait longer than PTB's 5 s
+                # before retrying, so at-least-once rarely means twice.
+                read_timeout=self._send_read_timeout,
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
@@ -434,6 +479,8 @@ class OutboxDispatcher:
                     await release(session, [row.id])
                 else:
                     await mark_outcome(session, row.id, outcome.kind, now=now, error=outcome.error)
+                    if outcome.kind == "sent" and row.message_key == "action_call":
+                        await notice_if_cancelled(session, row, now=now)
         except Exception as exc:
             logger.error("outbox: recording an outcome failed: %s", type(exc).__name__)
             return

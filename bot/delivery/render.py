@@ -12,7 +12,7 @@ import html
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.views.action import action_summary, rsvp_keyboard
+from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
 
@@ -43,8 +43,12 @@ def render(
         if message_key == "reminder_24h":
             intro = t.gettext("Reminder: tomorrow you help at this action. Thank you!")
         else:
-            intro = t.gettext("In two hours: {title} starts. See you there!", title=title)
-        return f"{intro}\n\n{short}", None
+            intro = t.gettext(
+                "Soon: {title} starts at {time}. See you there!",
+                title=title,
+                time=html.escape(t.time(action.starts_at)),
+            )
+        return f"{intro}\n\n{short}", cannot_come_keyboard(t, action.id)
     if message_key == "action_cancelled":
         text = t.gettext(
             "Cancelled: {title} on {when} does not go ahead. Sorry for the change.",

@@ -331,6 +331,8 @@ async def cancel_action(
     called = select(OutboxMessage.person_id).where(
         OutboxMessage.action_id == action.id,
         OutboxMessage.message_key == "action_call",
+        # A call on its way right now ('sending') is told by the dispatcher once it is
+        # delivered (see bot.delivery.dispatcher: notice_if_cancelled).
         OutboxMessage.status == "sent",
     )
     people = await session.scalars(

@@ -42,20 +42,24 @@ async def schedule_reminders(
     """Queue the reminders for a person with a place; returns the keys queued.
 
     A reminder whose time has already passed when the person gets their place is not
-    queued (a "tomorrow" message an hour before would be wrong). Each row expires at the
-    action's start (`not_after`), so one that fell due while the bot was down is still sent
-    before the start and dropped after it.
+    queued (a "tomorrow" message an hour before would be wrong). One that fell due while the
+    bot was down is still sent late, but only while it is still true (`not_after`): the
+    2-hour reminder until the start, the day-before reminder until the end of that day on
+    the wall clock (it says "tomorrow"). Later it expires unsent and is counted.
     """
+    local_day = action.starts_at.astimezone(tz).date()
+    midnight = dt.datetime.combine(local_day, dt.time(0), tz).astimezone(dt.UTC)
+    expires = {"reminder_24h": min(midnight, action.starts_at), "reminder_2h": action.starts_at}
     queued = []
     for key, due in reminder_times(action.starts_at, tz).items():
-        if due <= now:
+        if due <= now or expires[key] <= now:
             continue
         await outbox.enqueue(
             session=session,
             person=person,
             message_key=key,
             due_at=due,
-            not_after=action.starts_at,
+            not_after=expires[key],
             dedup_key=f"{key}:{action.id}:{person.id}",
             action_id=action.id,
             now=now,

@@ -86,3 +86,17 @@ def rsvp_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def cannot_come_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
+    """One button under a reminder: "I can't come after all" (`rsvp:<action_id>:n`), so a
+    volunteer need not scroll back to the call to give up their place."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("I can't come after all"), callback_data=f"rsvp:{action_id}:n"
+                )
+            ]
+        ]
+    )

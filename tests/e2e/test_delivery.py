@@ -93,10 +93,20 @@ def settings(*, rate: float = 25, batch: int = 50) -> Settings:
 
 
 def make_dispatcher(
-    db: Database, i18n: I18n, clock: Clock, *, rate: float = 25, batch: int = 50
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    *,
+    rate: float = 25,
+    batch: int = 50,
+    read_timeout: float = 20.0,
 ) -> OutboxDispatcher:
     return OutboxDispatcher(
-        db=db, i18n=i18n, clock=clock, settings=settings(rate=rate, batch=batch)
+        db=db,
+        i18n=i18n,
+        clock=clock,
+        settings=settings(rate=rate, batch=batch),
+        send_read_timeout=read_timeout,
     )
 
 
@@ -505,7 +515,7 @@ async def test_network_errors_back_off_and_bad_requests_fail_without_stopping_ot
     fake.fail_next("sendMessage", 502, chat_id=users[0].id)
     fake.fail_next("sendMessage", 503, chat_id=users[1].id)
     fake.fail_next("sendMessage", 400, "Bad Request: chat not found", chat_id=users[2].id)
-    dispatcher = make_dispatcher(db, i18n, clock)
+    dispatcher = make_dispatcher(db, i18n, clock, read_timeout=0.3)
     bot = Bot(
         fake.token,
         base_url=fake.base_url,

@@ -61,8 +61,14 @@ async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
     volunteers = []
     for i in range(8):
         user = fake.user(3101 + i, f"Vrijwilliger{i + 1}", language_code="nl")
-        await add_person(wijkbot, user, role="volunteer", area="Haarlemmerbuurt",
-                         buurt="Planciusbuurt Noord", slots={(5, "afternoon")})
+        await add_person(
+            wijkbot,
+            user,
+            role="volunteer",
+            area="Haarlemmerbuurt",
+            buurt="Planciusbuurt Noord",
+            slots={(5, "afternoon")},
+        )
         volunteers.append(user)
     blocked = volunteers[-1]
     blocked.block(notify=False)  # blocked the bot without the bot noticing yet
@@ -114,17 +120,23 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
     wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
 ) -> None:
     anna = fake.user(3201, "Anna", language_code="nl")
-    await add_person(wijkbot, anna, role="volunteer", area="Haarlemmerbuurt",
-                     slots={(5, "afternoon")})
+    await add_person(
+        wijkbot, anna, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
+    )
     await _plan_klaptafel(wijkbot, fake, needed=2)
     await anna.wait_for(CALL, timeout=10)
     await tap(anna, "Ja")
     await anna.wait_for("Je antwoord: Ja — tot dan!")
     async with wijkbot.db.begin() as session:
-        due = dict((await session.execute(
-            select(OutboxMessage.message_key, OutboxMessage.due_at)
-            .where(OutboxMessage.message_key.like("reminder%"))
-        )).all())
+        due = dict(
+            (
+                await session.execute(
+                    select(OutboxMessage.message_key, OutboxMessage.due_at).where(
+                        OutboxMessage.message_key.like("reminder%")
+                    )
+                )
+            ).all()
+        )
     # The day before at 14:00 and two hours before, on the Amsterdam wall clock.
     assert due == {
         "reminder_24h": (START - dt.timedelta(days=1)).astimezone(dt.UTC),
@@ -132,29 +144,56 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
     }
 
     await wijkbot.stop()  # the bot is down while the 24-hour reminder falls due
-    clock.set(START - dt.timedelta(hours=5))
+    clock.set(START - dt.timedelta(hours=20))  # Friday 18:00: "tomorrow" is still true
     await wijkbot.start()
     late = await anna.wait_for("Herinnering: morgen help je", timeout=10)
     assert "Klaptafel *Haarlemmerplein* [zaterdag]" in late.text
+    assert late.labels == ["Ik kan toch niet"]  # giving up the place is one tap away
 
-    await wijkbot.stop()  # down again, past the start: the 2-hour reminder is dropped
+    await wijkbot.stop()  # down while the 2-hour reminder falls due, back before the start
+    clock.set(START - dt.timedelta(minutes=50))
+    await wijkbot.start()
+    soon = await anna.wait_for("Straks begint", timeout=10)
+    assert soon.text.startswith("Straks begint Klaptafel *Haarlemmerplein* [zaterdag], om 14:00.")
+
+
+async def test_reminders_that_are_no_longer_true_are_dropped_and_counted(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    bram = fake.user(3202, "Bram", language_code="nl")
+    await add_person(
+        wijkbot, bram, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
+    )
+    await _plan_klaptafel(wijkbot, fake, needed=2)
+    await bram.wait_for(CALL, timeout=10)
+    await tap(bram, "Ja")
+    await bram.wait_for("Je antwoord: Ja — tot dan!")
+
+    await wijkbot.stop()  # down from Monday until after the start on Saturday
     clock.set(START + dt.timedelta(minutes=30))
     await wijkbot.start()
     await wijkbot.outbox_idle()
-    assert not any("Over twee uur" in m.text for m in anna.messages)
+    assert not any("Herinnering" in m.text or "Straks" in m.text for m in bram.messages)
     async with wijkbot.db.begin() as session:
-        status = await session.scalar(
-            select(OutboxMessage.status).where(OutboxMessage.message_key == "reminder_2h")
+        statuses = dict(
+            (
+                await session.execute(
+                    select(OutboxMessage.message_key, OutboxMessage.status).where(
+                        OutboxMessage.message_key.like("reminder%")
+                    )
+                )
+            ).all()
         )
-    assert status == "expired"
+    assert statuses == {"reminder_24h": "expired", "reminder_2h": "expired"}
 
 
 async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
     early = fake.user(3301, "Eerst", language_code="nl")
-    await add_person(wijkbot, early, role="volunteer", area="Haarlemmerbuurt",
-                     slots={(5, "afternoon")})
+    await add_person(
+        wijkbot, early, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
+    )
     await early.send("/stop")
     await early.wait_for("Oké, je krijgt geen berichten meer van mij")
     await _plan_klaptafel(wijkbot, fake, needed=4)
@@ -178,3 +217,35 @@ async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     await tap(late, "Klaar", after=mark)  # availability
     await late.wait_for("Bedankt, Laat!")
     await late.wait_for(CALL, timeout=10)  # joined after the call went out: gets it too
+
+
+async def test_cancel_during_a_slow_broadcast_tells_everyone_who_got_the_call(
+    fake: FakeBotAPI, database_url: str, clock: Clock
+) -> None:
+    """Found by a tester: calls waiting for the rate limiter went out after the cancel,
+    and those people were never told. At 2 messages/s the broadcast takes 4 s."""
+    bot = BotUnderTest(
+        fake, BotUnderTest.settings_for(fake, database_url, outbox_rate_per_second=2), clock
+    )
+    await bot.start()
+    try:
+        volunteers = []
+        for i in range(8):
+            user = fake.user(3401 + i, f"Snel{i + 1}", language_code="nl")
+            await add_person(
+                bot, user, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
+            )
+            volunteers.append(user)
+        noor = await _plan_klaptafel(bot, fake, needed=6)
+        await tap(noor, "Wie komt er?")
+        await tap(noor, "Actie annuleren")
+        await tap(noor, "Ja, annuleren")
+        await noor.wait_for("De actie is geannuleerd")
+        await bot.outbox_idle(timeout=20)
+        await fake.settle()
+    finally:
+        await bot.stop()
+    called = [u for u in volunteers if any(CALL in m.text for m in u.messages)]
+    told = [u for u in volunteers if any("Gaat niet door" in m.text for m in u.messages)]
+    assert len(called) < len(volunteers)  # the cancel stopped the rest of the broadcast
+    assert told == called  # and everyone who got the call heard it is off

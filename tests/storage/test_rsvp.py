@@ -35,6 +35,8 @@ NOW = dt.datetime(2027, 5, 3, 8, 0, tzinfo=UTC)  # Monday 10:00 CEST
 STARTS = dt.datetime(2027, 5, 8, 12, 0, tzinfo=UTC)  # Saturday 8 May 14:00 CEST
 ENDS = STARTS + dt.timedelta(hours=3)
 REMIND_24H = dt.datetime(2027, 5, 7, 12, 0, tzinfo=UTC)  # Friday 14:00 CEST
+# The day-before reminder says "tomorrow": it expires at midnight before the action day.
+REMIND_24H_UNTIL = dt.datetime(2027, 5, 7, 22, 0, tzinfo=UTC)  # Saturday 00:00 CEST
 REMIND_2H = dt.datetime(2027, 5, 8, 10, 0, tzinfo=UTC)  # Saturday 12:00 CEST
 
 _telegram_ids = itertools.count(10_000)
@@ -141,7 +143,7 @@ def reminders_for(
     pid: int, status: str = "pending"
 ) -> set[tuple[int, str, str, dt.datetime, dt.datetime]]:
     return {
-        (pid, "reminder_24h", status, REMIND_24H, STARTS),
+        (pid, "reminder_24h", status, REMIND_24H, REMIND_24H_UNTIL),
         (pid, "reminder_2h", status, REMIND_2H, STARTS),
     }
 

@@ -159,35 +159,35 @@ assert REMINDER_SUMMARY_EN != SUMMARY_EN
 
 
 @pytest.mark.parametrize(
-    ("key", "expected", "has_keyboard"),
+    ("key", "expected", "buttons"),
     [
-        ("action_call", f"New action in Centrum: can you help?\n\n{SUMMARY_EN}", True),
+        ("action_call", f"New action in Centrum: can you help?\n\n{SUMMARY_EN}", "rsvp"),
         (
             "reminder_24h",
             f"Reminder: tomorrow you help at this action. Thank you!\n\n{REMINDER_SUMMARY_EN}",
-            False,
+            "cannot_come",
         ),
         (
             "reminder_2h",
-            "In two hours: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> starts. "
+            "Soon: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> starts at 14:00. "
             f"See you there!\n\n{REMINDER_SUMMARY_EN}",
-            False,
+            "cannot_come",
         ),
         (
             "action_cancelled",
             "Cancelled: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
             "5 December at 14:00 does not go ahead. Sorry for the change.",
-            False,
+            None,
         ),
         (
             "waitlist_promoted",
             "Good news: a place came free, so you can come and help. "
             f"Can you not come after all? Then tap No.\n\n{SUMMARY_EN}",
-            True,
+            "rsvp",
         ),
     ],
 )
-def test_render_each_message_key_in_english(key: str, expected: str, has_keyboard: bool) -> None:
+def test_render_each_message_key_in_english(key: str, expected: str, buttons: str | None) -> None:
     text, keyboard = render(
         english(), message_key=key, action=make_action(), area_name="Centrum", person=None
     )
@@ -195,9 +195,12 @@ def test_render_each_message_key_in_english(key: str, expected: str, has_keyboar
     assert text == expected
     parse_html(text)  # valid Telegram HTML
     assert len(text) <= 4096  # Telegram's message length limit
-    if has_keyboard:
-        assert keyboard is not None
+    if buttons == "rsvp":
         assert keyboard == rsvp_keyboard(english(), 42)
+    elif buttons == "cannot_come":  # one tap to give up the place: rsvp No
+        assert keyboard is not None
+        (row,) = keyboard.inline_keyboard
+        assert [(b.text, b.callback_data) for b in row] == [("I can't come after all", "rsvp:42:n")]
     else:
         assert keyboard is None
 
