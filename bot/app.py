@@ -10,12 +10,13 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, WijkContext
 from bot.persistence import DatabasePersistence
+from bot.views.commands import command_list
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +34,6 @@ async def _flush_persistence(update: object, context: WijkContext) -> None:
     if isinstance(update, Update) and update.effective_user is not None:
         context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     await context.application.update_persistence()
-
-
-# Command names per language: Dutch first, English aliases work for everyone.
-COMMANDS = {
-    "nl": {"availability": "beschikbaarheid", "language": "taal", "delete": "verwijderen"},
-    "en": {"availability": "availability", "language": "language", "delete": "delete"},
-}
-
-
-def command_list(t: Any, lang: str) -> list[BotCommand]:
-    """The command menu in one language (`t` is that language's Translator)."""
-    names = COMMANDS[lang]
-    return [
-        BotCommand(names["availability"], t.gettext("Set when you can help")),
-        BotCommand(names["language"], t.gettext("Choose your language")),
-        BotCommand("help", t.gettext("What can I do here?")),
-        BotCommand("stop", t.gettext("Stop all messages")),
-        BotCommand(names["delete"], t.gettext("Delete everything stored about me")),
-    ]
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

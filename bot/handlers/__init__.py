@@ -18,7 +18,8 @@ FEATURES = (
     "new_action",  # coordinators: /nieuweactie conversation (before the list/roster)
     "actions",  # coordinators: /acties, roster, cancel
     "rsvp",  # volunteers: Ja / Misschien / Nee
-    "invites",  # coordinators: /uitnodigen
+    "invites",
+    "help_requests",  # coordinators: /hulpvragen
     "fallback",  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 

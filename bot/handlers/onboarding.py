@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -42,6 +42,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Translator
 from bot.views import people as views
+from bot.views.commands import coordinator_command_list
 from storage.areas import buurten_within
 from storage.models import Area, Person
 
@@ -228,6 +229,7 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
         return END
     context.user_data.pop("onboarding", None)
     if person.role == "coordinator":
+        await _coordinator_menu(update, context, t)
         await reply(
             update,
             t.gettext("Thank you! You are now a coordinator for {area}.", area=esc(area.name))
@@ -238,6 +240,15 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
     return await _ask_buurt(update, context, person, t)
 
 
+async def _coordinator_menu(update: Update, context: WijkContext, t: Translator) -> None:
+    """Show the coordinator's commands in the "/" menu of their own chat."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.set_my_commands(
+            coordinator_command_list(t, t.language), scope=BotCommandScopeChat(chat.id)
+        )
+
+
 def coordinator_help(t: Translator) -> str:
     """What a coordinator can do."""
     return t.gettext(
@@ -245,8 +256,10 @@ def coordinator_help(t: Translator) -> str:
         "/newaction – plan an action and call volunteers\n"
         "/actions – see who is coming, or cancel an action\n"
         "/invite – make an invite link and QR code\n"
+        "/helprequests – what residents would like help with\n"
         "/language – change the language\n"
-        "/stop – stop all messages"
+        "/stop – stop all messages\n"
+        "/delete – delete everything stored about you"
     )
 
 

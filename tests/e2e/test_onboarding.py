@@ -173,3 +173,18 @@ async def test_residents_are_not_offered_the_networks_own_actions_as_help(
     assert "⬜ Street stand" in offers.labels  # residents may offer to help at one
     async with wijkbot.db.begin() as session:
         assert (await session.scalars(select(HelpRequest))).all() == []
+
+
+async def test_coordinator_gets_their_own_command_menu(wijkbot: BotUnderTest, fake) -> None:
+    token = await make_invite(wijkbot, role="coordinator", area="Centrum", max_uses=1)
+    noor = fake.user(1008, "Noor", language_code="nl")
+    await noor.send(f"/start {token}")
+    await tap(noor, "Nederlands")
+    await tap(noor, "Ik ga akkoord")
+    welcome = await noor.wait_for("Bedankt! Je bent nu coördinator voor Centrum.")
+    assert "/hulpvragen – waar bewoners hulp bij willen" in welcome.text
+    await fake.settle()
+    menu = [c["command"] for c in fake.commands({"type": "chat", "chat_id": noor.id})]
+    assert menu[:4] == ["nieuweactie", "acties", "uitnodigen", "hulpvragen"]
+    everyone = [c["command"] for c in fake.commands()]
+    assert "nieuweactie" not in everyone and "beschikbaarheid" in everyone

@@ -1,0 +1,68 @@
+"""Residents' help requests as coordinators see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.actions import require_coordinator
+from bot.domain.tasks import TASKS
+from storage.areas import descendant_ids
+from storage.models import Area, HelpRequest, Offer, Person
+
+
+@dataclass(frozen=True)
+class ResidentNeeds:
+    """One resident with open help requests: first name, buurt (or area) name, language,
+    the task codes they would like help with and can offer (in list order), and when they
+    signed up (aware UTC)."""
+
+    name: str
+    place: str
+    language: str
+    wants: list[str]
+    offers: list[str]
+    since: dt.datetime
+
+
+async def open_help_requests(
+    *, session: AsyncSession, coordinator: Person, limit: int = 30
+) -> list[ResidentNeeds]:
+    """Residents in the coordinator's area with open help requests, newest first.
+
+    Raises `NotAllowed` for anyone but a coordinator.
+    """
+    require_coordinator(coordinator)
+    ids = await descendant_ids(session, coordinator.area_id)
+    residents = await session.scalars(
+        select(Person)
+        .where(Person.role == "resident", Person.area_id.in_(ids))
+        .where(Person.id.in_(select(HelpRequest.person_id).where(HelpRequest.status == "open")))
+        .order_by(Person.created_at.desc(), Person.id.desc())
+        .limit(limit)
+    )
+    result = []
+    for person in residents.all():
+        place = await session.get(Area, person.buurt_id or person.area_id)
+        wants = set(
+            await session.scalars(
+                select(HelpRequest.task).where(
+                    HelpRequest.person_id == person.id, HelpRequest.status == "open"
+                )
+            )
+        )
+        offers = set(await session.scalars(select(Offer.task).where(Offer.person_id == person.id)))
+        result.append(
+            ResidentNeeds(
+                name=person.display_name,
+                place=place.name if place else "?",
+                language=person.language,
+                wants=[t for t in TASKS if t in wants],
+                offers=[t for t in TASKS if t in offers],
+                since=person.created_at,
+            )
+        )
+    return result

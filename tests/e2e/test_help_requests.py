@@ -1,0 +1,49 @@
+"""Coordinators see what residents of their area would like help with (/hulpvragen)."""
+
+from __future__ import annotations
+
+from bot.testing.fake_bot_api import FakeBotAPI
+from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
+
+
+async def test_coordinator_sees_the_help_requests_of_their_area_only(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    token = await make_invite(wijkbot, role="resident", area="Haarlemmerbuurt")
+    yusuf = fake.user(5101, "Yusuf <&>", language_code="en")
+    await yusuf.send(f"/start {token}")
+    await tap(yusuf, "English")
+    await tap(yusuf, "I agree")
+    await tap(yusuf, "Westerdokseiland")
+    mark = yusuf.mark()
+    await tap(yusuf, "⬜ Forms and paperwork")
+    await yusuf.wait_for(predicate=lambda m: "✅ Forms and paperwork" in m.labels)
+    await tap(yusuf, "Done", after=mark)
+    mark = yusuf.mark()
+    await yusuf.wait_for("could offer others", after=mark)
+    await tap(yusuf, "⬜ Interpreting and translating", after=mark)
+    await yusuf.wait_for(predicate=lambda m: "✅ Interpreting and translating" in m.labels)
+    await tap(yusuf, "Done", after=mark)
+    await yusuf.wait_for("We have noted what you told us")
+
+    noor = fake.user(5001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    await noor.send("/helprequests")
+    listing = await noor.wait_for("would like help")
+    lines = listing.text.split("\n")
+    assert lines[0] == "1 resident would like help. Get in touch with them, or ask a volunteer."
+    assert lines[2].startswith("Yusuf <&> · Westerdokseiland · en · ")
+    assert lines[3:] == [
+        "Would like help with: Forms and paperwork",
+        "Can offer: Interpreting and translating",
+    ]
+
+    jordaan = fake.user(5002, "Jet", language_code="en")
+    await add_person(wijkbot, jordaan, role="coordinator", area="Jordaan", language="en")
+    await jordaan.send("/helprequests")
+    await jordaan.wait_for("No open help requests in your area.")
+
+    volunteer = fake.user(5003, "Vera", language_code="en")
+    await add_person(wijkbot, volunteer, role="volunteer", area="Haarlemmerbuurt", language="en")
+    await volunteer.send("/hulpvragen")
+    await volunteer.wait_for("Sorry, only coordinators can do this.")
