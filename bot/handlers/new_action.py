@@ -268,6 +268,20 @@ async def _ask(
 
 # --- conversation steps ---------------------------------------------------------------
 
+#: A draft nobody touched for this long is abandoned; the next message starts afresh.
+ABANDONED_AFTER = dt.timedelta(hours=6)
+
+
+def _abandoned(draft: dict[str, Any], now: dt.datetime) -> bool:
+    touched = draft.get("touched")
+    if not isinstance(touched, str):
+        return False
+    try:
+        return now - dt.datetime.fromisoformat(touched) > ABANDONED_AFTER
+    except ValueError:
+        return True
+
+
 Step = Callable[[Update, WijkContext, Translator, Person], Awaitable[str | None]]
 
 
@@ -291,7 +305,26 @@ def _step(func: Step) -> Callable[[Update, WijkContext], Awaitable[str | None]]:
             context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
             return ConversationHandler.END  # type: ignore[return-value]
         assert person is not None
-        return await func(update, context, t, person)
+        draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
+        now = context.clock.now()
+        if func is not start and isinstance(draft, dict) and _abandoned(draft, now):
+            # Someone who left a draft for hours is not answering its question any more
+            # ("Hi, I'm back" must not become a title): start afresh.
+            context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+            if update.callback_query is not None:
+                await answer_query(update.callback_query)
+            await reply(
+                update,
+                t.gettext(
+                    "You started planning an action a while ago and did not finish it. "
+                    "Send /newaction to start again."
+                ),
+            )
+            return ConversationHandler.END  # type: ignore[return-value]
+        result = await func(update, context, t, person)
+        if isinstance(context.user_data.get(DRAFT), dict):  # type: ignore[union-attr]
+            context.user_data[DRAFT]["touched"] = now.isoformat()  # type: ignore[index]
+        return result
 
     handler.__doc__ = func.__doc__
     return handler
