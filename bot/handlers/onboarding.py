@@ -427,21 +427,25 @@ async def toggle_availability(update: Update, context: WijkContext) -> str | int
 
 
 async def _finish(update: Update, context: WijkContext, person: Person, t: Translator) -> int:
+    now, tz = context.clock.now(), context.services.settings.tz
     async with context.db.begin() as session:
         person = await session.merge(person)
-        people.finish_onboarding(person=person, now=context.clock.now())
-        slots = await availability.slots_of(session=session, person_id=person.id)
-        await actions.call_joiner(
-            session=session, person=person, now=context.clock.now(), tz=context.services.settings.tz
+        people.finish_onboarding(person=person, now=now)
+        await actions.call_joiner(session=session, person=person, now=now, tz=tz)
+        place = await session.get(Area, person.buurt_id or person.area_id)
+        choices = views.SignupChoices(
+            place=place.name if place else "?",
+            languages=list(person.spoken_languages),
+            offers=await people.offers_of(session=session, person_id=person.id),
+            wants=await people.help_requests_of(session=session, person_id=person.id),
+            slots=await availability.slots_of(session=session, person_id=person.id),
         )
     context.user_data.pop("onboarding", None)
     if person.role == "volunteer":
         text = t.gettext(
             "Thank you, {name}! You are signed up as a volunteer. When an action in your "
-            "neighbourhood needs help, you get a message and you answer with one tap.\n\n"
-            "When you can help: {slots}",
+            "neighbourhood needs help, you get a message and you answer with one tap.",
             name=esc(person.display_name),
-            slots=views.describe_slots(t, slots),
         )
     else:
         text = t.gettext(
@@ -449,7 +453,11 @@ async def _finish(update: Update, context: WijkContext, person: Person, t: Trans
             "neighbourhood network will get in touch with you.",
             name=esc(person.display_name),
         )
-    await reply(update, text + "\n\n" + t.gettext("Send /help to see what you can do."))
+    summary = views.describe_choices(t, person.role, choices)
+    await reply(
+        update,
+        f"{text}\n\n{summary}\n\n" + t.gettext("Send /help to see what you can do."),
+    )
     return END
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -125,3 +127,50 @@ def describe_slots(t: Translator, slots: set[tuple[int, str]]) -> str:
         f"{t.short_weekday(w)} {day_part_label(t, p)}"
         for w, p in sorted(slots, key=lambda s: (s[0], order.index(s[1])))
     )
+
+
+@dataclass(frozen=True)
+class SignupChoices:
+    """What someone chose while signing up (codes; `place` is a buurt or area name)."""
+
+    place: str
+    languages: list[str]
+    offers: list[str]
+    wants: list[str]
+    slots: set[tuple[int, str]]
+
+
+def describe_choices(t: Translator, role: str, choices: SignupChoices) -> str:
+    """The choices made at sign-up, one line each (HTML-escaped), so people can check them.
+
+    Volunteers: buurt, languages, what they like to do, when they can help. Residents:
+    buurt, what they would like help with, what they can offer.
+    """
+    none = "–"
+
+    def listed(labels: list[str]) -> str:
+        return html.escape(", ".join(labels)) if labels else none
+
+    lines = [t.gettext("Buurt: {place}", place=html.escape(choices.place))]
+    if role == "volunteer":
+        lines += [
+            t.gettext(
+                "Languages: {languages}",
+                languages=listed([language_label(t, c) for c in choices.languages]),
+            ),
+            t.gettext(
+                "You like to do: {tasks}", tasks=listed([task_label(t, c) for c in choices.offers])
+            ),
+            t.gettext("When you can help: {slots}", slots=describe_slots(t, choices.slots)),
+        ]
+    else:
+        lines += [
+            t.gettext(
+                "Would like help with: {tasks}",
+                tasks=listed([task_label(t, c) for c in choices.wants]),
+            ),
+            t.gettext(
+                "Can offer: {tasks}", tasks=listed([task_label(t, c) for c in choices.offers])
+            ),
+        ]
+    return "\n".join(lines)

@@ -34,7 +34,12 @@ async def test_volunteer_signs_up_in_english(wijkbot: BotUnderTest, fake) -> Non
     await anna.wait_for(predicate=lambda m: "✅ Sat afternoon" in m.labels)
     await tap(anna, "Done")
     done = await anna.wait_for("You are signed up as a volunteer")
-    assert "Sat afternoon" in done.text
+    assert done.text.split("\n\n")[1] == (  # the choices, so Anna can check them
+        "Buurt: Planciusbuurt Noord\n"
+        "Languages: Dutch, Turkish\n"
+        "You like to do: Street stand\n"
+        "When you can help: Sat afternoon"
+    )
 
     async with wijkbot.db.begin() as session:
         person = await session.scalar(select(Person).where(Person.telegram_user_id == 1001))
@@ -107,6 +112,11 @@ async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -
     await tap(dora, "Done")
     done = await dora.wait_for("We have noted what you told us")
     assert "Dora_*[]<b>" in done.text
+    assert done.text.split("\n\n")[1] == (
+        "Buurt: Westerdokseiland\n"
+        "Would like help with: Digital help\n"
+        "Can offer: Company and going for walks"
+    )
     async with wijkbot.db.begin() as session:
         person = await session.scalar(select(Person))
         assert person.onboarded_at is not None and person.display_name == "Dora_*[]<b>"

@@ -74,8 +74,13 @@ def test_translations_keep_placeholders_and_tags(lang: str) -> None:
     assert not problems, problems[:5]
 
 
+# Entries whose Dutch is the same as the English on purpose ("buurt" is the field's word
+# in both languages, see the glossary).
+SAME_IN_BOTH = {"Buurt: {place}"}
+
+
 def test_dutch_is_really_dutch() -> None:
     cat = catalog("nl")
     same = [m.id for m in cat if m.id and isinstance(m.id, str) and m.string == m.id
-            and len(m.id) > 12 and " " in m.id]
+            and len(m.id) > 12 and " " in m.id and m.id not in SAME_IN_BOTH]
     assert not same, f"nl entries identical to the English source: {same[:5]}"
