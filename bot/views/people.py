@@ -156,7 +156,9 @@ def describe_choices(t: Translator, role: str, choices: SignupChoices) -> str:
         lines += [
             t.gettext(
                 "Languages: {languages}",
-                languages=listed([language_label(t, c) for c in choices.languages]),
+                languages=listed(
+                    [language_label(t, c) for c in SPOKEN_LANGUAGES if c in choices.languages]
+                ),
             ),
             t.gettext(
                 "You like to do: {tasks}", tasks=listed([task_label(t, c) for c in choices.offers])
