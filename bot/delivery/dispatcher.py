@@ -61,7 +61,7 @@ from telegram.ext import CallbackContext
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.render import render
-from bot.domain import outbox
+from bot.domain.actions import queue_cancel_notice
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
 from storage.db import Database
@@ -201,16 +201,7 @@ async def notice_if_cancelled(
     person = await session.get(Person, row.person_id) if row.person_id is not None else None
     if action is None or person is None or action.status != "cancelled":
         return False
-    await outbox.enqueue(
-        session=session,
-        person=person,
-        message_key="action_cancelled",
-        due_at=now,
-        not_after=action.starts_at,
-        dedup_key=f"action_cancelled:{action.id}:{person.id}",
-        action_id=action.id,
-        now=now,
-    )
+    await queue_cancel_notice(session=session, action=action, person=person, now=now)
     return True
 
 

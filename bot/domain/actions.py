@@ -180,21 +180,51 @@ async def _queue_call(
         # (fitting volunteers first, as the outbox sends in due order then id order).
         later = now + second_wave_delay
         due = now if fitting or later >= action.starts_at else later
-        await outbox.enqueue(
-            session=session,
-            person=person,
-            message_key="action_call",
-            due_at=due,
-            not_after=action.starts_at,
-            dedup_key=f"action_call:{action.id}:{person.id}",
-            action_id=action.id,
-            now=now,
-        )
+        await queue_call(session=session, action=action, person=person, due_at=due, now=now)
         if due == now:
             first += 1
         else:
             second += 1
     return CallPlan(first, second)
+
+
+async def queue_call(
+    *,
+    session: AsyncSession,
+    action: Action,
+    person: Person,
+    due_at: dt.datetime,
+    now: dt.datetime,
+) -> OutboxMessage:
+    """The action's call for one volunteer (one per person and action: dedup key), expiring
+    at the start."""
+    return await outbox.enqueue(
+        session=session,
+        person=person,
+        message_key="action_call",
+        due_at=due_at,
+        not_after=action.starts_at,
+        dedup_key=f"action_call:{action.id}:{person.id}",
+        action_id=action.id,
+        now=now,
+    )
+
+
+async def queue_cancel_notice(
+    *, session: AsyncSession, action: Action, person: Person, now: dt.datetime
+) -> OutboxMessage:
+    """Tell one person the action does not go ahead (never twice: dedup key); a notice
+    still unsent at the start is dropped."""
+    return await outbox.enqueue(
+        session=session,
+        person=person,
+        message_key="action_cancelled",
+        due_at=now,
+        not_after=action.starts_at,
+        dedup_key=f"action_cancelled:{action.id}:{person.id}",
+        action_id=action.id,
+        now=now,
+    )
 
 
 async def call_joiner(
@@ -224,16 +254,7 @@ async def call_joiner(
             continue
         if home not in await related_area_ids(session, action.area_id):
             continue
-        row = await outbox.enqueue(
-            session=session,
-            person=person,
-            message_key="action_call",
-            due_at=now,
-            not_after=action.starts_at,
-            dedup_key=f"action_call:{action.id}:{person.id}",
-            action_id=action.id,
-            now=now,
-        )
+        row = await queue_call(session=session, action=action, person=person, due_at=now, now=now)
         queued += row.status == "pending"
     return queued
 
@@ -340,16 +361,7 @@ async def cancel_action(
     )
     told = 0
     for person in people.all():
-        await outbox.enqueue(
-            session=session,
-            person=person,
-            message_key="action_cancelled",
-            due_at=now,
-            not_after=action.starts_at,
-            dedup_key=f"action_cancelled:{action.id}:{person.id}",
-            action_id=action.id,
-            now=now,
-        )
+        await queue_cancel_notice(session=session, action=action, person=person, now=now)
         told += 1
     await session.flush()
     return told
