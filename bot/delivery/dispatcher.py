@@ -62,7 +62,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.render import render
 from bot.domain.actions import queue_cancel_notice
-from bot.domain.outbox import MESSAGE_KEYS
+from bot.domain.outbox import ACTIONLESS_KEYS, MESSAGE_KEYS
 from bot.i18n import Translator
 from storage.db import Database
 from storage.models import Action, OutboxMessage, Person
@@ -176,6 +176,10 @@ def check_relevance(
         return "cancelled", "unreachable"
     if row.message_key not in MESSAGE_KEYS:
         return "failed", "unknown message key"
+    if row.message_key in ACTIONLESS_KEYS:
+        if row.not_after is not None and now > row.not_after:
+            return "expired", "not_after passed"
+        return None
     if row.action_id is None:
         return "failed", "no action"
     if action is None:
@@ -328,7 +332,7 @@ class OutboxDispatcher:
             if verdict is not None:
                 skipped.append((row.id, *verdict))
                 continue
-            assert person is not None and action is not None  # checked above
+            assert person is not None  # checked above
             if row.chat_id in chats_this_tick:
                 held.append(row.id)  # one message per chat per tick; stays pending
                 continue
@@ -337,8 +341,9 @@ class OutboxDispatcher:
                     self.i18n.translator(person.language),
                     message_key=row.message_key,
                     action=action,
-                    area_name=area_names.get(action.area_id, ""),
+                    area_name=area_names.get(action.area_id, "") if action else "",
                     person=person,
+                    args=row.args,
                 )
             except Exception as exc:  # a rendering bug must not stop the others
                 logger.error("outbox: render failed: %s at %s", type(exc).__name__, _where(exc))

@@ -8,6 +8,7 @@ plain, friendly and short (B1), because many readers are not native speakers.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
@@ -20,18 +21,28 @@ def render(
     t: Translator,
     *,
     message_key: str,
-    action: Action,
+    action: Action | None,
     area_name: str,
     person: Person | None = None,
+    args: dict[str, Any] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Render one outbox message: `(HTML text, inline keyboard or None)`.
 
     `t` is the recipient's translator (`I18n.translator(person.language)`), `action` the
-    action the row refers to, `area_name` the name of the action's area. `person` is the
-    recipient; accepted for messages that depend on who reads them (none do yet).
-    Raises `ValueError` for a message key that has no rendering.
+    action the row refers to (None for keys in ACTIONLESS_KEYS), `area_name` the name of
+    the action's area, `args` the row's JSON args. `person` is the recipient; accepted for
+    messages that depend on who reads them (none do yet).
+    Raises `ValueError` for a message key that has no rendering or lacks its action.
     """
     del person  # no message depends on the reader yet, only on their language
+    if message_key == "help_request_new":
+        place = html.escape(str((args or {}).get("place", "")))
+        return t.gettext(
+            "A resident in {place} signed up and would like help. See /helprequests.",
+            place=place,
+        ), None
+    if action is None:
+        raise ValueError(f"message key {message_key!r} needs an action")
     summary = action_summary(t, action, area_name)
     area = html.escape(area_name)
     title = f"<b>{html.escape(action.title)}</b>"

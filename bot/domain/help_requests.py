@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import outbox
 from bot.domain.actions import require_coordinator
 from bot.domain.tasks import TASKS
 from storage.areas import descendant_ids
@@ -66,3 +67,42 @@ async def open_help_requests(
             )
         )
     return result
+
+
+async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.datetime) -> int:
+    """Queue a short notice to every active coordinator whose area holds the resident's home
+    (buurt, else the invite's area), when the resident asked for help. The notice carries
+    only the buurt name, no personal details; `/hulpvragen` shows the rest to coordinators.
+    Returns the number of coordinators told.
+    """
+    if resident.role != "resident":
+        return 0
+    wants = await session.scalar(
+        select(HelpRequest.id).where(HelpRequest.person_id == resident.id).limit(1)
+    )
+    if wants is None:
+        return 0
+    home = resident.buurt_id or resident.area_id
+    place = await session.get(Area, home)
+    coordinators = await session.scalars(
+        select(Person).where(
+            Person.role == "coordinator",
+            Person.onboarded_at.is_not(None),
+            Person.stopped_at.is_(None),
+        )
+    )
+    told = 0
+    for coordinator in coordinators.all():
+        if home not in await descendant_ids(session, coordinator.area_id):
+            continue
+        await outbox.enqueue(
+            session=session,
+            person=coordinator,
+            message_key="help_request_new",
+            due_at=now,
+            dedup_key=f"help_request_new:{resident.id}:{coordinator.id}",
+            args={"place": place.name if place else ""},
+            now=now,
+        )
+        told += 1
+    return told

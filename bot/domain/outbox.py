@@ -11,6 +11,8 @@ Message keys and their args:
 - "reminder_2h"        {} (action_id set): reminder two hours before
 - "action_cancelled"   {} (action_id set): the action does not go ahead
 - "waitlist_promoted"  {} (action_id set): a place came free; you are now on the list
+- "help_request_new"   {"place": buurt name} (no action): to coordinators, a resident of
+                       their area signed up and would like help (no personal details)
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ MESSAGE_KEYS = (
     "reminder_2h",
     "action_cancelled",
     "waitlist_promoted",
+    "help_request_new",
 )
+
+#: Message keys that are not about an action.
+ACTIONLESS_KEYS = ("help_request_new",)
 
 
 async def enqueue(

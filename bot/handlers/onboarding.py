@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.context import WijkContext
-from bot.domain import actions, availability, invites, people
+from bot.domain import actions, availability, help_requests, invites, people
 from bot.domain.errors import (
     AlreadyRegistered,
     InvalidInput,
@@ -432,6 +432,7 @@ async def _finish(update: Update, context: WijkContext, person: Person, t: Trans
         person = await session.merge(person)
         people.finish_onboarding(person=person, now=now)
         await actions.call_joiner(session=session, person=person, now=now, tz=tz)
+        await help_requests.tell_coordinators(session=session, resident=person, now=now)
         place = await session.get(Area, person.buurt_id or person.area_id)
         choices = views.SignupChoices(
             place=place.name if place else "?",

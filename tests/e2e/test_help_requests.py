@@ -9,6 +9,10 @@ from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
 async def test_coordinator_sees_the_help_requests_of_their_area_only(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
+    noor = fake.user(5001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    jordaan = fake.user(5002, "Jet", language_code="nl")
+    await add_person(wijkbot, jordaan, role="coordinator", area="Jordaan", language="nl")
     token = await make_invite(wijkbot, role="resident", area="Haarlemmerbuurt")
     yusuf = fake.user(5101, "Yusuf <&>", language_code="en")
     await yusuf.send(f"/start {token}")
@@ -26,10 +30,17 @@ async def test_coordinator_sees_the_help_requests_of_their_area_only(
     await tap(yusuf, "Done", after=mark)
     await yusuf.wait_for("We have noted what you told us")
 
-    noor = fake.user(5001, "Noor", language_code="en")
-    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    # The coordinators of the area hear about it, without personal details in the message.
+    notice = await noor.wait_for("signed up and would like help", timeout=10)
+    assert notice.text == (
+        "A resident in Westerdokseiland signed up and would like help. See /helprequests."
+    )
+    await wijkbot.outbox_idle()
+    assert jordaan.messages == []  # not their area
+
+    mark = noor.mark()
     await noor.send("/helprequests")
-    listing = await noor.wait_for("would like help")
+    listing = await noor.wait_for("would like help", after=mark)
     lines = listing.text.split("\n")
     assert lines[0] == "1 resident would like help. Get in touch with them, or ask a volunteer."
     assert lines[2].startswith("Yusuf <&> · Westerdokseiland · en · ")
@@ -38,10 +49,8 @@ async def test_coordinator_sees_the_help_requests_of_their_area_only(
         "Can offer: Interpreting and translating",
     ]
 
-    jordaan = fake.user(5002, "Jet", language_code="en")
-    await add_person(wijkbot, jordaan, role="coordinator", area="Jordaan", language="en")
-    await jordaan.send("/helprequests")
-    await jordaan.wait_for("No open help requests in your area.")
+    await jordaan.send("/hulpvragen")
+    await jordaan.wait_for("Er zijn geen open hulpvragen in jouw gebied.")
 
     volunteer = fake.user(5003, "Vera", language_code="en")
     await add_person(wijkbot, volunteer, role="volunteer", area="Haarlemmerbuurt", language="en")

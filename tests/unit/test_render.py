@@ -207,7 +207,7 @@ def test_render_each_message_key_in_english(key: str, expected: str, buttons: st
 
 def test_every_message_key_has_a_rendering() -> None:
     for key in MESSAGE_KEYS:
-        render(english(), message_key=key, action=make_action(), area_name="Centrum")
+        render(english(), message_key=key, action=make_action(), area_name="Centrum", args={})
     with pytest.raises(ValueError):
         render(english(), message_key="nope", action=make_action(), area_name="Centrum")
 
@@ -217,3 +217,20 @@ def test_area_name_in_the_call_intro_is_escaped() -> None:
         english(), message_key="action_call", action=make_action(), area_name="A&B <C>"
     )
     assert text.startswith("New action in A&amp;B &lt;C&gt;: can you help?")
+
+
+def test_help_request_notice_needs_no_action_and_carries_no_personal_details() -> None:
+    text, keyboard = render(
+        english(),
+        message_key="help_request_new",
+        action=None,
+        area_name="",
+        args={"place": "Planciusbuurt <Noord>"},
+    )
+    assert text == (
+        "A resident in Planciusbuurt &lt;Noord&gt; signed up and would like help. "
+        "See /helprequests."
+    )
+    assert keyboard is None
+    with pytest.raises(ValueError):
+        render(english(), message_key="action_call", action=None, area_name="")
