@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -91,11 +92,15 @@ async def delete_command(update: Update, context: WijkContext) -> None:
         context.user_data.clear()
         await reply(update, t.gettext("Nothing is stored about you."))
         return
+    # A fresh code per question: only the newest question's "yes" deletes anything, so an
+    # old confirmation message pressed weeks later does nothing.
+    code = secrets.token_hex(4)
+    context.user_data["delete_code"] = code
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("Yes, delete everything"), callback_data="acc:del:yes"
+                    t.gettext("Yes, delete everything"), callback_data=f"acc:del:yes:{code}"
                 ),
                 InlineKeyboardButton(t.gettext("No, don't delete"), callback_data="acc:del:no"),
             ]
@@ -132,7 +137,8 @@ async def press(update: Update, context: WijkContext) -> None:
         await edit_or_send(query, t.gettext("From now on I will write to you in English."))
         return
     t = translator_for(update, context, person)
-    if parts == ["del", "yes"] and person is not None:
+    asked = context.user_data.get("delete_code")
+    if parts[:2] == ["del", "yes"] and person is not None and asked and parts[2:] == [asked]:
         async with context.db.begin() as session:
             await people.erase(
                 session=session,

@@ -139,3 +139,23 @@ async def test_forged_numbers_in_buttons_get_the_polite_answer(
         assert answer.text == "This button no longer works.", data
     async with wijkbot.db.begin() as session:
         assert (await session.scalar(select(Person))).paused_until is None
+
+
+async def test_only_the_newest_delete_question_deletes(wijkbot: BotUnderTest, fake) -> None:
+    oma = fake.user(2007, "Oma", language_code="en")
+    await add_person(wijkbot, oma, role="volunteer", area="Jordaan", language="en")
+    await oma.send("/delete")
+    first = await oma.wait_for("Do you want me to delete everything")
+    mark = oma.mark()
+    await oma.send("/delete")
+    await oma.wait_for("Do you want me to delete everything", after=mark)
+    await oma.press("Yes, delete everything", message_id=first.message_id)  # the older one
+    assert (await oma.wait_for_callback_answer()).text == "This button no longer works."
+    await oma.press_data("acc:del:yes")  # forged without the code
+    assert (await oma.wait_for_callback_answer()).text == "This button no longer works."
+    async with wijkbot.db.begin() as session:
+        assert len((await session.scalars(select(Person))).all()) == 1
+    await tap(oma, "Yes, delete everything")  # the newest question still works
+    await oma.wait_for("everything stored about you has been deleted")
+    async with wijkbot.db.begin() as session:
+        assert (await session.scalars(select(Person))).all() == []
