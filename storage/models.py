@@ -116,6 +116,11 @@ class Person(Base):
     area: Mapped[Area] = relationship(foreign_keys=[area_id])
     buurt: Mapped[Area | None] = relationship(foreign_keys=[buurt_id])
 
+    @property
+    def home_area_id(self) -> int:
+        """Where the person lives as far as we know: their buurt, else the invite's area."""
+        return self.buurt_id or self.area_id
+
     __table_args__ = (
         CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
     )

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import outbox
 from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
+from bot.domain.rsvp import may_answer
 from bot.domain.tasks import ACTION_KINDS
 from storage.areas import descendant_ids
 from storage.models import Action, Area, OutboxMessage, Person, Rsvp
@@ -158,7 +159,7 @@ async def call_recipients(
     action_day = action.starts_at.astimezone(tz).date()
     result = []
     for person in candidates.all():
-        if (person.buurt_id or person.area_id) not in related or is_paused(person, action_day):
+        if person.home_area_id not in related or is_paused(person, action_day):
             continue
         slots = await slots_of(session=session, person_id=person.id)
         result.append((person, fits(slots, action.starts_at, action.ends_at, tz)))
@@ -239,7 +240,6 @@ async def call_joiner(
     """
     if person.role != "volunteer" or person.onboarded_at is None or person.stopped_at:
         return 0
-    home = person.buurt_id or person.area_id
     answered = set(await session.scalars(select(Rsvp.action_id).where(Rsvp.person_id == person.id)))
     candidates = await session.scalars(
         select(Action).where(
@@ -252,7 +252,7 @@ async def call_joiner(
     for action in candidates.all():
         if action.id in answered or is_paused(person, action.starts_at.astimezone(tz).date()):
             continue
-        if home not in await related_area_ids(session, action.area_id):
+        if not await may_answer(session=session, person=person, action=action):
             continue
         row = await queue_call(session=session, action=action, person=person, due_at=now, now=now)
         queued += row.status == "pending"

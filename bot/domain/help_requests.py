@@ -47,7 +47,7 @@ async def open_help_requests(
     )
     result = []
     for person in residents.all():
-        place = await session.get(Area, person.buurt_id or person.area_id)
+        place = await session.get(Area, person.home_area_id)
         wants = set(
             await session.scalars(
                 select(HelpRequest.task).where(
@@ -82,7 +82,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
     )
     if wants is None:
         return 0
-    home = resident.buurt_id or resident.area_id
+    home = resident.home_area_id
     place = await session.get(Area, home)
     coordinators = await session.scalars(
         select(Person).where(

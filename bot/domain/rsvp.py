@@ -85,8 +85,7 @@ async def may_answer(*, session: AsyncSession, person: Person, action: Action) -
     """Volunteers whose home area (buurt, else invite area) relates to the action's area."""
     if person.role != "volunteer":
         return False
-    home = person.buurt_id or person.area_id
-    return home in await related_area_ids(session, action.area_id)
+    return person.home_area_id in await related_area_ids(session, action.area_id)
 
 
 async def answer(

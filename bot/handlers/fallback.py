@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import WijkContext
 from bot.handlers.common import answer_query, current_person, reply, translator_for
+from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +22,18 @@ async def unknown_command(update: Update, context: WijkContext) -> None:
     await reply(update, t.gettext("I don't know that command. Send /help to see what you can do."))
 
 
+def not_understood(t: Translator) -> str:
+    """The answer to text that is not an answer to any question."""
+    return t.gettext(
+        "I didn't understand that. I work with buttons and a few commands. "
+        "Send /help to see what you can do."
+    )
+
+
 async def free_text(update: Update, context: WijkContext) -> None:
     """Text outside any question."""
     t = translator_for(update, context, await current_person(update, context))
-    await reply(
-        update,
-        t.gettext(
-            "I didn't understand that. I work with buttons and a few commands. "
-            "Send /help to see what you can do."
-        ),
-    )
+    await reply(update, not_understood(t))
 
 
 async def not_text(update: Update, context: WijkContext) -> None:

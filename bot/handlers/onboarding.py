@@ -40,6 +40,7 @@ from bot.handlers.common import (
     reply,
     translator_for,
 )
+from bot.handlers.fallback import not_understood
 from bot.i18n import Translator
 from bot.views import people as views
 from bot.views.commands import coordinator_command_list
@@ -433,7 +434,7 @@ async def _finish(update: Update, context: WijkContext, person: Person, t: Trans
         people.finish_onboarding(person=person, now=now)
         await actions.call_joiner(session=session, person=person, now=now, tz=tz)
         await help_requests.tell_coordinators(session=session, resident=person, now=now)
-        place = await session.get(Area, person.buurt_id or person.area_id)
+        place = await session.get(Area, person.home_area_id)
         choices = views.SignupChoices(
             place=place.name if place else "?",
             languages=list(person.spoken_languages),
@@ -508,13 +509,7 @@ def typed(step: str) -> Callable[[Update, WijkContext], Awaitable[Any]]:
         t = translator_for(update, context, person)
         if person is None and not context.user_data.get("onboarding"):
             # The sign-up is gone (the person deleted their data meanwhile): end it.
-            await reply(
-                update,
-                t.gettext(
-                    "I didn't understand that. I work with buttons and a few commands. "
-                    "Send /help to see what you can do."
-                ),
-            )
+            await reply(update, not_understood(t))
             return END
         await reply(
             update,
