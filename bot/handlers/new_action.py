@@ -411,20 +411,31 @@ async def on_date(update: Update, context: WijkContext, t: Translator, person: P
     return await _ask(START, update, context, t, person)
 
 
+def _typed_moment(
+    update: Update, t: Translator, day: dt.date, tz: ZoneInfo
+) -> tuple[dt.time, dt.datetime] | str:
+    """The typed clock time and its aware UTC moment on `day` (wall clock `tz`), or the note
+    that explains why it cannot be used (not a time; skipped by the spring clock change)."""
+    time = parse_clock_time(update.effective_message.text or "")  # type: ignore[union-attr]
+    if time is None:
+        return _bad_time(t)
+    try:
+        return time, wall_clock_to_utc(day, time, tz)
+    except SkippedTime:
+        return _skipped_time(t)
+    except ValueError:
+        return _bad_time(t)
+
+
 async def on_start_time(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
     """Typed start time on the chosen day; must be in the future."""
     draft, tz = _draft(context), _tz(context)
     if (gap := _earlier_gap(draft, START)) is not None:
         return await _ask(gap, update, context, t, person)
-    time = parse_clock_time(update.effective_message.text or "")  # type: ignore[union-attr]
-    if time is None:
-        return await _ask(START, update, context, t, person, _bad_time(t))
-    try:
-        starts_at = wall_clock_to_utc(dt.date.fromisoformat(draft["date"]), time, tz)
-    except SkippedTime:
-        return await _ask(START, update, context, t, person, _skipped_time(t))
-    except ValueError:
-        return await _ask(START, update, context, t, person, _bad_time(t))
+    typed = _typed_moment(update, t, dt.date.fromisoformat(draft["date"]), tz)
+    if isinstance(typed, str):
+        return await _ask(START, update, context, t, person, typed)
+    time, starts_at = typed
     if starts_at <= context.clock.now():
         state, note = _start_passed(context, t)
         return await _ask(state, update, context, t, person, note)
@@ -437,17 +448,13 @@ async def on_end_time(update: Update, context: WijkContext, t: Translator, perso
     draft, tz = _draft(context), _tz(context)
     if (gap := _earlier_gap(draft, END)) is not None:
         return await _ask(gap, update, context, t, person)
-    time = parse_clock_time(update.effective_message.text or "")  # type: ignore[union-attr]
-    if time is None:
-        return await _ask(END, update, context, t, person, _bad_time(t))
     day, start = dt.date.fromisoformat(draft["date"]), parse_clock_time(draft["start"])
     assert start is not None
-    try:
-        starts_at, ends_at = wall_clock_to_utc(day, start, tz), wall_clock_to_utc(day, time, tz)
-    except SkippedTime:
-        return await _ask(END, update, context, t, person, _skipped_time(t))
-    except ValueError:
-        return await _ask(END, update, context, t, person, _bad_time(t))
+    typed = _typed_moment(update, t, day, tz)
+    if isinstance(typed, str):
+        return await _ask(END, update, context, t, person, typed)
+    time, ends_at = typed
+    starts_at = wall_clock_to_utc(day, start, tz)  # stored by the start step: it exists
     if not starts_at < ends_at <= starts_at + actions.LONGEST_ACTION:
         note = t.gettext(
             "The end must be after the start ({start}), on the same day.", start=draft["start"]
