@@ -1,7 +1,11 @@
 """Wiring: build the PTB Application with services, persistence, rate limiter and handlers.
 
 Handler groups: -1 guards (updates without a user, edited messages), 0 features and, last
-in group 0, the fallbacks for anything no feature took; 99 the persistence flush.
+in group 0, the fallbacks for anything no feature took (see `bot.handlers.FEATURES`).
+
+Every update runs in one unit of work (`bot.unit_of_work`): `WijkApplication.process_update`
+opens it, PTB runs the handlers, the persistence flush writes through the same session, the
+transaction commits and only then the replies are sent.
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ import warnings
 from typing import Any
 
 from telegram import BotCommandScopeDefault, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot import handlers
 from bot.context import Services, WijkContext
 from bot.persistence import DatabasePersistence
+from bot.unit_of_work import UnitOfWork
 from bot.views.commands import command_list
 
 log = logging.getLogger(__name__)
@@ -26,14 +33,26 @@ TELEGRAM_MAX_RATE_PER_SECOND = 30
 GROUP_MAX_PER_MINUTE = 20
 
 
-async def _flush_persistence(update: object, context: WijkContext) -> None:
-    """Write conversation states and user_data now, so a crash loses nothing finished.
+class WijkApplication(Application[Any, WijkContext, Any, Any, Any, Any]):
+    """PTB's Application with one unit of work per update (PTB has no middleware hook).
 
-    PTB marks the update's user for saving only after all groups ran, so mark it here first.
+    `process_update` runs PTB's handler loop and the persistence flush inside a
+    `UnitOfWork`: one transaction, committed before any reply is sent.
     """
-    if isinstance(update, Update) and update.effective_user is not None:
-        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
-    await context.application.update_persistence()
+
+    async def process_update(self, update: object) -> None:
+        """Handle one update in its own unit of work (see `bot.unit_of_work`)."""
+        services: Services = self.bot_data["services"]
+        user = update.effective_user if isinstance(update, Update) else None
+        uow = UnitOfWork(services.db, user.id if user is not None else None)
+
+        async def work() -> None:
+            await super(WijkApplication, self).process_update(update)
+            # PTB marked the update's user and conversations for saving when its loop ended;
+            # write them now, in this transaction, so a crash loses nothing finished.
+            await self.update_persistence()
+
+        await uow.run(work)
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -54,19 +73,25 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         )
 
 
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the database's pooled connections once the Application has stopped."""
+    services: Services = application.bot_data["services"]
+    await services.db.dispose()
+
+
 def build_application(
     services: Services, *, token: str, base_url: str, base_file_url: str
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application for one bot process. `base_url` is '<server>/bot' (PTB form)."""
-    from bot.handlers import register_all
-
     # Our conversations track state per user and chat on purpose (per_message=False) and
     # check every button press themselves; PTB's reminder about that is expected.
     warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
 
     application = (
         ApplicationBuilder()
+        .application_class(WijkApplication)
         .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .base_url(base_url)
         .base_file_url(base_file_url)
         .context_types(ContextTypes(context=WijkContext))
@@ -81,11 +106,11 @@ def build_application(
             )
         )
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["services"] = services
-    register_all(application)
-    application.add_handler(TypeHandler(Update, _flush_persistence), group=99)
+    handlers.register_all(application)
     return application
 
 

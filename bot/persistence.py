@@ -7,18 +7,28 @@ callback_data are not used by wijkbot and not stored.
 
 Values must be JSON-serialisable (the handlers keep only str/int/list/dict in user_data).
 Conversation keys are tuples of ints; they are stored as JSON arrays.
+
+Inside an update the writes go through the update's unit of work (`bot.unit_of_work`), so
+they commit together with the update's own work; outside one (PTB's periodic flush, shutdown)
+each write has its own short transaction. A value equal to what was last read or written is
+not written again (PTB asks to save a user's data after every update of that user).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
+from bot import unit_of_work
 from storage.db import Database
 from storage.models import PersistedState
 
@@ -40,9 +50,32 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             update_interval=update_interval,
         )
         self.db = db
+        # (kind, key) -> the JSON text last read from or written to the database
+        self._known: dict[tuple[str, str], str] = {}
+        # PTB saves user_data and conversations concurrently (asyncio.gather); one session
+        # allows one operation at a time, so the writes take turns.
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock:
+            uow = unit_of_work.current()
+            if uow is not None:
+                yield uow.session
+                return
+            async with self.db.begin() as session:
+                yield session
+
+    def forget(self, kind: str, key: str) -> None:
+        """Forget what is known of a row (after it was deleted behind PTB's back)."""
+        self._known.pop((kind, key), None)
 
     async def _upsert(self, kind: str, key: str, value: Any) -> None:
-        async with self.db.begin() as session:
+        text = json.dumps(value, sort_keys=True)
+        if self._known.get((kind, key)) == text:
+            return
+        self._known[(kind, key)] = text
+        async with self._session() as session:
             row = await session.get(PersistedState, (kind, key))
             now = dt.datetime.now(dt.UTC)
             if row is None:
@@ -52,7 +85,10 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 row.updated_at = now
 
     async def _delete(self, kind: str, key: str) -> None:
-        async with self.db.begin() as session:
+        if (kind, key) not in self._known:
+            return  # never stored (all rows are read at start-up, see get_*)
+        self._known.pop((kind, key))
+        async with self._session() as session:
             await session.execute(
                 delete(PersistedState).where(PersistedState.kind == kind, PersistedState.key == key)
             )
@@ -62,7 +98,10 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             rows = await session.scalars(
                 select(PersistedState).where(PersistedState.kind == "user_data")
             )
-            return {int(row.key): dict(row.value) for row in rows.all()}
+            found = {int(row.key): dict(row.value) for row in rows.all()}
+        for user_id, value in found.items():
+            self._known[("user_data", str(user_id))] = json.dumps(value, sort_keys=True)
+        return found
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
         if data:
@@ -81,7 +120,10 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             rows = await session.scalars(
                 select(PersistedState).where(PersistedState.kind == CONV_PREFIX + name)
             )
-            return {tuple(json.loads(row.key)): row.value for row in rows.all()}
+            found = {row.key: row.value for row in rows.all()}
+        for key, value in found.items():
+            self._known[(CONV_PREFIX + name, key)] = json.dumps(value, sort_keys=True)
+        return {tuple(json.loads(key)): value for key, value in found.items()}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None

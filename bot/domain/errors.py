@@ -45,3 +45,11 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, message: str = "") -> None:
         super().__init__(message or field)
         self.field = field
+
+
+class NotSignedUp(DomainError):
+    """The person has not finished signing up (or is not known at all)."""
+
+
+class MessagesStopped(DomainError):
+    """The person sent /stop; they take part again after /start."""

@@ -17,22 +17,31 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
-from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
+from bot.domain import areas, outbox
+from bot.domain.errors import (
+    ActionCancelled,
+    ActionStarted,
+    InvalidInput,
+    MessagesStopped,
+    NotAllowed,
+    NotFound,
+    NotSignedUp,
+)
 from bot.domain.reminders import drop_place_messages, schedule_reminders
+from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
 from storage.models import Action, Person, Rsvp
-from storage.queries import related_area_ids
 
-ANSWERS = ("yes", "maybe", "no")
+ANSWERS = tuple(Answer)
 
 
 @dataclass(frozen=True)
 class RsvpOutcome:
     """What an answer did.
 
-    status: 'confirmed' | 'waitlisted' | 'none'; changed: False for a repeated press;
+    status: a `PlaceStatus`; changed: False for a repeated press;
     waitlist_position: 1-based place on the waiting list (when waitlisted);
-    promoted: the person who got the freed place, if any.
+    promoted: the person who got the freed place, if any; area_name: the action's area, for
+    the summary the view shows.
     """
 
     action: Action
@@ -41,6 +50,7 @@ class RsvpOutcome:
     changed: bool
     waitlist_position: int | None = None
     promoted: Person | None = None
+    area_name: str = "?"
 
 
 async def _locked_action(session: AsyncSession, action_id: int) -> Action:
@@ -73,7 +83,7 @@ async def waitlist_position(*, session: AsyncSession, action_id: int, rsvp: Rsvp
     ahead = await session.scalars(
         select(Rsvp.id).where(
             Rsvp.action_id == action_id,
-            Rsvp.status == "waitlisted",
+            Rsvp.status == PlaceStatus.WAITLISTED,
             (Rsvp.answered_at < rsvp.answered_at)
             | ((Rsvp.answered_at == rsvp.answered_at) & (Rsvp.id < rsvp.id)),
         )
@@ -83,16 +93,26 @@ async def waitlist_position(*, session: AsyncSession, action_id: int, rsvp: Rsvp
 
 async def may_answer(*, session: AsyncSession, person: Person, action: Action) -> bool:
     """Volunteers whose home area (buurt, else invite area) relates to the action's area."""
-    if person.role != "volunteer":
+    if person.role != Role.VOLUNTEER:
         return False
-    return person.home_area_id in await related_area_ids(session, action.area_id)
+    tree = await areas.tree(session)
+    return person.home_area_id in tree.related_ids(action.area_id)
+
+
+def require_active(person: Person | None) -> Person:
+    """The person, when they may take part at all; raises `NotSignedUp` or `MessagesStopped`."""
+    if person is None or person.onboarded_at is None:
+        raise NotSignedUp()
+    if person.stopped_at is not None:
+        raise MessagesStopped()
+    return person
 
 
 async def answer(
     *,
     session: AsyncSession,
     action_id: int,
-    person: Person,
+    person: Person | None,
     answer: str,
     now: dt.datetime,
     tz: ZoneInfo,
@@ -103,16 +123,18 @@ async def answer(
     'yes' takes a place if one is free, else joins the waiting list; leaving a place
     (maybe/no) gives it to the first on the waiting list, who is told via the outbox and
     gets reminders. A repeated identical answer changes nothing (`changed=False`).
-    Raises `InvalidInput` (unknown answer), `NotFound`, `NotAllowed` (not a volunteer of
-    this area), `ActionCancelled`, `ActionStarted` (answers close at the start).
+    Raises `NotSignedUp` / `MessagesStopped` (see `require_active`), `InvalidInput` (unknown
+    answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
+    `ActionStarted` (answers close at the start).
     """
+    person = require_active(person)
     if answer not in ANSWERS:
         raise InvalidInput("answer")
     action = await _locked_action(session, action_id)
     if enforce_start:
         if not await may_answer(session=session, person=person, action=action):
             raise NotAllowed()
-        if action.status == "cancelled":
+        if action.status == ActionStatus.CANCELLED:
             raise ActionCancelled()
         if action.starts_at <= now:
             raise ActionStarted()
@@ -121,19 +143,23 @@ async def answer(
     )
     if rsvp is not None and rsvp.answer == answer:
         position = None
-        if rsvp.status == "waitlisted":
+        if rsvp.status == PlaceStatus.WAITLISTED:
             position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
-        return RsvpOutcome(action, answer, rsvp.status, False, position)
+        tree = await areas.tree(session)
+        return RsvpOutcome(
+            action, answer, rsvp.status, False, position, area_name=tree.name(action.area_id)
+        )
 
     promoted: Person | None = None
-    if rsvp is not None and rsvp.status == "confirmed":
+    if rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
     # Decide the new status before touching the row: an autoflush of a half-changed row
     # would trip the answer/status CHECK constraint.
-    status = "none"
-    if answer == "yes":
-        status = "confirmed" if await _take_place(session, action) else "waitlisted"
+    status = PlaceStatus.NONE
+    if answer == Answer.YES:
+        taken = await _take_place(session, action)
+        status = PlaceStatus.CONFIRMED if taken else PlaceStatus.WAITLISTED
     if rsvp is None:
         rsvp = Rsvp(
             action_id=action.id, person_id=person.id, answer=answer, status=status, answered_at=now
@@ -141,16 +167,19 @@ async def answer(
         session.add(rsvp)
     else:
         rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
-    if status == "confirmed":
+    if status == PlaceStatus.CONFIRMED:
         await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
     await session.flush()
-    if action.status == "open":
+    if action.status == ActionStatus.OPEN:
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
     await session.refresh(action)
     position = None
-    if rsvp.status == "waitlisted":
+    if rsvp.status == PlaceStatus.WAITLISTED:
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
-    return RsvpOutcome(action, answer, rsvp.status, True, position, promoted)
+    tree = await areas.tree(session)
+    return RsvpOutcome(
+        action, answer, rsvp.status, True, position, promoted, area_name=tree.name(action.area_id)
+    )
 
 
 async def _promote_from_waitlist(
@@ -161,13 +190,13 @@ async def _promote_from_waitlist(
     while True:
         first = await session.scalar(
             select(Rsvp)
-            .where(Rsvp.action_id == action.id, Rsvp.status == "waitlisted")
+            .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.WAITLISTED)
             .order_by(Rsvp.answered_at, Rsvp.id)
             .limit(1)
         )
         if first is None or not await _take_place(session, action):
             return promoted
-        first.status = "confirmed"
+        first.status = PlaceStatus.CONFIRMED
         person = await session.get(Person, first.person_id)
         assert person is not None
         await session.flush()

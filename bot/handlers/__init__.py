@@ -1,30 +1,46 @@
-"""Telegram handlers: thin (parse, authorise, call one domain function, render).
+"""Telegram handlers: thin (parse, authorise, call one domain flow, render).
 
-Each feature module has `register(application)`. Callback-data prefixes (<= 64 bytes):
-ob: onboarding, av: availability, acc: account, na: new action, act: action list/roster/
-cancel, rsvp: answers to calls, inv: invites.
+Each feature module has `register(application)`; `FEATURES` lists them in the order their
+handlers are added (PTB tries handlers of a group in that order). Callback data is encoded
+and decoded by one codec, `bot.callbacks` (prefixes and fields registered there).
+
+Every handler runs inside the update's unit of work (`bot.unit_of_work`): it gets the session
+and the person from the context, and its replies go out after the transaction committed.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from types import ModuleType
 from typing import Any
 
-FEATURES = (
-    "guards",  # group -1: updates without a user, edited messages
-    "onboarding",  # /start, language, consent, per-role questions
-    "availability",
-    "account",  # /stop, /help, /taal, /verwijderen
-    "new_action",  # coordinators: /nieuweactie conversation (before the list/roster)
-    "actions",  # coordinators: /acties, roster, cancel
-    "rsvp",  # volunteers: Ja / Misschien / Nee
-    "invites",
-    "help_requests",  # coordinators: /hulpvragen
-    "fallback",  # last in group 0: unknown commands, free text, stickers, voice; error handler
+from bot.handlers import (
+    account,
+    actions,
+    availability,
+    fallback,
+    guards,
+    help_requests,
+    invites,
+    new_action,
+    onboarding,
+    rsvp,
+)
+
+FEATURES: tuple[ModuleType, ...] = (
+    guards,  # group -1: updates without a user, groups, edited messages
+    onboarding,  # /start, language, consent, per-role questions
+    availability,
+    account,  # /stop, /help, /taal, /verwijderen
+    new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
+    actions,  # coordinators: /acties, roster, cancel
+    rsvp,  # volunteers: Ja / Misschien / Nee
+    invites,
+    help_requests,  # coordinators: /hulpvragen
+    fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 
 
 def register_all(application: Any) -> None:
-    """Register every feature's handlers on the application, in FEATURES order."""
-    for name in FEATURES:
-        import_module(f"bot.handlers.{name}").register(application)
+    """Register every feature's handlers on the application, in `FEATURES` order."""
+    for module in FEATURES:
+        module.register(application)

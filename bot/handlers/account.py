@@ -11,8 +11,8 @@ from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 from bot.context import WijkContext
 from bot.domain import people
 from bot.handlers.common import answer_query, current_person, edit_or_send, reply, translator_for
-from bot.handlers.onboarding import coordinator_help
 from bot.i18n import Translator
+from bot.views.help import coordinator_help
 from storage.models import Person
 
 
@@ -57,8 +57,8 @@ async def stop_command(update: Update, context: WijkContext) -> None:
         context.user_data.clear()
         await reply(update, t.gettext("Okay, stopped. Nothing is stored about you."))
         return
-    async with context.db.begin() as session:
-        people.stop(person=await session.merge(person), now=context.clock.now())
+    async with context.atomic():
+        people.stop(person=person, now=context.clock.now())
     await reply(
         update,
         t.gettext(
@@ -123,9 +123,9 @@ async def press(update: Update, context: WijkContext) -> None:
     parts = (query.data or "").split(":")[1:]
     if parts[:1] == ["lang"] and parts[1:] in (["nl"], ["en"]):
         if person is not None:
-            async with context.db.begin() as session:
+            async with context.atomic() as session:
                 people.set_language(
-                    person=await session.merge(person),
+                    person=person,
                     language=parts[1],
                     supported=context.i18n.catalogs,
                 )
@@ -139,10 +139,10 @@ async def press(update: Update, context: WijkContext) -> None:
     t = translator_for(update, context, person)
     asked = context.user_data.get("delete_code")
     if parts[:2] == ["del", "yes"] and person is not None and asked and parts[2:] == [asked]:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             await people.erase(
                 session=session,
-                person=await session.merge(person),
+                person=person,
                 now=context.clock.now(),
                 tz=context.services.settings.tz,
             )
@@ -173,8 +173,8 @@ async def bot_blocked_or_unblocked(update: Update, context: WijkContext) -> None
         return
     person = await current_person(update, context)
     if person is not None:
-        async with context.db.begin() as session:
-            (await session.merge(person)).unreachable_at = context.clock.now()
+        async with context.atomic():
+            person.unreachable_at = context.clock.now()
 
 
 def register(application: Any) -> None:

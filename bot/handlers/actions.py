@@ -41,7 +41,7 @@ async def list_actions(update: Update, context: WijkContext) -> None:
     person = await current_person(update, context)
     t = translator_for(update, context, person)
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             found = await actions.upcoming_actions(
                 session=session,
                 coordinator=person,
@@ -122,7 +122,7 @@ async def show_roster(update: Update, context: WijkContext) -> None:
         return
     t, person, action_id = checked
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             result = await actions.roster(session=session, coordinator=person, action_id=action_id)
     except (NotAllowed, NotFound) as exc:
         await _refuse(update, t, person, exc)
@@ -178,7 +178,7 @@ async def ask_cancel(update: Update, context: WijkContext) -> None:
         return
     t, person, action_id = checked
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             action = await actions.get_managed_action(
                 session=session, coordinator=person, action_id=action_id
             )
@@ -211,7 +211,7 @@ async def do_cancel(update: Update, context: WijkContext) -> None:
         return
     t, person, action_id = checked
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             told = await actions.cancel_action(
                 session=session, coordinator=person, action_id=action_id, now=context.clock.now()
             )

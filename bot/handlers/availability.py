@@ -66,7 +66,7 @@ async def show(update: Update, context: WijkContext) -> None:
     if person is None:
         return
     today = context.clock.now().astimezone(context.services.settings.tz).date()
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         slots = await availability.slots_of(session=session, person_id=person.id)
     await reply(update, _text(t, person, today), _markup(t, person, slots, today))
 
@@ -98,8 +98,7 @@ async def press(update: Update, context: WijkContext) -> None:
         )
         return
     try:
-        async with context.db.begin() as session:
-            person = await session.merge(person)
+        async with context.atomic() as session:
             number = callback_id(parts[1]) if len(parts) == 2 else None
             if parts[:1] == ["p"] and number is not None and number <= 366:
                 until = today + dt.timedelta(days=number)

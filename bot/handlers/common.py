@@ -1,16 +1,24 @@
-"""Small helpers every handler uses: who is this, which language, safe replies."""
+"""Small helpers every handler uses: who is this, which language, safe replies.
+
+Replies are queued on the update's unit of work (`bot.unit_of_work`) and sent after its
+transaction committed; outside an update (never in handlers) they are sent at once.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
 
+from bot import unit_of_work
+from bot.callbacks import Route
 from bot.context import WijkContext
-from bot.domain import people
 from bot.i18n import Translator
 from storage.models import Person
 
@@ -23,12 +31,19 @@ MAX_ID = 2**31 - 1  # id columns are 32-bit integers on PostgreSQL
 
 
 async def current_person(update: Update, context: WijkContext) -> Person | None:
-    """The Person of the update's user, or None (not signed up, or no user at all)."""
-    user = update.effective_user
-    if user is None:
-        return None
-    async with context.db.begin() as session:
-        return await people.by_telegram_id(session=session, telegram_user_id=user.id)
+    """The Person of the update's user, or None (not signed up, or no user at all).
+
+    Resolved once per update by the unit of work, in its session.
+    """
+    return await context.person()
+
+
+async def _later(send: Callable[[], Awaitable[Any]]) -> None:
+    uow = unit_of_work.current()
+    if uow is None:
+        await send()
+    else:
+        uow.defer(send)
 
 
 def translator_for(
@@ -41,11 +56,19 @@ def translator_for(
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send an HTML message to the update's chat (user-provided parts must be escaped)."""
+    """Send an HTML message to the update's chat (user-provided parts must be escaped).
+
+    Queued until the update's transaction has committed.
+    """
     chat = update.effective_chat
     if chat is None:
         return
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
+    await _later(lambda: chat.send_message(text, parse_mode="HTML", reply_markup=markup))
+
+
+async def send_later(send: Callable[[], Awaitable[Any]]) -> None:
+    """Queue any Bot API call (a photo, a document) until the transaction has committed."""
+    await _later(send)
 
 
 async def edit_or_send(
@@ -53,8 +76,15 @@ async def edit_or_send(
 ) -> None:
     """Replace the pressed message's text; send a new one if it cannot be edited.
 
-    'message is not modified' (a double press) is not an error for the user.
+    'message is not modified' (a double press) is not an error for the user. Queued until
+    the update's transaction has committed.
     """
+    await _later(lambda: _edit_or_send_now(query, text, markup))
+
+
+async def _edit_or_send_now(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     try:
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
     except BadRequest as exc:
@@ -65,11 +95,18 @@ async def edit_or_send(
 
 
 async def answer_query(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
-    """Answer a button press once; an expired query (old press) is not an error."""
-    try:
-        await query.answer(text, show_alert=alert)
-    except BadRequest:
-        log.debug("callback query could not be answered (too old)")
+    """Answer a button press once; an expired query (old press) is not an error.
+
+    Queued until the update's transaction has committed.
+    """
+
+    async def send() -> None:
+        try:
+            await query.answer(text, show_alert=alert)
+        except BadRequest:
+            log.debug("callback query could not be answered (too old)")
+
+    await _later(send)
 
 
 def parse_callback(data: str | None, prefix: str, parts: int) -> list[str] | None:
@@ -93,3 +130,43 @@ def callback_id(text: str | None) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def stale_text(t: Translator) -> str:
+    """The one answer to a press that no longer applies (old, stale or forged button)."""
+    return t.gettext("This button no longer works.")
+
+
+async def stale_button(update: Update, context: WijkContext) -> None:
+    """Answer a press that no longer applies, politely and without changing anything."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = translator_for(update, context, await context.person())
+    await answer_query(query, stale_text(t))
+
+
+def coordinators_only_text(t: Translator) -> str:
+    """The one refusal for coordinators' commands and buttons used by someone else."""
+    return t.gettext("Sorry, only coordinators can do this.")
+
+
+def button(
+    route: Route, callback: Callable[..., Awaitable[Any]]
+) -> CallbackQueryHandler[Any, Any]:
+    """A CallbackQueryHandler for `route`: decodes the data and calls
+    `callback(update, context, **fields)`; malformed or forged data gets `stale_button`.
+
+    Returns the callback's result (a conversation state), or None after a stale press (a
+    conversation then stays where it was).
+    """
+
+    async def handle(update: Update, context: WijkContext) -> Any:
+        values = route.decode(update.callback_query.data if update.callback_query else None)
+        if values is None:
+            await stale_button(update, context)
+            return None
+        return await callback(update, context, **values)
+
+    handle.__name__ = getattr(callback, "__name__", "button")
+    return CallbackQueryHandler(handle, pattern=route.pattern)

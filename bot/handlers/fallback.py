@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot import unit_of_work
 from bot.context import WijkContext
 from bot.handlers.common import answer_query, current_person, reply, translator_for
 from bot.i18n import Translator
@@ -56,6 +57,9 @@ async def stale_button(update: Update, context: WijkContext) -> None:
 async def on_error(update: object, context: WijkContext) -> None:
     """Log the failure without personal data and tell the user something went wrong."""
     log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+    uow = unit_of_work.current()
+    if uow is not None:  # undo the update's half-done work and drop its queued replies
+        await uow.fail()
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:

@@ -38,7 +38,7 @@ async def list_help_requests(update: Update, context: WijkContext) -> None:
     person = await current_person(update, context)
     t = translator_for(update, context, person)
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             found = await open_help_requests(session=session, coordinator=person)  # type: ignore[arg-type]
     except NotAllowed:
         await reply(update, t.gettext("Sorry, only coordinators can do this."))

@@ -162,7 +162,7 @@ async def on_area_menu(update: Update, context: WijkContext) -> None:
     area_id = callback_id(opened[1]) if opened else person.area_id
     page = (callback_id(opened[2]) if opened else 0) or 0
     menu = None
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         allowed = letter in ROLE_LETTERS and area_id is not None
         if allowed and area_id in await area_store.descendant_ids(session, person.area_id):
             node = await session.get(Area, area_id)
@@ -195,7 +195,7 @@ async def on_create(update: Update, context: WijkContext) -> None:
     role = ROLE_LETTERS.get(parts[0]) if parts else None
     now = context.clock.now()
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             area = await session.get(Area, area_id) if area_id else None
             if (
                 role is None

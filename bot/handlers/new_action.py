@@ -153,7 +153,7 @@ async def _question(
     if state == TITLE:
         return t.gettext("Type a short title for the action."), None
     if state == AREA:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             return await _area_question(session, t, person, int(draft.get("wijk", 0)), 0)
     if state == PLACE:
         return t.gettext(
@@ -179,7 +179,7 @@ async def _question(
 
 async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     draft = draft_from_data(_draft(context), tz=_tz(context), now=context.clock.now())
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         area = await session.get(Area, draft.area_id)
     summary = action_summary(t, draft.to_action(), area.name if area else "?")
     text = t.gettext("Please check the action:") + f"\n\n{summary}\n\n"
@@ -363,7 +363,7 @@ async def on_area_nav(
     target = opened or (paged[:1] if paged else None) or ["0"]
     page = (callback_id(paged[1]) if paged else None) or 0
     wijk = callback_id(target[0]) or 0
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         if wijk and not await _may_choose(session, person, wijk):
             await answer_query(update.callback_query, t.gettext("This button no longer works."))  # type: ignore[arg-type]
             return None
@@ -379,7 +379,7 @@ async def on_area(
     """`na:a:<area id>`: the action's area; must lie within the coordinator's area."""
     parts = parse_callback(update.callback_query.data, "na:a", 1)  # type: ignore[union-attr]
     area_id = (callback_id(parts[0]) if parts else None) or 0
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         allowed = area_id and await _may_choose(session, person, area_id)
     if not allowed:
         await answer_query(update.callback_query, t.gettext("This button no longer works."))  # type: ignore[arg-type]
@@ -522,7 +522,7 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
     settings = context.services.settings
     try:
         draft = draft_from_data(_draft(context), tz=settings.tz, now=context.clock.now())
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             action, plan = await actions.create_action(
                 session=session,
                 coordinator=person,

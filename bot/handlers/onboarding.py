@@ -31,6 +31,7 @@ from bot.domain.errors import (
     InviteUsedUp,
 )
 from bot.domain.tasks import HELP_REQUEST_TASKS
+from bot.handlers.account import stop_command
 from bot.handlers.common import (
     answer_query,
     callback_id,
@@ -44,6 +45,7 @@ from bot.handlers.fallback import not_understood
 from bot.i18n import Translator
 from bot.views import people as views
 from bot.views.commands import coordinator_command_list
+from bot.views.help import coordinator_help
 from storage.areas import buurten_within
 from storage.models import Area, Person
 
@@ -97,7 +99,7 @@ async def start(update: Update, context: WijkContext) -> str | int:
         )
         return END
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             await invites.check_invite(session=session, token=token, now=context.clock.now())
     except (InviteInvalid, InviteExpired, InviteUsedUp) as exc:
         await reply(update, invite_error_text(t, exc))
@@ -113,8 +115,7 @@ async def _welcome_back(
 
     An invite link opened by someone already signed up is not used: role and area stay.
     """
-    async with context.db.begin() as session:
-        person = await session.merge(person)
+    async with context.atomic() as session:
         was_stopped = person.stopped_at is not None or person.unreachable_at is not None
         people.resume(person=person)
         if was_stopped:  # calls cancelled while they were away come to them now
@@ -205,7 +206,7 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
         return END
     user = update.effective_user
     try:
-        async with context.db.begin() as session:
+        async with context.atomic() as session:
             person = await people.register(
                 session=session,
                 token=token,
@@ -250,22 +251,8 @@ async def _coordinator_menu(update: Update, context: WijkContext, t: Translator)
         )
 
 
-def coordinator_help(t: Translator) -> str:
-    """What a coordinator can do."""
-    return t.gettext(
-        "What you can do:\n"
-        "/newaction – plan an action and call volunteers\n"
-        "/actions – see who is coming, or cancel an action\n"
-        "/invite – make an invite link and QR code\n"
-        "/helprequests – what residents would like help with\n"
-        "/language – change the language\n"
-        "/stop – stop all messages\n"
-        "/delete – delete everything stored about you"
-    )
-
-
 async def _ask_buurt(update: Update, context: WijkContext, person: Person, t: Translator) -> str:
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         area = await session.get(Area, person.area_id)
         buurten = [b for b in await buurten_within(session, person.area_id) if b.id != area.id]
     if not buurten:
@@ -292,8 +279,7 @@ async def chose_buurt(update: Update, context: WijkContext, buurt_id: int | None
     if person is None:
         return END
     t = translator_for(update, context, person)
-    async with context.db.begin() as session:
-        person = await session.merge(person)
+    async with context.atomic() as session:
         await people.set_buurt(session=session, person=person, buurt_id=buurt_id)
     return await _after_buurt(update, context, person, t)
 
@@ -328,8 +314,7 @@ async def _toggle_step(update: Update, context: WijkContext, code: str, step: st
         await answer_query(query, t.gettext("This button no longer works."))
         return END
     try:
-        async with context.db.begin() as session:
-            person = await session.merge(person)
+        async with context.atomic() as session:
             markup = await _apply_toggle(session, person, t, step, code, context.clock.now())
     except InvalidInput:  # a forged code
         await answer_query(query, t.gettext("This button no longer works."))
@@ -415,7 +400,7 @@ async def toggle_availability(update: Update, context: WijkContext) -> str | int
         return await _finish(update, context, person, t)
     if len(parts) != 4 or callback_id(parts[2]) is None or parts[3] not in views.PART_BY_LETTER:
         return AVAIL
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         await availability.toggle_slot(
             session=session,
             person_id=person.id,
@@ -429,8 +414,7 @@ async def toggle_availability(update: Update, context: WijkContext) -> str | int
 
 async def _finish(update: Update, context: WijkContext, person: Person, t: Translator) -> int:
     now, tz = context.clock.now(), context.services.settings.tz
-    async with context.db.begin() as session:
-        person = await session.merge(person)
+    async with context.atomic() as session:
         people.finish_onboarding(person=person, now=now)
         await actions.call_joiner(session=session, person=person, now=now, tz=tz)
         await help_requests.tell_coordinators(session=session, resident=person, now=now)
@@ -526,7 +510,7 @@ async def _buurt_by_name(update: Update, context: WijkContext, text: str) -> int
     person = await current_person(update, context)
     if person is None:
         return None
-    async with context.db.begin() as session:
+    async with context.atomic() as session:
         for buurt in await buurten_within(session, person.area_id):
             if buurt.name.casefold() == text:
                 return buurt.id
@@ -549,8 +533,6 @@ async def cancel(update: Update, context: WijkContext) -> int:
 
 async def stop(update: Update, context: WijkContext) -> int:
     """/stop during sign-up: stop messages (as /stop always does) and end the sign-up."""
-    from bot.handlers.account import stop_command  # account imports this module
-
     await stop_command(update, context)
     return END
 

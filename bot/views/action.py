@@ -4,26 +4,20 @@ Output is Telegram HTML (send with `parse_mode="HTML"`). Every value a person ty
 (title, meeting place) and every name from data files (area) is escaped with
 `html.escape`, because titles like "Soep & <koffie>" or "*_[]" must show as typed.
 
-Button callback data: `rsvp:<action_id>:<y|m|n>` (at most 64 bytes, Telegram's limit for
-`callback_data`). Any client can forge it, so the handler checks on the server that this
-person may answer this action now; `RSVP_CALLBACK_PATTERN` parses it.
+Button callback data: `bot.callbacks.RSVP` (`rsvp:<action_id>:<y|m|n>`). Any client can
+forge it, so the handler checks on the server that this person may answer this action now.
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import RSVP
+from bot.domain.vocabulary import ActionKind, Answer
 from bot.i18n import Translator
 from storage.models import Action
-
-#: Parses RSVP callback data; groups: action id, answer letter (y = yes, m = maybe, n = no).
-RSVP_CALLBACK_PATTERN = re.compile(r"^rsvp:([0-9]{1,10}):([ymn])$")
-
-#: The answer letter in callback data -> the `Rsvp.answer` value.
-RSVP_ANSWERS = {"y": "yes", "m": "maybe", "n": "no"}
 
 
 def kind_label(t: Translator, kind: str) -> str:
@@ -31,9 +25,9 @@ def kind_label(t: Translator, kind: str) -> str:
 
     An unknown kind gets the label of 'other'.
     """
-    if kind == "doorstep":
+    if kind == ActionKind.DOORSTEP:
         return t.gettext("Doorstep conversations")
-    if kind == "street_stand":
+    if kind == ActionKind.STREET_STAND:
         return t.gettext("Street stand")
     return t.gettext("Other action")
 
@@ -75,14 +69,20 @@ def action_summary(
     return "\n".join(lines)
 
 
+def _rsvp(action_id: int, answer: Answer) -> str:
+    return RSVP.encode(action_id=action_id, answer=answer)
+
+
 def rsvp_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
     """One row of buttons: Yes / Maybe / No, with callback data `rsvp:<action_id>:y|m|n`."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("Yes"), callback_data=f"rsvp:{action_id}:y"),
-                InlineKeyboardButton(t.gettext("Maybe"), callback_data=f"rsvp:{action_id}:m"),
-                InlineKeyboardButton(t.gettext("No"), callback_data=f"rsvp:{action_id}:n"),
+                InlineKeyboardButton(t.gettext("Yes"), callback_data=_rsvp(action_id, Answer.YES)),
+                InlineKeyboardButton(
+                    t.gettext("Maybe"), callback_data=_rsvp(action_id, Answer.MAYBE)
+                ),
+                InlineKeyboardButton(t.gettext("No"), callback_data=_rsvp(action_id, Answer.NO)),
             ]
         ]
     )
@@ -95,7 +95,8 @@ def cannot_come_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("I can't come after all"), callback_data=f"rsvp:{action_id}:n"
+                    t.gettext("I can't come after all"),
+                    callback_data=_rsvp(action_id, Answer.NO),
                 )
             ]
         ]

@@ -16,11 +16,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 
+from bot.callbacks import RSVP
 from bot.delivery.render import render
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
 from bot.testing.fake_bot_api import parse_html
-from bot.views.action import RSVP_CALLBACK_PATTERN, action_summary, kind_label, rsvp_keyboard
+from bot.views.action import action_summary, kind_label, rsvp_keyboard
 from storage.models import Action
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -144,12 +145,13 @@ def test_callback_data_fits_telegrams_64_bytes_and_parses() -> None:
         data = button.callback_data
         assert isinstance(data, str)
         assert len(data.encode("utf-8")) <= 64
-        match = RSVP_CALLBACK_PATTERN.match(data)
-        assert match is not None
-        assert int(match.group(1)) == biggest
-    assert RSVP_CALLBACK_PATTERN.match("rsvp:42:yes") is None
-    assert RSVP_CALLBACK_PATTERN.match(f"rsvp:{10**10}:y") is None  # longer than any id
-    assert RSVP_CALLBACK_PATTERN.match("rsvp:-1:y") is None
+        decoded = RSVP.decode(data)
+        assert decoded is not None
+        assert decoded["action_id"] == biggest
+    assert RSVP.decode("rsvp:42:yes") is None
+    assert RSVP.decode(f"rsvp:{2**31}:y") is None  # above any id
+    assert RSVP.decode("rsvp:-1:y") is None
+    assert RSVP.decode("rsvp:0:y") is None
 
 
 SUMMARY_EN = action_summary(english(), make_action(), "Centrum")

@@ -1,0 +1,181 @@
+"""One codec for button data: typed fields, bounds, one registry of prefixes, <= 64 bytes.
+
+Telegram limits `callback_data` to 1-64 bytes (Bot API, InlineKeyboardButton) and any client
+can send any data, so every press is decoded here and checked again on the server by the
+domain. A button's data is `<head>:<field>:<field>...`, where the head is the registered
+prefix (e.g. `rsvp` or `act:r`) and each field is typed:
+
+- `Id`: a database id, 1 .. 2**31-1 (id columns are 32-bit on PostgreSQL);
+- `Int(lo, hi)`: a bounded integer (a page, a number of places, days of a pause);
+- `Choice({...})`: one of a fixed set of short codes, decoded to its value (e.g. an `Answer`);
+- `Text(max_len)`: a short code from `[A-Za-z0-9_-]` (one-time codes, ISO dates, task codes).
+
+    RSVP = route("rsvp", Id("action_id"), Choice("answer", {"y": Answer.YES, ...}))
+    RSVP.encode(action_id=42, answer=Answer.YES)  # 'rsvp:42:y'
+    RSVP.decode("rsvp:42:y")                      # {'action_id': 42, 'answer': Answer.YES}
+    RSVP.decode("rsvp:42:q")                      # None: forged or stale
+
+`Route.pattern` is the regex for PTB's `CallbackQueryHandler`: it matches every press with
+this head (also malformed ones), so the handler can answer a bad one politely instead of
+letting it fall through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_BYTES = 64  # Telegram's limit for callback_data (Bot API, InlineKeyboardButton)
+MAX_ID = 2**31 - 1  # id columns are 32-bit integers on PostgreSQL
+_DIGITS = re.compile(r"-?[0-9]{1,10}")
+_TEXT = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class Field:
+    """One typed part of a button's data."""
+
+    name: str
+
+    def encode(self, value: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decode(self, text: str) -> Any | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Int(Field):
+    """An integer within [lo, hi]."""
+
+    name: str
+    lo: int
+    hi: int
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, int) or not self.lo <= value <= self.hi:
+            raise ValueError(f"{self.name}={value!r} outside [{self.lo}, {self.hi}]")
+        return str(value)
+
+    def decode(self, text: str) -> int | None:
+        if not _DIGITS.fullmatch(text):
+            return None
+        number = int(text)
+        return number if self.lo <= number <= self.hi else None
+
+
+def Id(name: str) -> Int:
+    """A database id: 1 .. 2**31-1."""
+    return Int(name, 1, MAX_ID)
+
+
+@dataclass(frozen=True)
+class Choice(Field):
+    """One of a fixed set of codes; `codes` maps the code in the data to the decoded value."""
+
+    name: str
+    codes: Mapping[str, Any]
+
+    def encode(self, value: Any) -> str:
+        for code, decoded in self.codes.items():
+            if decoded == value:
+                return code
+        raise ValueError(f"{self.name}={value!r} is not one of {list(self.codes.values())}")
+
+    def decode(self, text: str) -> Any | None:
+        return self.codes.get(text)
+
+
+@dataclass(frozen=True)
+class Text(Field):
+    """A short code of letters, digits, '_' and '-' (at most `max_len` characters)."""
+
+    name: str
+    max_len: int
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, str) or not _TEXT.fullmatch(value) or len(value) > self.max_len:
+            raise ValueError(f"{self.name}={value!r} is not a short code")
+        return value
+
+    def decode(self, text: str) -> str | None:
+        return text if _TEXT.fullmatch(text) and len(text) <= self.max_len else None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A registered head and its typed fields."""
+
+    head: str
+    fields: tuple[Field, ...]
+
+    @property
+    def pattern(self) -> str:
+        """Regex matching every press with this head (well-formed or not)."""
+        return rf"^{re.escape(self.head)}(:|$)"
+
+    def encode(self, **values: Any) -> str:
+        """The button data for these values; ValueError when a value or the length is wrong."""
+        names = [field.name for field in self.fields]
+        if sorted(values) != sorted(names):
+            raise ValueError(f"{self.head} needs {names}, got {sorted(values)}")
+        parts = [self.head, *(field.encode(values[field.name]) for field in self.fields)]
+        data = ":".join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data longer than {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    def decode(self, data: str | None) -> dict[str, Any] | None:
+        """The typed values, or None when the data is not exactly this route's (forged/stale)."""
+        if not data or len(data.encode()) > MAX_BYTES:
+            return None
+        if data == self.head:
+            parts: list[str] = []
+        elif data.startswith(self.head + ":"):
+            parts = data[len(self.head) + 1 :].split(":")
+        else:
+            return None
+        if len(parts) != len(self.fields):
+            return None
+        values: dict[str, Any] = {}
+        for field, text in zip(self.fields, parts, strict=True):
+            value = field.decode(text)
+            if value is None:
+                return None
+            values[field.name] = value
+        return values
+
+
+ROUTES: dict[str, Route] = {}
+
+
+def route(head: str, *fields: Field) -> Route:
+    """Register a route; heads are unique and none is a field-wise prefix of another's data."""
+    if head in ROUTES:
+        raise ValueError(f"callback head {head!r} registered twice")
+    if not re.fullmatch(r"[a-z]+(:[a-z]+)*", head):
+        raise ValueError(f"callback head {head!r}: lowercase words separated by ':'")
+    ROUTES[head] = Route(head, tuple(fields))
+    return ROUTES[head]
+
+
+def decode_any(data: str | None) -> tuple[Route, dict[str, Any]] | None:
+    """Find the route of any button data and decode it (the fuzz tests use this)."""
+    for candidate in sorted(ROUTES.values(), key=lambda r: -len(r.head)):
+        values = candidate.decode(data)
+        if values is not None:
+            return candidate, values
+    return None
+
+
+# --- The registry: every button of the bot (handlers and views import these) -------------
+# Heads in use: rsvp (answers to calls). Feature modules add theirs here, in one place.
+from bot.domain.vocabulary import Answer  # noqa: E402
+
+RSVP = route(
+    "rsvp",
+    Id("action_id"),
+    Choice("answer", {"y": Answer.YES, "m": Answer.MAYBE, "n": Answer.NO}),
+)
+"""A volunteer's answer to a call: `rsvp:<action id>:<y|m|n>`."""
