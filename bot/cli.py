@@ -107,7 +107,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Play the whole story against a fake Bot API server and print the transcripts."""
-    from bot.demo import run_demo
+    from sandbox.demo import run_demo
 
     return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
 

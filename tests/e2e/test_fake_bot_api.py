@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.testing import FakeBotAPI, HtmlParseError, make_png, parse_html
+from sandbox.fake_bot_api import FakeBotAPI, HtmlParseError, make_png, parse_html
 
 KEYBOARD = InlineKeyboardMarkup(
     [

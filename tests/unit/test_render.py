@@ -19,8 +19,8 @@ from babel.support import NullTranslations, Translations
 from bot.delivery.render import render
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
-from bot.testing.fake_bot_api import parse_html
 from bot.views.action import RSVP_CALLBACK_PATTERN, action_summary, kind_label, rsvp_keyboard
+from sandbox.fake_bot_api import parse_html
 from storage.models import Action
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -24,9 +24,9 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.runtime import migrate_and_seed
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 from bot.views.people import day_part_label, language_label, task_label
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 
 LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
 
