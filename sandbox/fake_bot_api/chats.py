@@ -6,6 +6,7 @@ import asyncio
 import copy
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sandbox.fake_bot_api.limits import (
@@ -43,6 +44,9 @@ class FakeChat:
         self._incoming: dict[int, JSONDict] = {}  # message_id -> message JSON sent by people
         self._next_message_id = 1
         self._transcript: list[str] = []
+        # the same events, but each text of a bot message is one entry (see final_transcript)
+        self._story: list[str | _Shown] = []
+        self._shown: dict[int, _Shown] = {}  # message_id -> entry of its current text
 
     # -- bookkeeping used by the server -------------------------------------------------
 
@@ -57,6 +61,28 @@ class FakeChat:
 
     def _log(self, line: str) -> None:
         self._transcript.append(line)
+        self._story.append(line)
+
+    def _log_sent(self, message: BotMessage) -> None:
+        """The bot sent ``message``: a transcript line and a story entry."""
+        self._transcript.append("< " + message.render())
+        self._show(message, "< ")
+
+    def _log_edit(self, message: BotMessage) -> None:
+        """The bot edited ``message``: a transcript line; in the story a new entry only when
+        the text changed, else the entry of this text shows the new buttons (if any)."""
+        self._transcript.append(f"< (edited #{message.message_id}) " + message.render())
+        shown = self._shown.get(message.message_id)
+        if shown is not None and shown.text == message.text:
+            if message.buttons:  # taking the buttons away keeps the last ones in the story
+                shown.rendered = message.render()
+        else:
+            self._show(message, "< (edited) ")
+
+    def _show(self, message: BotMessage, prefix: str) -> None:
+        shown = _Shown(message.text, prefix, message.render())
+        self._shown[message.message_id] = shown
+        self._story.append(shown)
 
     # -- observing -----------------------------------------------------------------------
 
@@ -93,6 +119,19 @@ class FakeChat:
         a deletion, ``< (answer) ...`` / ``< (alert) ...`` a callback answer.
         """
         return "\n".join(self._transcript)
+
+    def final_transcript(self) -> str:
+        """The chat log with each text the bot showed once, in its final state (for reading).
+
+        Like :meth:`transcript`, but an edit that changes only the buttons (a checklist ticked
+        five times, buttons taken away after a choice) is not a line of its own: the message
+        appears once, where it was sent, with the last buttons it had (so a checklist shows
+        what was ticked, a question the choices it offered). An edit that changes the text
+        is a step of the story and appears where it happened, as ``< (edited) ...``, again
+        with the last buttons of that text. Everything else (what people typed and pressed,
+        callback answers, deletions) is as in :meth:`transcript`.
+        """
+        return "\n".join(e if isinstance(e, str) else e.prefix + e.rendered for e in self._story)
 
     async def wait_for(
         self,
@@ -189,3 +228,10 @@ class FakeChannel(FakeChat):
         return message
 
 
+@dataclass
+class _Shown:
+    """One text of a bot message in :meth:`FakeChat.final_transcript` (updated in place)."""
+
+    text: str
+    prefix: str
+    rendered: str

@@ -235,7 +235,7 @@ class Outgoing(Controls):
     def _add_bot_message(self, chat: FakeChat, message: BotMessage) -> JSONDict:
         chat.messages.append(message)
         chat._by_id[message.message_id] = message
-        chat._log("< " + message.render())
+        chat._log_sent(message)
         self._changed()
         return self._message_json(message)
 
@@ -366,7 +366,7 @@ class Outgoing(Controls):
         message.edited_at = time.monotonic()
         message.edit_date = int(time.time())
         message.seq = self._next_seq()
-        chat._log(f"< (edited #{message.message_id}) " + message.render())
+        chat._log_edit(message)
         self._changed()
         return self._message_json(message)
 
