@@ -9,15 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
-from sandbox.fake_bot_api.messages import (
-    BotMessage,
-)
-from sandbox.fake_bot_api.telegram_html import (
-    _indent,
-)
+from sandbox.fake_bot_api.limits import JSONDict
+from sandbox.fake_bot_api.messages import BotMessage
+from sandbox.fake_bot_api.telegram_html import _indent
 
 if TYPE_CHECKING:
     from sandbox.fake_bot_api.server import FakeBotAPI
@@ -189,7 +183,6 @@ class FakeChat:
                     f"chat {self.id}. Last messages:\n{recent}"
                 )
             await self._fake._wait_change(remaining)
-
 
 
 class FakeChannel(FakeChat):

@@ -8,12 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
-from sandbox.fake_bot_api.messages import (
-    RequestRecord,
-)
+from sandbox.fake_bot_api.limits import JSONDict
+from sandbox.fake_bot_api.messages import RequestRecord
 from sandbox.fake_bot_api.state import ServerState
 from sandbox.fake_bot_api.users import FakeUser
 
@@ -189,9 +185,9 @@ class Controls(ServerState):
         """What ``setMyDescription`` (``kind="description"``), ``setMyShortDescription``
         (``"short_description"``) or ``setMyName`` (``"name"``) stored."""
         return self._descriptions.get((kind, language_code), "")
+
     @staticmethod
     def _commands_key(scope: Any, language_code: Any) -> tuple[str, str]:
         if not isinstance(scope, dict) or not scope:
             scope = {"type": "default"}
         return json.dumps(scope, sort_keys=True), str(language_code or "")
-

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
+from sandbox.fake_bot_api.limits import JSONDict
 
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -37,6 +35,7 @@ _DEFAULT_DESCRIPTIONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+
 
 class BotApiError(Exception):
     """An error answer of the Bot API.
@@ -84,8 +83,6 @@ class _Failure:
         if self.method not in ("*", method.lower()):
             return False
         return self.chat_id is None or self.chat_id == chat_id
-
-
 
 
 class FailureInjection:
@@ -138,4 +135,3 @@ class FailureInjection:
                 self._delays[index] = (name, seconds, times - 1)
                 await asyncio.sleep(seconds)
                 return
-

@@ -49,4 +49,3 @@ _INLINE_BUTTON_ACTIONS = (
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
-

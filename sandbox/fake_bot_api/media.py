@@ -72,5 +72,3 @@ class _StoredFile:
     file_path: str
     mime_type: str | None = None
     file_name: str | None = None
-
-

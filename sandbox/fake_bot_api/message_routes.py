@@ -7,28 +7,12 @@ import re
 import time
 
 from sandbox.fake_bot_api.chats import FakeChat
-from sandbox.fake_bot_api.errors import (
-    _NOT_MODIFIED,
-    _QUERY_TOO_OLD,
-    BotApiError,
-    _bad,
-)
-from sandbox.fake_bot_api.limits import (
-    _CHAT_ACTIONS,
-    MAX_CALLBACK_ANSWER_LENGTH,
-    JSONDict,
-)
+from sandbox.fake_bot_api.errors import _NOT_MODIFIED, _QUERY_TOO_OLD, BotApiError, _bad
+from sandbox.fake_bot_api.limits import _CHAT_ACTIONS, MAX_CALLBACK_ANSWER_LENGTH, JSONDict
 from sandbox.fake_bot_api.media import _image_size, _StoredFile
-from sandbox.fake_bot_api.messages import (
-    BotMessage,
-    CallbackAnswer,
-    UploadedFile,
-)
+from sandbox.fake_bot_api.messages import BotMessage, CallbackAnswer, UploadedFile
 from sandbox.fake_bot_api.routes import BotRoutes
-from sandbox.fake_bot_api.telegram_html import (
-    _indent,
-    _inline_markup,
-)
+from sandbox.fake_bot_api.telegram_html import _indent, _inline_markup
 
 
 class MessageRoutes(BotRoutes):

@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
-from sandbox.fake_bot_api.telegram_html import (
-    _indent,
-)
+from sandbox.fake_bot_api.limits import JSONDict
+from sandbox.fake_bot_api.telegram_html import _indent
 
 
 @dataclass
@@ -223,4 +219,3 @@ class _CallbackQuery:
     message_id: int
     data: str
     answer: CallbackAnswer | None = None
-

@@ -10,12 +10,7 @@ from typing import Any
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
 from sandbox.fake_bot_api.control import Controls
-from sandbox.fake_bot_api.errors import (
-    _BLOCKED,
-    _CANT_INITIATE,
-    BotApiError,
-    _bad,
-)
+from sandbox.fake_bot_api.errors import _BLOCKED, _CANT_INITIATE, BotApiError, _bad
 from sandbox.fake_bot_api.limits import (
     _INLINE_BUTTON_ACTIONS,
     MAX_CALLBACK_DATA_BYTES,
@@ -24,17 +19,8 @@ from sandbox.fake_bot_api.limits import (
     JSONDict,
 )
 from sandbox.fake_bot_api.media import _StoredFile
-from sandbox.fake_bot_api.messages import (
-    BotMessage,
-    MessageVersion,
-    UploadedFile,
-    _CallbackQuery,
-)
-from sandbox.fake_bot_api.telegram_html import (
-    HtmlParseError,
-    _trim,
-    parse_html,
-)
+from sandbox.fake_bot_api.messages import BotMessage, MessageVersion, UploadedFile, _CallbackQuery
+from sandbox.fake_bot_api.telegram_html import HtmlParseError, _trim, parse_html
 from sandbox.fake_bot_api.users import FakeUser
 
 
@@ -369,4 +355,3 @@ class Outgoing(Controls):
         chat._log_edit(message)
         self._changed()
         return self._message_json(message)
-

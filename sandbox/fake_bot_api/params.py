@@ -8,15 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.fake_bot_api.errors import (
-    _bad,
-)
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
-from sandbox.fake_bot_api.messages import (
-    UploadedFile,
-)
+from sandbox.fake_bot_api.errors import _bad
+from sandbox.fake_bot_api.limits import JSONDict
+from sandbox.fake_bot_api.messages import UploadedFile
 
 # --------------------------------------------------------------------------------------------
 # parameter coercion
@@ -102,7 +96,6 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
-
 async def read_params(request: web.Request) -> tuple[JSONDict, dict[str, UploadedFile]]:
     """The parameters of one call (query, JSON, form or multipart) and its uploaded files.
 
@@ -125,9 +118,7 @@ async def read_params(request: web.Request) -> tuple[JSONDict, dict[str, Uploade
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    files[key] = UploadedFile(
-                        value.filename, value.content_type, value.file.read()
-                    )
+                    files[key] = UploadedFile(value.filename, value.content_type, value.file.read())
                 elif isinstance(value, str):
                     raw[key] = value
                 else:  # pragma: no cover - bytes parts without file name

@@ -7,20 +7,9 @@ import copy
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sandbox.fake_bot_api.errors import (
-    _CONFLICT_POLL,
-    _CONFLICT_WEBHOOK,
-    BotApiError,
-    _bad,
-)
-from sandbox.fake_bot_api.limits import (
-    _COMMAND_RE,
-    _DEFAULT_EXCLUDED_UPDATES,
-    JSONDict,
-)
-from sandbox.fake_bot_api.messages import (
-    UploadedFile,
-)
+from sandbox.fake_bot_api.errors import _CONFLICT_POLL, _CONFLICT_WEBHOOK, BotApiError, _bad
+from sandbox.fake_bot_api.limits import _COMMAND_RE, _DEFAULT_EXCLUDED_UPDATES, JSONDict
+from sandbox.fake_bot_api.messages import UploadedFile
 from sandbox.fake_bot_api.outgoing import Outgoing
 
 _Handler = Callable[[JSONDict, dict[str, UploadedFile]], Awaitable[Any]]
@@ -208,4 +197,3 @@ class BotRoutes(Outgoing):
                 "gifts_from_channels": False,
             },
         }
-

@@ -8,18 +8,10 @@ from types import TracebackType
 
 from aiohttp import web
 
-from sandbox.fake_bot_api.errors import (
-    BotApiError,
-    FailureInjection,
-)
-from sandbox.fake_bot_api.limits import (
-    _TOKEN_RE,
-    JSONDict,
-)
+from sandbox.fake_bot_api.errors import BotApiError, FailureInjection
+from sandbox.fake_bot_api.limits import _TOKEN_RE, JSONDict
 from sandbox.fake_bot_api.message_routes import MessageRoutes
-from sandbox.fake_bot_api.messages import (
-    RequestRecord,
-)
+from sandbox.fake_bot_api.messages import RequestRecord
 from sandbox.fake_bot_api.params import read_params
 from sandbox.fake_bot_api.routes import _Handler
 
@@ -210,4 +202,3 @@ class FakeBotAPI(MessageRoutes, FailureInjection):
         return web.json_response(
             {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
         )
-

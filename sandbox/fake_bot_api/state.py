@@ -9,18 +9,10 @@ import itertools
 from aiohttp import web
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
-from sandbox.fake_bot_api.errors import (
-    _Failure,
-)
-from sandbox.fake_bot_api.limits import (
-    _TOKEN_RE,
-    JSONDict,
-)
+from sandbox.fake_bot_api.errors import _Failure
+from sandbox.fake_bot_api.limits import _TOKEN_RE, JSONDict
 from sandbox.fake_bot_api.media import _StoredFile
-from sandbox.fake_bot_api.messages import (
-    RequestRecord,
-    _CallbackQuery,
-)
+from sandbox.fake_bot_api.messages import RequestRecord, _CallbackQuery
 from sandbox.fake_bot_api.users import FakeUser
 
 
@@ -132,4 +124,3 @@ class ServerState:
     def _next_seq(self) -> int:
         self._seq += 1
         return self._seq
-

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sandbox.fake_bot_api.limits import (
-    JSONDict,
-)
+from sandbox.fake_bot_api.limits import JSONDict
 
 
 class HtmlParseError(ValueError):
@@ -356,5 +354,3 @@ def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
         if end > start:
             result.append({**entity, "offset": start, "length": end - start})
     return stripped, result
-
-

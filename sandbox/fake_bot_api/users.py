@@ -9,19 +9,10 @@ import time
 from typing import TYPE_CHECKING
 
 from sandbox.fake_bot_api.chats import FakeChat
-from sandbox.fake_bot_api.limits import (
-    _INLINE_BUTTON_ACTIONS,
-    MAX_TEXT_LENGTH,
-    JSONDict,
-)
+from sandbox.fake_bot_api.limits import _INLINE_BUTTON_ACTIONS, MAX_TEXT_LENGTH, JSONDict
 from sandbox.fake_bot_api.media import _image_size, make_png
-from sandbox.fake_bot_api.messages import (
-    BotMessage,
-    CallbackAnswer,
-)
-from sandbox.fake_bot_api.telegram_html import (
-    _indent,
-)
+from sandbox.fake_bot_api.messages import BotMessage, CallbackAnswer
+from sandbox.fake_bot_api.telegram_html import _indent
 
 if TYPE_CHECKING:
     from sandbox.fake_bot_api.server import FakeBotAPI
@@ -390,5 +381,3 @@ class FakeUser(FakeChat):
         self._log("> [unblocked the bot]")
         if notify:
             self._fake._member_update(self, "kicked", "member")
-
-
