@@ -59,22 +59,24 @@ class FakeChat:
 
     def _log_sent(self, message: BotMessage) -> None:
         """The bot sent ``message``: a transcript line and a story entry."""
-        self._transcript.append("< " + message.render())
-        self._show(message, "< ")
+        rendered = message.render()
+        self._transcript.append("< " + rendered)
+        self._show(message, "< ", rendered)
 
     def _log_edit(self, message: BotMessage) -> None:
         """The bot edited ``message``: a transcript line; in the story a new entry only when
         the text changed, else the entry of this text shows the new buttons (if any)."""
-        self._transcript.append(f"< (edited #{message.message_id}) " + message.render())
+        rendered = message.render()
+        self._transcript.append(f"< (edited #{message.message_id}) " + rendered)
         shown = self._shown.get(message.message_id)
         if shown is not None and shown.text == message.text:
             if message.buttons:  # taking the buttons away keeps the last ones in the story
-                shown.rendered = message.render()
+                shown.rendered = rendered
         else:
-            self._show(message, "< (edited) ")
+            self._show(message, "< (edited) ", rendered)
 
-    def _show(self, message: BotMessage, prefix: str) -> None:
-        shown = _Shown(message.text, prefix, message.render())
+    def _show(self, message: BotMessage, prefix: str, rendered: str) -> None:
+        shown = _Shown(message.text, prefix, rendered)
         self._shown[message.message_id] = shown
         self._story.append(shown)
 
