@@ -34,8 +34,8 @@ from bot.config import Settings
 from bot.delivery.dispatcher import OutboxDispatcher
 from bot.i18n import I18n
 from bot.runtime import migrate_and_seed
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import TEST_TOKEN
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import TEST_TOKEN
 from storage.db import Database, sync_url
 from storage.models import Action, Area, OutboxMessage, Person
 

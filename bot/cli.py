@@ -18,6 +18,9 @@ from bot.config import Settings
 
 log = logging.getLogger("wijkbot")
 
+DEMO_EXTRA_MODULE = "aiohttp"
+DEMO_EXTRA_MISSING = "wijkbot demo needs the demo extra: pip install -e '.[demo]'"
+
 
 def _fail(message: str) -> int:
     print(f"wijkbot: {message}", file=sys.stderr)
@@ -106,8 +109,18 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Play the whole story against a fake Bot API server and print the transcripts."""
-    from bot.demo import run_demo
+    """Play the whole story against a fake Bot API server and print the transcripts.
+
+    The demo lives in `sandbox` and needs aiohttp (the `demo` extra); without it this prints
+    one line and returns 2.
+    """
+    try:
+        from sandbox.demo import run_demo
+    except ModuleNotFoundError as exc:
+        if exc.name != DEMO_EXTRA_MODULE and not str(exc.name).startswith("aiohttp."):
+            raise
+        print(DEMO_EXTRA_MISSING, file=sys.stderr)
+        return 2
 
     return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
 

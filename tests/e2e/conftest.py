@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import Clock
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import TEST_TOKEN, BotUnderTest
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import TEST_TOKEN, BotUnderTest
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain import actions
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, tap
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, tap
 from storage.areas import find_area
 from storage.models import Action, Area, OutboxMessage, PersistedState, Person, Rsvp
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.testing.harness import BotUnderTest, add_person, tap
+from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import AvailabilitySlot, Person
 
 

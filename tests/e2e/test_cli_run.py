@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import TEST_TOKEN
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import TEST_TOKEN
 from storage.db import sync_url
 from tests.conftest import _PG_PROBLEM, PG_URL
 

@@ -34,7 +34,7 @@ from bot.clock import Clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
 from bot.i18n import I18n
-from bot.testing.fake_bot_api import FakeBotAPI
+from sandbox.fake_bot_api import FakeBotAPI
 from storage.db import Database
 from storage.models import Action, Area, OutboxMessage, Person
 

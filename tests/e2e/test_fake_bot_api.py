@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.testing import FakeBotAPI, HtmlParseError, make_png, parse_html
+from sandbox.fake_bot_api import FakeBotAPI, HtmlParseError, make_png, parse_html
 
 KEYBOARD = InlineKeyboardMarkup(
     [
@@ -234,6 +234,46 @@ async def test_pressing_a_button_delivers_data_and_answer(
     assert "> [pressed: Ja]" in transcript
     assert "< (answer) Gekozen: yes" in transcript
     assert f"< (edited #{question.message_id}) Je koos yes" in transcript
+
+
+def _keyboard(*labels: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=str(i)) for i, label in enumerate(labels)]]
+    )
+
+
+async def test_final_transcript_shows_each_text_once_with_its_last_buttons(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    anna = fake.user(1001, "Anna")
+    checklist = await bot.send_message(
+        1001, "Welke talen?", reply_markup=_keyboard("⬜ NL", "⬜ EN")
+    )
+    await anna.press("⬜ NL")
+    await bot.edit_message_reply_markup(
+        1001, checklist.message_id, reply_markup=_keyboard("✅ NL", "⬜ EN")
+    )
+    await anna.press("⬜ EN")
+    await bot.edit_message_reply_markup(
+        1001, checklist.message_id, reply_markup=_keyboard("✅ NL", "✅ EN")
+    )
+    await bot.edit_message_reply_markup(1001, checklist.message_id, reply_markup=None)
+    question = await bot.send_message(1001, "Kom je?", reply_markup=_keyboard("Ja", "Nee"))
+    await anna.press("Ja")
+    await bot.edit_message_text("Je komt.", chat_id=1001, message_id=question.message_id)
+
+    assert anna.final_transcript().splitlines() == [
+        "< Welke talen? [✅ NL] [✅ EN]",
+        "> [pressed: ⬜ NL]",
+        "> [pressed: ⬜ EN]",
+        "< Kom je? [Ja] [Nee]",
+        "> [pressed: Ja]",
+        "< (edited) Je komt.",
+    ]
+    full = anna.transcript().splitlines()
+    assert len(full) == 9  # the full log keeps every edit
+    assert full[-1] == f"< (edited #{question.message_id}) Je komt."
+    assert full[2] == f"< (edited #{checklist.message_id}) Welke talen? [✅ NL] [⬜ EN]"
 
 
 async def test_long_poll_returns_promptly(fake: FakeBotAPI, bot: Bot) -> None:

@@ -25,8 +25,8 @@ from sqlalchemy import select, text
 from bot import callbacks
 from bot.clock import Clock
 from bot.domain import actions
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, add_person
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person
 from storage.areas import find_area
 from storage.models import Base, Person
 
@@ -241,7 +241,7 @@ async def test_forged_presses_in_the_middle_of_signing_up_change_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A volunteer halfway through sign-up (at the buurt question) presses forged buttons."""
-    from bot.testing.harness import make_invite, tap
+    from sandbox.harness import make_invite, tap
 
     nina = fake.user(5001, "Nina", language_code="en")
     if not nina.mark():

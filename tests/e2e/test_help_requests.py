@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 
 
 async def test_coordinator_sees_the_help_requests_of_their_area_only(

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.domain.invites import hash_token
 from bot.handlers.invites import USED_MENUS, USED_MENUS_KEPT, _remember_menu
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, tap
 from bot.views.invite import qr_png
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import Area, Invite
 
 AMS = ZoneInfo("Europe/Amsterdam")

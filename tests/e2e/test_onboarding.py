@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.models import AvailabilitySlot, HelpRequest, Invite, Offer, Person
 
 

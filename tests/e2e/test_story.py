@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import Clock
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.models import Action, OutboxMessage, Person, Rsvp
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -18,8 +18,8 @@ from sqlalchemy import event, select
 from bot import unit_of_work
 from bot.clock import Clock
 from bot.domain import actions
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.areas import find_area
 from storage.models import Person
 

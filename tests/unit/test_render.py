@@ -20,8 +20,8 @@ from bot.callbacks import RSVP
 from bot.delivery.render import render
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
-from bot.testing.fake_bot_api import parse_html
 from bot.views.action import action_summary, kind_label, rsvp_keyboard
+from sandbox.fake_bot_api import parse_html
 from storage.models import Action
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.context import Services
 from bot.domain import availability, invites, people
 from bot.runtime import make_services
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from storage.areas import find_area
 from storage.models import OutboxMessage, Person
 

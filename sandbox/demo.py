@@ -24,9 +24,9 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.runtime import migrate_and_seed
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 from bot.views.people import day_part_label, language_label, task_label
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 
 LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
 
@@ -227,7 +227,7 @@ class Story:
         out = []
         for role, user in self.people:
             out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
-            out.append(user.transcript())
+            out.append(user.final_transcript())
         return "\n".join(out)
 
 
@@ -261,6 +261,9 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
         finally:
             await bot.stop()
     print("wijkbot demo: a klaptafel in the Haarlemmerbuurt, told chat by chat.")
-    print("'>' is what a person typed or tapped, '<' what the bot sent.")
+    print(
+        "'>' is what a person typed or tapped, '<' what the bot sent, with the last buttons it "
+        "had; '< (edited)' is a message the bot rewrote."
+    )
     print(story.transcripts())
     return 0
