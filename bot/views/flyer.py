@@ -93,7 +93,7 @@ def _blocks_above(content: FlyerContent, nl: Translator, en: Translator) -> list
 def _footer(content: FlyerContent, nl: Translator) -> list[_Block]:
     return [
         _Block(content.link, 9, gap_after_mm=2),
-        _Block(nl.gettext("Flyer: {label}", label=content.label), 8),
+        _Block(nl.gettext("This flyer: {label}", label=content.label), 8),
     ]
 
 

@@ -63,10 +63,10 @@ def chart_rows(overview: Overview) -> tuple[list[OverviewRow], int]:
 
 
 def overview_chart_png(overview: Overview, t: Translator) -> bytes:
-    """The chart as PNG bytes: 1080 px wide, about 250 px plus 95 px per buurt high."""
+    """The chart as PNG bytes: 1080 px wide, 260 px plus 95 px per buurt high (at least 500)."""
     rows, left_out = chart_rows(overview)
     metrics = _metrics(t)
-    height_in = 2.6 + 0.95 * len(rows)
+    height_in = max(5.0, 2.6 + 0.95 * len(rows))
     fig = Figure(figsize=(WIDTH_PX / DPI, height_in), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
