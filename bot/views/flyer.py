@@ -28,7 +28,9 @@ from bot.i18n import Translator
 
 A5_MM = (148.0, 210.0)
 MARGIN_MM = 12.0
-QR_MM = 80.0
+QR_MM = 80.0  # largest QR size; smaller when long names need the room
+QR_MIN_MM = 30.0
+FOOTER_MM = 16.0  # room kept at the bottom for the link and the label
 QR_BORDER = 4  # modules of quiet zone (ISO/IEC 18004)
 PNG_DPI = 150  # 874 x 1240 px: sharp on a screen, fine for a home printer
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -114,8 +116,10 @@ def flyer_pdf(content: FlyerContent, *, nl: Translator, en: Translator) -> bytes
         pdf.ln(block.gap_after_mm)
     qr = segno.make(content.link, error="m")
     modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
-    module_mm = QR_MM / modules
-    x0, y0 = (A5_MM[0] - QR_MM) / 2, pdf.get_y()
+    footer_top = A5_MM[1] - MARGIN_MM - FOOTER_MM
+    qr_mm = max(QR_MIN_MM, min(QR_MM, footer_top - 2 - pdf.get_y()))
+    module_mm = qr_mm / modules
+    x0, y0 = (A5_MM[0] - qr_mm) / 2, pdf.get_y()
     pdf.set_fill_color(0, 0, 0)
     for r, line in enumerate(qr.matrix):
         c = 0
@@ -134,7 +138,7 @@ def flyer_pdf(content: FlyerContent, *, nl: Translator, en: Translator) -> bytes
                 c = run
             else:
                 c += 1
-    pdf.set_y(y0 + QR_MM + 2)
+    pdf.set_y(max(footer_top, y0 + qr_mm + 2))
     for block in _footer(content, nl):
         pdf.set_font("DejaVu", "", block.size_pt)
         pdf.multi_cell(width, block.size_pt * 0.45, block.text, align="C")
@@ -185,12 +189,14 @@ def flyer_png(
         put(block)
     qr = segno.make(content.link, error="m")
     modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
-    scale = max(1, _mm(QR_MM, dpi) // modules)
+    footer_top = size[1] - _mm(MARGIN_MM + FOOTER_MM, dpi)
+    room = max(_mm(QR_MIN_MM, dpi), min(_mm(QR_MM, dpi), footer_top - _mm(2, dpi) - y))
+    scale = max(1, room // modules)
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=scale, border=QR_BORDER)
     code = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     image.paste(code, ((size[0] - code.width) // 2, y))
-    y += code.height + _mm(2, dpi)
+    y = max(footer_top, y + code.height + _mm(2, dpi))
     for block in _footer(content, nl):
         put(block)
     out = io.BytesIO()
