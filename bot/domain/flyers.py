@@ -96,7 +96,8 @@ async def record_sign_up(
 ) -> None:
     """Remember which invite `person` signed up with (call right after registering).
 
-    The row is deleted with the person (ON DELETE CASCADE) and listed in their export.
+    The row is deleted with the person (ON DELETE CASCADE); it is personal data (which
+    flyer someone came through), so a data export must list it.
     """
     session.add(SignUp(person_id=person.id, invite_id=invite_id, created_at=now))
     await session.flush()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from html import escape as esc
 
 from babel.dates import format_date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -119,6 +120,12 @@ def _cell(value: int | None, below: int | None) -> str:
     return f"<{below}" if value is None else str(value)
 
 
+def _safe(text: str) -> str:
+    """Text for a spreadsheet cell: a leading = + - @ (or tab/CR) would make Excel read a
+    formula, so such text gets a leading apostrophe (OWASP, "CSV Injection")."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def overview_csv(overview: Overview, t: Translator) -> bytes:
     """The overview as CSV bytes (UTF-8 with BOM, `csv_delimiter` of the reader's language).
 
@@ -144,7 +151,7 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=csv_delimiter(t.language), lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_safe(cell) for cell in header])
     below = overview.suppress_below
     for row in [*overview.rows, overview.total]:
         counts = [
@@ -156,7 +163,7 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
             row.help_requests_open,
         ]
         writer.writerow(
-            [levels.get(row.level, row.level), row.wijk, row.name]
+            [levels.get(row.level, row.level), _safe(row.wijk), _safe(row.name)]
             + [_cell(v, below) for v in counts]
             + [_cell(row.themes.get(th.key, 0), below) for th in overview.themes]
             + [_cell(row.sign_ups_by_source.get(s, 0), below) for s in overview.sources]
@@ -169,3 +176,44 @@ def overview_filename(overview: Overview, extension: str) -> str:
     slug = "".join(c if c.isalnum() else "-" for c in overview.area_name.casefold())
     slug = "-".join(part for part in slug.split("-") if part) or "area"
     return f"overzicht-{slug}-{overview.first_day}-{overview.last_day}.{extension}"
+
+
+def overview_text(overview: Overview, t: Translator, *, top_themes: int = 3) -> str:
+    """A short HTML text to go with the chart: the area, the period, the total's figures,
+    sign-ups per flyer label and the most heard themes (at most `top_themes`)."""
+    total, below = overview.total, overview.suppress_below
+    by_source = total.sign_ups_by_source
+    sources = ", ".join(
+        f"{esc(label or t.gettext('other invite'))}: {esc(_cell(by_source[label], below))}"
+        for label in overview.sources
+        if by_source.get(label) != 0
+    )
+    figures = [
+        (t.gettext("Actions held"), total.actions_held, ""),
+        (t.gettext("Volunteers active"), total.volunteers_active, ""),
+        (t.gettext("Residents reached (conversations)"), total.residents_reached, ""),
+        (t.gettext("New residents met"), total.new_residents_met, ""),
+        (t.gettext("New sign-ups"), total.sign_ups, f" ({sources})" if sources else ""),
+        (t.gettext("Help requests open now"), total.help_requests_open, ""),
+    ]
+    lines = [
+        "<b>" + esc(t.gettext("Overview {area}", area=overview.area_name)) + "</b>",
+        period_text(t, overview),
+        "",
+        *(f"{label}: {esc(_cell(value, below))}{extra}" for label, value, extra in figures),
+    ]
+    heard = [
+        (count, theme)
+        for theme in overview.themes
+        if (count := total.themes.get(theme.key)) is None or count > 0
+    ]
+    heard.sort(key=lambda item: -(item[0] or 0))
+    if heard[:top_themes]:
+        named = ", ".join(
+            f"{esc(theme.name(t.language))} ({esc(_cell(count, below))})"
+            for count, theme in heard[:top_themes]
+        )
+        lines.append(t.gettext("Heard most: {themes}", themes=named))
+    if below:
+        lines += ["", esc(t.gettext("<{n}: fewer than {n}, not shown for privacy", n=below))]
+    return "\n".join(lines)

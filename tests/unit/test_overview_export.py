@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from bot.views.overview_chart import (
     overview_chart_png,
     overview_csv,
     overview_filename,
+    overview_text,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -196,3 +198,43 @@ def test_an_empty_overview_still_draws_the_total() -> None:
     rows, left_out = chart_rows(empty)
     assert [r.name for r in rows] == ["Westerdokseiland"] and left_out == 0
     Image.open(io.BytesIO(overview_chart_png(empty, t("en")))).verify()
+
+
+def test_text_for_the_chat_gives_the_totals_flyers_and_most_heard_themes() -> None:
+    assert overview_text(make_overview(), t("nl")) == "\n".join(
+        [
+            "<b>Overzicht Centrum</b>",
+            "1 mei 2027 – 31 mei 2027",
+            "",
+            "Acties gehouden: 3",
+            "Actieve vrijwilligers: 6",
+            "Bewoners gesproken (gesprekken): 41",
+            "Nieuwe bewoners ontmoet: 3",
+            "Nieuwe aanmeldingen: 7 (Bibliotheek: 5, andere uitnodiging: 3)",
+            "Open hulpvragen nu: 3",
+            "Het meest gehoord: eenzaamheid (5)",
+        ]
+    )
+
+
+def test_text_for_partners_escapes_the_suppressed_counts_for_telegram_html() -> None:
+    text = overview_text(make_overview(suppress_below=5), t("en"))
+    assert "New residents met: &lt;5\n" in text
+    assert "New sign-ups: 7 (Bibliotheek: 5, other invite: &lt;5)" in text
+    assert "Residents reached (conversations): 41" in text
+    assert text.endswith("&lt;5: fewer than 5, not shown for privacy")
+    assert "<5" not in text
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas() -> None:
+    overview = make_overview()
+    evil = Overview(
+        **{
+            **overview.__dict__,
+            "rows": [replace(overview.rows[1], name='=HYPERLINK("http://x")', wijk="+1")],
+            "sources": ["@SUM(A1)"],
+        }
+    )
+    header, first, _total = parse(overview_csv(evil, t("en")), ",")
+    assert first[1:3] == ["'+1", '\'=HYPERLINK("http://x")']
+    assert header[-1] == "Sign-ups via: @SUM(A1)"  # not at the start of the cell: harmless
