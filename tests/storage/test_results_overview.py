@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import flyers, people, results
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.overview import OverviewRow, build_overview, overview_for, period_bounds
+from bot.domain.rsvp import answer
 from storage.areas import find_area
 from storage.db import Database
 from storage.models import HelpRequest
@@ -73,6 +74,10 @@ async def seed(session: AsyncSession) -> dict[str, object]:
         session, buurt="Haarlemmerbuurt", starts_at=start, ends_at=end, volunteers=(lotte,)
     )
     await record(session, lotte, whole, 1)
+    # Lotte said 'maybe' to the klaptafel in Haarlemmerbuurt West: not active there
+    await answer(
+        session=session, action_id=west.id, person=lotte, answer="maybe", now=APRIL, tz=AMS
+    )
     # not counted: cancelled; in June by Amsterdam time (still 31 May in UTC); in April
     start, end = at(20, 14)
     cancelled = await add_action(session, starts_at=start, ends_at=end, volunteers=(joost,))
@@ -251,6 +256,22 @@ async def test_only_coordinators_of_the_area_see_it(db: Database) -> None:
         )
         assert [r.name for r in wide.rows] == ["Haarlemmerbuurt West"]
         assert figures(wide.total) == (1, 2, 8, 2, 2, 2)
+
+
+async def test_actions_count_once_they_have_ended(db: Database) -> None:
+    """Seen on 20 May, only the actions of 8 and 15 May have been held."""
+    async with db.begin() as session:
+        await seed(session)
+        overview = await build_overview(
+            session=session,
+            area_id=await area_id(session, "Haarlemmerbuurt"),
+            first_day=FIRST,
+            last_day=LAST,
+            now=dt.datetime(2027, 5, 20, 8, 0, tzinfo=UTC),
+            tz=AMS,
+        )
+    assert figures(by_name(overview.rows)["Planciusbuurt Noord"])[:4] == (0, 0, 0, 0)
+    assert figures(overview.total)[:4] == (2, 3, 9, 2)
 
 
 def test_period_is_local_days_in_amsterdam() -> None:
