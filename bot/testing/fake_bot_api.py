@@ -64,7 +64,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -841,6 +841,88 @@ class _Failure:
         return self.chat_id is None or self.chat_id == chat_id
 
 
+class Gate:
+    """Holds matching API calls at the fake server until the test lets them go.
+
+    Made by :meth:`FakeBotAPI.hold`. A held call has arrived (it is in
+    ``FakeBotAPI.requests`` with status 0) but is not executed: the message is not delivered
+    and the bot's HTTP request waits for its answer. Tests use it to put events in a known
+    order (e.g. "these calls are on their way while the coordinator cancels") instead of
+    relying on how fast the machine is.
+
+    Attributes:
+        method: the held method, lower case (``"*"``: any method).
+        chat_ids: only calls with one of these ``chat_id`` values are held (empty: all).
+        held: the calls waiting at the gate now, in arrival order.
+        seen: every call this gate ever held, in arrival order.
+    """
+
+    def __init__(self, fake: FakeBotAPI, method: str, chat_ids: Iterable[int | str]) -> None:
+        self._fake = fake
+        self.method = method.lower()
+        self.chat_ids = set(chat_ids)
+        self.is_open = False
+        self.held: list[RequestRecord] = []
+        self.seen: list[RequestRecord] = []
+        self._waiters: dict[int, asyncio.Future[None]] = {}
+
+    def matches(self, method: str, chat_id: int | str | None) -> bool:
+        """Whether a call of ``method`` to ``chat_id`` must wait at this gate."""
+        if self.is_open or self.method not in ("*", method.lower()):
+            return False
+        return not self.chat_ids or chat_id in self.chat_ids
+
+    async def pass_through(self, record: RequestRecord) -> None:
+        """Wait (inside the request handler) until this call is released."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters[id(record)] = waiter
+        self.held.append(record)
+        self.seen.append(record)
+        self._fake._changed()
+        try:
+            await waiter
+        finally:
+            self._waiters.pop(id(record), None)
+            if record in self.held:
+                self.held.remove(record)
+
+    def release(self, count: int | None = None) -> list[RequestRecord]:
+        """Let the first ``count`` held calls (all when None) go on, in arrival order; calls
+        arriving later are held again. Returns the released calls."""
+        chosen = self.held[: len(self.held) if count is None else count]
+        for record in chosen:
+            self.held.remove(record)
+            waiter = self._waiters.get(id(record))
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+        return chosen
+
+    def open(self) -> None:
+        """Release every held call and hold nothing from now on."""
+        self.is_open = True
+        self.release()
+
+    async def wait_held(
+        self,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+    ) -> list[RequestRecord]:
+        """Wait until at least ``count`` calls are held; returns the held calls.
+
+        Raises:
+            AssertionError: if that does not happen within ``timeout`` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.held) < count:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                held = len(self.held)
+                raise AssertionError(f"{held} calls held after {timeout}s, expected {count}")
+            await self._fake._wait_change(remaining)
+        return list(self.held)
+
+
 @dataclass
 class _CallbackQuery:
     query_id: str
@@ -1537,6 +1619,7 @@ class FakeBotAPI:
         self._busy = 0  # non-polling calls in progress
         self._failures: list[_Failure] = []
         self._delays: list[tuple[str, float, int]] = []
+        self._gates: list[Gate] = []
         self._queries: dict[str, _CallbackQuery] = {}
         self._query_counter = itertools.count(4_000_000_000_000_000_001)
         self._files: dict[str, _StoredFile] = {}
@@ -1599,6 +1682,8 @@ class FakeBotAPI:
     async def stop(self) -> None:
         """Answer pending long polls (empty) and stop serving. Safe to call twice."""
         self._closing = True
+        for gate in self._gates:
+            gate.open()
         if self._poll_waiter is not None and not self._poll_waiter.done():
             self._poll_waiter.set_result("closing")
         runner, self._runner = self._runner, None
@@ -1782,6 +1867,14 @@ class FakeBotAPI:
         ``seconds`` (to provoke client timeouts)."""
         self._delays.append((method.lower(), seconds, times))
 
+    def hold(self, method: str, chat_ids: Iterable[int | str] = ()) -> Gate:
+        """Hold calls of ``method`` (case-insensitive, ``"*"`` for any) to these chats (all
+        chats when empty) until the returned :class:`Gate` releases them. The server opens
+        every gate when it stops."""
+        gate = Gate(self, method, chat_ids)
+        self._gates.append(gate)
+        return gate
+
     def requests_for(
         self, method: str | None = None, chat_id: int | str | None = None
     ) -> list[RequestRecord]:
@@ -1949,6 +2042,9 @@ class FakeBotAPI:
                 self.unknown_methods.append(method)
                 logger.warning("fake Bot API: unknown method %s called", method)
                 raise BotApiError(404, "Not Found")
+            for gate in self._gates:
+                if gate.matches(method, record.chat_id):
+                    await gate.pass_through(record)
             await self._apply_delay(method)
             for failure in self._failures:
                 if failure.matches(method, record.chat_id):
