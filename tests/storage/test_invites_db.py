@@ -181,12 +181,15 @@ async def test_redeem_racing_an_uncommitted_redeem_is_refused(
     """
     token, invite_id = await _invite(db, max_uses=1)
     a_redeemed = asyncio.Event()
+    b_checked = asyncio.Event()
     checks_passed: list[int] = []
     real_check = invites.check_invite
 
     async def counting_check(**kwargs: Any) -> Invite:
         invite = await real_check(**kwargs)
         checks_passed.append(invite.uses)
+        if len(checks_passed) == 2:
+            b_checked.set()
         return invite
 
     monkeypatch.setattr(invites, "check_invite", counting_check)
@@ -196,7 +199,10 @@ async def test_redeem_racing_an_uncommitted_redeem_is_refused(
             async with db.begin() as session:
                 invite = await redeem_invite(session=session, token=token, now=NOW)
                 a_redeemed.set()
-                await asyncio.sleep(0.3)  # let B get as far as it can before A commits
+                if db.dialect == "postgresql":
+                    # A commits only once B's check has passed (an event, not a sleep).
+                    # SQLite: B waits for A's write lock, so A must not wait for B.
+                    await asyncio.wait_for(b_checked.wait(), timeout=30)
                 return invite.uses
         finally:
             a_redeemed.set()  # never leave B waiting

@@ -354,10 +354,14 @@ async def test_concurrent_claims_get_disjoint_rows_on_postgresql(db: Database) -
     # Many senders at the same moment: every row is claimed exactly once.
     more = [await _row(db, person, due_at=T0) for _ in range(30)]
 
+    all_claimed = asyncio.Barrier(8)
+
     async def sender() -> list[int]:
         async with db.begin() as session:
             rows = await claim_due(session, now=T0, limit=5)
-            await asyncio.sleep(0.05)  # hold the locks a while
+            # Every sender holds its locks until all eight have claimed (they overlap for
+            # certain); with SKIP LOCKED no claim waits, so the barrier is always reached.
+            await asyncio.wait_for(all_claimed.wait(), timeout=30)
             return [r.id for r in rows]
 
     results = await asyncio.gather(*(sender() for _ in range(8)))
