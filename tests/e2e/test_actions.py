@@ -567,7 +567,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
     clock.set(dt.datetime(2031, 12, 7, 10, 0, tzinfo=AMS))  # the day after: an old roster
     await coord.press_data(f"act:cc:{action_id}")
     assert (await coord.wait_for_callback_answer()).text == started
-    await fake.settle()
+    await wijkbot.handled()
     assert all("Cancelled:" not in m.text for m in anna.messages)
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
