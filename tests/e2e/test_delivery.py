@@ -36,7 +36,8 @@ from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
 from bot.i18n import I18n
 from bot.testing.fake_bot_api import FakeBotAPI
 from storage.db import Database
-from storage.models import Action, Area, OutboxMessage, Person
+from storage.models import Action, OutboxMessage, Person
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # Saturday 6 December 2031, 14:00-16:00 in Amsterdam.
@@ -44,7 +45,6 @@ STARTS = dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC)
 ENDS = STARTS + dt.timedelta(hours=2)
 TITLE = "Soep & <koffie> *_[]"
 
-_ids = itertools.count(5001)
 
 TEST_NL = {
     "Yes": "Ja",
@@ -115,46 +115,39 @@ def make_dispatcher(
 # -- rows -----------------------------------------------------------------------------------
 
 
+# Each helper commits its own transaction (the dispatcher reads in its own); the rows
+# themselves come from tests/factories.py.
+LONG_AGO = STARTS - dt.timedelta(days=400)
+
+
 async def add_person(
-    db: Database, chat_id: int, *, language: str = "en", **overrides: object
+    db: Database, chat_id: int, *, language: str = "en", **fields: object
 ) -> Person:
+    """A volunteer in Centrum whose chat is `chat_id` (a group chat when negative)."""
     async with db.begin() as session:
-        area_id = await session.scalar(select(Area.id).where(Area.key == "centrum"))
-        person = Person(
-            telegram_user_id=next(_ids) if chat_id < 0 else chat_id,
-            chat_id=chat_id,
-            display_name=f"Naam{chat_id}",
-            role="volunteer",
-            area_id=area_id,
+        return await make.person(
+            session,
+            f"Naam{chat_id}",
+            area="Centrum",
             language=language,
-            spoken_languages=[],
-            consent_at=STARTS - dt.timedelta(days=400),
-            created_at=STARTS - dt.timedelta(days=400),
-            **overrides,
+            telegram_user_id=None if chat_id < 0 else chat_id,
+            chat_id=chat_id,
+            now=LONG_AGO,
+            **fields,
         )
-        session.add(person)
-    return person
 
 
-async def add_action(db: Database, **overrides: object) -> Action:
+async def add_action(db: Database, **fields: object) -> Action:
+    values: dict[str, Any] = {
+        "title": TITLE,
+        "meeting_place": "Buurthuis <De Boom> & co",
+        "starts_at": STARTS,
+        "ends_at": ENDS,
+        "created_at": LONG_AGO,
+    }
+    values.update(fields)
     async with db.begin() as session:
-        area_id = await session.scalar(select(Area.id).where(Area.key == "centrum"))
-        values: dict[str, Any] = {
-            "kind": "doorstep",
-            "title": TITLE,
-            "area_id": area_id,
-            "meeting_place": "Buurthuis <De Boom> & co",
-            "starts_at": STARTS,
-            "ends_at": ENDS,
-            "volunteers_needed": 4,
-            "confirmed_count": 0,
-            "status": "open",
-            "created_at": STARTS - dt.timedelta(days=400),
-        }
-        values.update(overrides)
-        action = Action(**values)
-        session.add(action)
-    return action
+        return await make.action(session, area="Centrum", **values)
 
 
 async def add_row(
@@ -164,25 +157,14 @@ async def add_row(
     *,
     key: str = "action_call",
     due_at: dt.datetime | None = None,
-    **overrides: object,
+    **fields: object,
 ) -> int:
+    """A pending row to `person` about `action`, due one second ago unless `due_at`."""
+    due = due_at or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     async with db.begin() as session:
-        row = OutboxMessage(
-            person_id=person.id,
-            chat_id=person.chat_id,
-            message_key=key,
-            args={},
-            action_id=action.id,
-            due_at=due_at or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
-            dedup_key=f"e2e:{next(_ids)}",
-            status="pending",
-            attempts=0,
-            created_at=dt.datetime.now(dt.UTC),
+        row = await make.outbox_row(
+            session, person, due_at=due, key=key, action_id=action.id, **fields
         )
-        for name, value in overrides.items():
-            setattr(row, name, value)
-        session.add(row)
-        await session.flush()
         return row.id
 
 

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain import invites
 from bot.domain.errors import InviteExpired, InviteInvalid, InviteUsedUp
-from bot.domain.invites import check_invite, create_invite, redeem_invite
+from bot.domain.invites import check_invite, redeem_invite
 from storage.areas import find_area
 from storage.db import Database
 from storage.models import Base, Invite
+from tests import factories as make
 
 NOW = dt.datetime(2027, 5, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -33,11 +34,7 @@ async def _invite(
 ) -> tuple[str, int]:
     """Create an invite for Haarlemmerbuurt (committed); returns (token, invite id)."""
     async with db.begin() as session:
-        area = await find_area(session, "Haarlemmerbuurt")
-        assert area is not None
-        new = await create_invite(
-            session=session, role=role, area=area, now=NOW, max_uses=max_uses, valid_for=valid_for
-        )
+        new = await make.invite(session, role=role, now=NOW, max_uses=max_uses, valid_for=valid_for)
         return new.token, new.invite.id
 
 
