@@ -22,15 +22,18 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import availability, invites, people
+from bot.domain import actions, availability, invites, people
+from bot.domain.actions import CallPlan
 from bot.domain.invites import NewInvite
 from storage.areas import find_area
 from storage.models import Action, Area, OutboxMessage, Person
 
 UTC = dt.UTC
+AMS = ZoneInfo("Europe/Amsterdam")
 #: Monday 3 May 2027, 10:00 in Amsterdam (CEST).
 NOW = dt.datetime(2027, 5, 3, 8, 0, tzinfo=UTC)
 #: Saturday 8 May 2027, 14:00-17:00 in Amsterdam: the default action's time.
@@ -111,9 +114,7 @@ async def person(
         now=now,
     )
     if buurt is not None:
-        await people.set_buurt(
-            session=session, person=made, buurt_id=await area_id(session, buurt)
-        )
+        await people.set_buurt(session=session, person=made, buurt_id=await area_id(session, buurt))
     await availability.set_slots(session=session, person_id=made.id, slots=set(slots))
     if offers:
         await people.set_offers(session=session, person=made, tasks=offers)
@@ -162,6 +163,43 @@ async def action(session: AsyncSession, *, area: str = "Haarlemmerbuurt", **fiel
     session.add(made)
     await session.flush()
     return made
+
+
+async def planned_action(
+    session: AsyncSession,
+    *,
+    coordinator: Person,
+    area: str = "Haarlemmerbuurt",
+    kind: str = "doorstep",
+    title: str = "Portiekgesprekken",
+    meeting_place: str = "Buurthuis De Bolder",
+    starts_at: dt.datetime = STARTS,
+    ends_at: dt.datetime | None = None,
+    needed: int = 4,
+    now: dt.datetime = NOW,
+    second_wave_delay: dt.timedelta = dt.timedelta(hours=2),
+) -> tuple[Action, CallPlan]:
+    """An action planned the way the chat plans it (`validate_draft`, then `create_action`:
+    its calls are queued in the outbox). `ends_at` defaults to three hours after the start;
+    wall-clock rules use Europe/Amsterdam. Raises what those domain functions raise."""
+    draft = actions.validate_draft(
+        kind=kind,
+        title=title,
+        area_id=await area_id(session, area),
+        meeting_place=meeting_place,
+        starts_at=starts_at,
+        ends_at=ends_at or starts_at + dt.timedelta(hours=3),
+        volunteers_needed=needed,
+        now=now,
+    )
+    return await actions.create_action(
+        session=session,
+        coordinator=coordinator,
+        draft=draft,
+        now=now,
+        tz=AMS,
+        second_wave_delay=second_wave_delay,
+    )
 
 
 def unsaved_outbox_row(

@@ -90,6 +90,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: Default deadline (seconds) of every wait for a condition (`wait_for`, `wait_for_request`,
+#: `settle`, `Gate.wait_held`, ...). It only bounds a failing wait: a passing test never
+#: waits it out, so it is generous enough for a busy machine (many test processes on few
+#: cores), and no test depends on how fast the machine is.
+WAIT_SECONDS = 30.0
+
 JSONDict = dict[str, Any]
 
 MAX_TEXT_LENGTH = 4096
@@ -905,7 +911,7 @@ class Gate:
     async def wait_held(
         self,
         count: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
     ) -> list[RequestRecord]:
         """Wait until at least ``count`` calls are held; returns the held calls.
 
@@ -1010,7 +1016,7 @@ class FakeChat:
         contains: str | None = None,
         *,
         predicate: Callable[[BotMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
         after: int | BotMessage | None = None,
     ) -> BotMessage:
         """Wait until a (non-deleted) bot message in this chat matches, and return it.
@@ -1377,7 +1383,7 @@ class FakeUser(FakeChat):
         self,
         query_id: str | None = None,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
     ) -> CallbackAnswer:
         """Wait until the bot answers a press, and return the answer.
 
@@ -1891,7 +1897,7 @@ class FakeBotAPI:
         method: str,
         *,
         predicate: Callable[[RequestRecord], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
         since: int = 0,
     ) -> RequestRecord:
         """Wait until a *finished* request of ``method`` (at index >= ``since`` in
@@ -1918,7 +1924,7 @@ class FakeBotAPI:
     async def settle(
         self,
         quiet: float = 0.2,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
     ) -> None:
         """Wait until the bot has fetched every update and made no call (other than its long
         poll) for ``quiet`` seconds. Handy before asserting that nothing (more) happened.

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.domain import actions
 from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
 from bot.testing.harness import BotUnderTest, add_person, tap
 from storage.areas import find_area
 from storage.models import Action, Area, OutboxMessage, PersistedState, Person, Rsvp
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)  # Monday
@@ -434,28 +434,19 @@ async def test_restart_in_the_middle_resumes_the_draft(
 async def _plan(wijkbot: BotUnderTest, coordinator_id: int, *, needed: int = 6) -> int:
     """An action on Saturday 6 December 14:00-16:00 in Haarlemmerbuurt (domain call)."""
     async with wijkbot.db.begin() as session:
-        area = await find_area(session, "Haarlemmerbuurt")
         coordinator = await session.scalar(
             select(Person).where(Person.telegram_user_id == coordinator_id)
         )
-        assert area is not None and coordinator is not None
-        draft = actions.validate_draft(
-            kind="doorstep",
+        assert coordinator is not None
+        action, _ = await make.planned_action(
+            session,
+            coordinator=coordinator,
             title=TITLE,
-            area_id=area.id,
             meeting_place=PLACE,
             starts_at=dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC),
             ends_at=dt.datetime(2031, 12, 6, 15, 0, tzinfo=dt.UTC),
-            volunteers_needed=needed,
+            needed=needed,
             now=wijkbot.clock.now(),
-        )
-        action, _plan = await actions.create_action(
-            session=session,
-            coordinator=coordinator,
-            draft=draft,
-            now=wijkbot.clock.now(),
-            tz=AMS,
-            second_wave_delay=dt.timedelta(hours=2),
         )
         return action.id
 

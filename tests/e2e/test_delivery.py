@@ -34,7 +34,7 @@ from bot.clock import Clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
 from bot.i18n import I18n
-from bot.testing.fake_bot_api import FakeBotAPI
+from bot.testing.fake_bot_api import WAIT_SECONDS, FakeBotAPI
 from storage.db import Database
 from storage.models import Action, OutboxMessage, Person
 from tests import factories as make
@@ -192,7 +192,7 @@ async def run_until(
     bot: Bot,
     done: Callable[[], Any],
     *,
-    within: float = 10.0,
+    within: float = WAIT_SECONDS,
     pause: float = 0.05,
 ) -> list[DispatchReport]:
     """Tick like the JobQueue would (but faster) until `await done()` is true."""
@@ -391,7 +391,7 @@ async def test_overall_rate_is_respected_across_many_chats(
         await add_row(db, await add_person(db, user.id), action)
     dispatcher = make_dispatcher(db, i18n, clock, rate=rate, batch=50)
 
-    reports = await run_until(dispatcher, bot, until_no_open_rows(db), within=15)
+    reports = await run_until(dispatcher, bot, until_no_open_rows(db))
 
     assert total(reports, "sent") == 60
     times = sorted(send_times(fake))
@@ -546,7 +546,7 @@ async def test_network_errors_back_off_and_bad_requests_fail_without_stopping_ot
 
         # (the chat's one-second pace holds it a moment: the 502 was less than 1 s ago)
         before = clock.now()
-        second = await run_until(dispatcher, bot, tried_twice, within=30)
+        second = await run_until(dispatcher, bot, tried_twice)
         assert total(second, "retried") == 1
         row = await get_row(db, flaky)
         assert row.status == "pending"
@@ -621,7 +621,7 @@ async def test_job_ticks_under_the_real_jobqueue(
     async with application:
         await application.start()
         try:
-            message = await hanna.wait_for("New action in Centrum", timeout=5)
+            message = await hanna.wait_for("New action in Centrum")
         finally:
             await application.stop()
 

@@ -79,7 +79,7 @@ async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
     assert "8 vrijwilligers krijgen nu de oproep." in planned.text
 
     for user in volunteers[:-1]:
-        call = await user.wait_for(CALL, timeout=10)
+        call = await user.wait_for(CALL)
         assert call.labels == ["Ja", "Misschien", "Nee"]
     await wijkbot.outbox_idle()
     # The 429 paused sending and the call was retried, not lost and not doubled.
@@ -124,7 +124,7 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
         wijkbot, anna, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
     )
     await _plan_klaptafel(wijkbot, fake, needed=2)
-    await anna.wait_for(CALL, timeout=10)
+    await anna.wait_for(CALL)
     await tap(anna, "Ja")
     await anna.wait_for("Je antwoord: Ja — tot dan!")
     async with wijkbot.db.begin() as session:
@@ -146,14 +146,14 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
     await wijkbot.stop()  # the bot is down while the 24-hour reminder falls due
     clock.set(START - dt.timedelta(hours=20))  # Friday 18:00: "tomorrow" is still true
     await wijkbot.start()
-    late = await anna.wait_for("Herinnering: morgen help je", timeout=10)
+    late = await anna.wait_for("Herinnering: morgen help je")
     assert "Klaptafel *Haarlemmerplein* [zaterdag]" in late.text
     assert late.labels == ["Ik kan toch niet"]  # giving up the place is one tap away
 
     await wijkbot.stop()  # down while the 2-hour reminder falls due, back before the start
     clock.set(START - dt.timedelta(minutes=50))
     await wijkbot.start()
-    soon = await anna.wait_for("Straks begint", timeout=10)
+    soon = await anna.wait_for("Straks begint")
     assert soon.text.startswith("Straks begint Klaptafel *Haarlemmerplein* [zaterdag], om 14:00.")
 
 
@@ -165,7 +165,7 @@ async def test_reminders_that_are_no_longer_true_are_dropped_and_counted(
         wijkbot, bram, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
     )
     await _plan_klaptafel(wijkbot, fake, needed=2)
-    await bram.wait_for(CALL, timeout=10)
+    await bram.wait_for(CALL)
     await tap(bram, "Ja")
     await bram.wait_for("Je antwoord: Ja — tot dan!")
 
@@ -201,7 +201,7 @@ async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     assert not any(CALL in m.text for m in early.messages)  # stopped: no call
 
     await early.send("/start")
-    call = await early.wait_for(CALL, timeout=10)  # back: the open action's call comes
+    call = await early.wait_for(CALL)  # back: the open action's call comes
     assert call.labels == ["Ja", "Misschien", "Nee"]
 
     token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
@@ -216,7 +216,7 @@ async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     mark = late.mark()
     await tap(late, "Klaar", after=mark)  # availability
     await late.wait_for("Bedankt, Laat!")
-    await late.wait_for(CALL, timeout=10)  # joined after the call went out: gets it too
+    await late.wait_for(CALL)  # joined after the call went out: gets it too
 
 
 async def test_cancel_during_a_slow_broadcast_tells_everyone_who_got_the_call(
