@@ -153,6 +153,7 @@ async def test_database_refuses_more_uses_than_allowed(db: Database) -> None:
     assert await _uses(db, invite_id) == 0
 
 
+@pytest.mark.several_connections
 async def test_two_concurrent_redeems_of_the_last_use_one_wins(db: Database) -> None:
     """Both start together (asyncio.gather, one session each): exactly one gets the use."""
     token, invite_id = await _invite(db, max_uses=1)
@@ -169,6 +170,7 @@ async def test_two_concurrent_redeems_of_the_last_use_one_wins(db: Database) -> 
     assert await _uses(db, invite_id) == 1
 
 
+@pytest.mark.several_connections
 async def test_redeem_racing_an_uncommitted_redeem_is_refused(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -280,6 +280,7 @@ async def test_delivery_counts(db: Database) -> None:
     assert set(nothing) == set(counts)
 
 
+@pytest.mark.several_connections
 async def test_concurrent_claims_get_disjoint_rows_on_postgresql(db: Database) -> None:
     if db.dialect != "postgresql":
         pytest.skip(

@@ -456,6 +456,7 @@ async def test_database_check_refuses_bad_confirmed_count(db: Database, value: i
         assert await confirmed_count(session, action_id) == 6
 
 
+@pytest.mark.several_connections
 async def test_twenty_volunteers_answer_yes_at_once_to_five_places(db: Database) -> None:
     async with db.begin() as session:
         action = await make.action(session, volunteers_needed=5)
