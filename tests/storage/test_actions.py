@@ -21,7 +21,6 @@ from bot.domain.actions import (
     CallPlan,
     call_recipients,
     cancel_action,
-    create_action,
     roster,
     validate_draft,
 )
@@ -45,39 +44,6 @@ STARTS = dt.datetime(2027, 5, 8, 12, 0, tzinfo=UTC)
 ENDS = dt.datetime(2027, 5, 8, 15, 0, tzinfo=UTC)
 DELAY = dt.timedelta(hours=2)
 SAT_AFTERNOON = (5, "afternoon")
-
-
-async def draft_for(
-    session: AsyncSession,
-    *,
-    area: str = "Haarlemmerbuurt",
-    starts_at: dt.datetime = STARTS,
-    ends_at: dt.datetime = ENDS,
-    needed: int = 4,
-) -> ActionDraft:
-    return validate_draft(
-        kind="doorstep",
-        title="Portiekgesprekken",
-        area_id=await make.area_id(session, area),
-        meeting_place="Buurthuis De Bolder",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        volunteers_needed=needed,
-        now=NOW,
-    )
-
-
-async def plan(
-    session: AsyncSession, coordinator: Person, draft: ActionDraft
-) -> tuple[Action, CallPlan]:
-    return await create_action(
-        session=session,
-        coordinator=coordinator,
-        draft=draft,
-        now=NOW,
-        tz=AMS,
-        second_wave_delay=DELAY,
-    )
 
 
 async def calls(session: AsyncSession, action_id: int) -> dict[int, tuple[str, dt.datetime]]:
@@ -201,7 +167,7 @@ async def test_call_goes_to_fitting_volunteers_first_and_others_later(db: Databa
         await make.person(session, "Jet", area="Jordaan", buurt="Marnixbuurt Noord")
         await make.person(session, "Bea", area="Burgwallen-Nieuwe Zijde", slots={SAT_AFTERNOON})
 
-        action, call_plan = await plan(session, coordinator, await draft_for(session))
+        action, call_plan = await make.planned_action(session, coordinator=coordinator)
 
         assert call_plan == CallPlan(first_wave=4, second_wave=2)
         assert await calls(session, action.id) == {
@@ -242,9 +208,13 @@ async def test_no_time_for_a_second_wave_calls_everyone_at_once(db: Database) ->
     async with db.begin() as session:
         coordinator = await make.person(session, "Coco", role="coordinator")
         late = await make.person(session, "Laat")  # no slots: second wave
-        draft = await draft_for(session, starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session,
+            coordinator=coordinator,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+        )
 
         assert call_plan == CallPlan(first_wave=1, second_wave=0)
         assert await calls(session, action.id) == {late.id: ("pending", NOW)}
@@ -257,9 +227,13 @@ async def test_pause_is_judged_on_the_local_day_of_the_action(db: Database) -> N
         coordinator = await make.person(session, "Coco", role="coordinator")
         until_friday = await make.person(session, "Vrij", paused_until=dt.date(2027, 5, 7))
         await make.person(session, "Zat", paused_until=dt.date(2027, 5, 8))
-        draft = await draft_for(session, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session,
+            coordinator=coordinator,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
 
         assert call_plan == CallPlan(first_wave=0, second_wave=1)
         assert set(await calls(session, action.id)) == {until_friday.id}
@@ -274,8 +248,8 @@ async def test_buurt_action_calls_its_buurt_and_the_wijk_but_not_sibling_buurten
         same = await make.person(session, "Zelf", buurt="Planciusbuurt Noord")
         await make.person(session, "Buur", buurt="Planciusbuurt Zuid", slots={SAT_AFTERNOON})
 
-        action, call_plan = await plan(
-            session, coordinator, await draft_for(session, area="Planciusbuurt Noord")
+        action, call_plan = await make.planned_action(
+            session, coordinator=coordinator, area="Planciusbuurt Noord"
         )
 
         assert call_plan == CallPlan(first_wave=1, second_wave=1)
@@ -288,7 +262,7 @@ async def test_buurt_action_calls_its_buurt_and_the_wijk_but_not_sibling_buurten
 async def test_action_with_nobody_to_call(db: Database) -> None:
     async with db.begin() as session:
         coordinator = await make.person(session, "Coco", role="coordinator")
-        action, call_plan = await plan(session, coordinator, await draft_for(session))
+        action, call_plan = await make.planned_action(session, coordinator=coordinator)
         assert call_plan == CallPlan(first_wave=0, second_wave=0)
         assert await calls(session, action.id) == {}
 
@@ -300,9 +274,10 @@ async def test_action_in_the_repeated_october_hour_can_be_created(db: Database) 
     async with db.begin() as session:
         coordinator = await make.person(session, "Coco", role="coordinator")
         night_owl = await make.person(session, "Uil")
-        draft = await draft_for(session, starts_at=starts, ends_at=ends)
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session, coordinator=coordinator, starts_at=starts, ends_at=ends
+        )
 
         assert call_plan == CallPlan(first_wave=0, second_wave=1)
         assert set(await calls(session, action.id)) == {night_owl.id}
@@ -325,7 +300,7 @@ async def test_coordinator_may_plan_in_own_area_and_below(
 ) -> None:
     async with db.begin() as session:
         coordinator = await make.person(session, "Coco", role="coordinator", area=planner_area)
-        action, _ = await plan(session, coordinator, await draft_for(session, area=action_area))
+        action, _ = await make.planned_action(session, coordinator=coordinator, area=action_area)
         assert action.area_id == await make.area_id(session, action_area)
 
 
@@ -350,7 +325,7 @@ async def test_planning_refused(
         )
         await make.person(session, "Vera", slots={SAT_AFTERNOON})
         with pytest.raises(NotAllowed):
-            await plan(session, planner, await draft_for(session, area=action_area))
+            await make.planned_action(session, coordinator=planner, area=action_area)
         assert await session.scalar(select(func.count()).select_from(Action)) == 0
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
@@ -365,7 +340,7 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
         coordinator = await make.person(session, "Coco", role="coordinator", area="Centrum")
         names = ("Ans", "Bas", "Cor", "Dirk", "Eva", "Fien")
         a, b, c, d, e, f = [await make.person(session, n, slots={SAT_AFTERNOON}) for n in names]
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         # Ans's call went out already; the others are still pending.
         await session.execute(
             update(OutboxMessage)
@@ -434,7 +409,7 @@ async def test_cancel_notices_are_not_sent_after_the_start(db: Database) -> None
     async with db.begin() as session:
         coordinator = await make.person(session, "Coco", role="coordinator")
         vera = await make.person(session, "Vera", slots={SAT_AFTERNOON})
-        action, _ = await plan(session, coordinator, await draft_for(session))
+        action, _ = await make.planned_action(session, coordinator=coordinator)
         await answer(
             session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
         )
@@ -459,7 +434,7 @@ async def test_an_action_that_started_cannot_be_cancelled(db: Database, when: dt
         coordinator = await make.person(session, "Coco", role="coordinator")
         vera = await make.person(session, "Vera", slots={SAT_AFTERNOON})
         later = await make.person(session, "Laat")  # second wave: call still pending
-        action, _ = await plan(session, coordinator, await draft_for(session))
+        action, _ = await make.planned_action(session, coordinator=coordinator)
         await answer(
             session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
         )
@@ -499,7 +474,7 @@ async def test_cancel_refused_for_other_wijk_and_unknown_action(db: Database) ->
     async with db.begin() as session:
         owner = await make.person(session, "Coco", role="coordinator")
         other = await make.person(session, "Jord", role="coordinator", area="Jordaan")
-        action, _ = await plan(session, owner, await draft_for(session))
+        action, _ = await make.planned_action(session, coordinator=owner)
 
         with pytest.raises(NotAllowed):
             await cancel_action(session=session, coordinator=other, action_id=action.id, now=NOW)
@@ -519,7 +494,7 @@ async def test_roster_groups_names_in_answer_order_and_counts_deliveries(db: Dat
         coordinator = await make.person(session, "Coco", role="coordinator")
         names = ("Ans", "Bas", "Cor", "Dirk", "Eva", "Fien", "Gijs", "Hanna")
         vols = {n: await make.person(session, n, slots={SAT_AFTERNOON}) for n in names}
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         order = [
             ("Cor", "yes"),
             ("Ans", "maybe"),
@@ -598,7 +573,7 @@ async def test_roster_refused_outside_the_coordinators_area(db: Database) -> Non
         owner = await make.person(session, "Coco", role="coordinator")
         other = await make.person(session, "Jord", role="coordinator", area="Jordaan")
         volunteer = await make.person(session, "Vera")
-        action, _ = await plan(session, owner, await draft_for(session))
+        action, _ = await make.planned_action(session, coordinator=owner)
         with pytest.raises(NotAllowed):
             await roster(session=session, coordinator=other, action_id=action.id)
         with pytest.raises(NotAllowed):
@@ -620,7 +595,7 @@ async def test_erasing_a_confirmed_volunteer_promotes_the_waitlist_and_deletes_t
         await people.set_offers(session=session, person=gone, tasks=["doorstep", "shopping"])
         stays = await make.person(session, "Blijf", slots={SAT_AFTERNOON})
         waiting = await make.person(session, "Wacht", slots={SAT_AFTERNOON})
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         for i, person in enumerate((gone, stays, waiting)):
             await answer(
                 session=session,
@@ -671,7 +646,7 @@ async def test_cancel_also_tells_volunteers_whose_call_arrived_but_who_did_not_a
         coordinator = await make.person(session, "Coco", role="coordinator")
         silent = await make.person(session, "Stil")  # got the call, never answered
         unsent = await make.person(session, "Nognietgestuurd")  # call still waiting
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.action_id == action.id, OutboxMessage.person_id == silent.id)
