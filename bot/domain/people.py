@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import text
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
@@ -24,9 +25,10 @@ async def by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Per
 
 
 def clean_name(first_name: str | None) -> str:
-    """A display name from Telegram's first_name: trimmed, at most 64 characters."""
-    name = " ".join((first_name or "").split())[:NAME_MAX]
-    return name or "?"
+    """A display name from Telegram's first_name: no control or format characters (zero-
+    width, bidi overrides), single spaces, at most 64 characters; "?" when nothing visible
+    remains (see `bot.domain.text.clean_name`)."""
+    return text.clean_name(first_name, NAME_MAX)
 
 
 async def register(
