@@ -13,6 +13,7 @@ from bot.domain import people
 from bot.handlers.common import answer_query, current_person, edit_or_send, reply, translator_for
 from bot.handlers.onboarding import coordinator_help
 from bot.i18n import Translator
+from bot.persistence import forget_user
 from storage.models import Person
 
 
@@ -90,6 +91,7 @@ async def delete_command(update: Update, context: WijkContext) -> None:
     t = translator_for(update, context, person)
     if person is None:
         context.user_data.clear()
+        forget_user(context.application, update.effective_user.id)  # a sign-up in progress
         await reply(update, t.gettext("Nothing is stored about you."))
         return
     # A fresh code per question: only the newest question's "yes" deletes anything, so an
@@ -147,6 +149,7 @@ async def press(update: Update, context: WijkContext) -> None:
                 tz=context.services.settings.tz,
             )
         context.user_data.clear()
+        forget_user(context.application, update.effective_user.id)
         await answer_query(query)
         await edit_or_send(
             query,
