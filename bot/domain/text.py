@@ -6,8 +6,8 @@ Rules (issue 9, findings 6 and 7):
   confuse terminals and logs.
 - `clean_name`: every character of Unicode category Cc (controls) or Cf (format: zero-width
   spaces and joiners, bidi embeddings/overrides/isolates such as U+202E, soft hyphen) is
-  removed (tabs and newlines become spaces), whitespace runs become one space, and at most `max_length` characters are kept.
-  A name with nothing visible left becomes "?".
+  removed (tabs and newlines become spaces), whitespace runs become one space, and at
+  most `max_length` characters are kept. A name with nothing visible left becomes "?".
 - `isolate`: wraps a name in FIRST STRONG ISOLATE (U+2068) .. POP DIRECTIONAL ISOLATE
   (U+2069), so a right-to-left name cannot reorder the sentence it sits in (Unicode
   Bidirectional Algorithm, UAX #9, section 2.7).

@@ -20,6 +20,7 @@ FEATURES = (
     "rsvp",  # volunteers: Ja / Misschien / Nee
     "invites",
     "help_requests",  # coordinators: /hulpvragen
+    "my_data",  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     "fallback",  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 

@@ -192,8 +192,12 @@ async def test_volunteer_with_answers_erased(wijkbot: BotUnderTest, fake: FakeBo
     async with wijkbot.db.begin() as session:
         person = await session.get(Person, person_id)
         await rsvp.answer(
-            session=session, action_id=action_id, person=person, answer="yes",
-            now=NOW.astimezone(dt.UTC), tz=AMS,
+            session=session,
+            action_id=action_id,
+            person=person,
+            answer="yes",
+            now=NOW.astimezone(dt.UTC),
+            tz=AMS,
         )
     await user.send("/beschikbaarheid")  # an open menu at the moment of erasure
     await user.wait_for("Wanneer kun je meestal helpen?")

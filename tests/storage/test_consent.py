@@ -23,8 +23,13 @@ async def _volunteer(db: Database):
         area = await find_area(session, "Jordaan")
         new = await invites.create_invite(session=session, role="volunteer", area=area, now=T0)
         return await people.register(
-            session=session, token=new.token, telegram_user_id=42, chat_id=42,
-            first_name="Vera", language="nl", now=T0,
+            session=session,
+            token=new.token,
+            telegram_user_id=42,
+            chat_id=42,
+            first_name="Vera",
+            language="nl",
+            now=T0,
         )
 
 
@@ -51,8 +56,12 @@ async def test_a_new_purpose_or_version_is_missing_until_given(
         missing = await consent.missing_purposes(session=session, person=person)
         assert [p.key for p in missing] == ["calls", "photos"]
         assert not await consent.has_consent(session=session, person=person, purpose="calls")
-        await consent.give(session=session, person=person, purposes=["calls", "photos"],
-                           now=T0 + dt.timedelta(days=1))
+        await consent.give(
+            session=session,
+            person=person,
+            purposes=["calls", "photos"],
+            now=T0 + dt.timedelta(days=1),
+        )
         assert await consent.missing_purposes(session=session, person=person) == []
         assert await consent.has_consent(session=session, person=person, purpose="photos")
         with pytest.raises(InvalidInput):
@@ -84,5 +93,8 @@ def test_migration_records_version_1_for_people_who_finished_sign_up(database_ur
         ).all()
     engine.dispose()
     assert sorted(rows) == [
-        (1, "attendance", 1), (1, "calls", 1), (1, "coupling", 1), (1, "relaying", 1),
+        (1, "attendance", 1),
+        (1, "calls", 1),
+        (1, "coupling", 1),
+        (1, "relaying", 1),
     ]

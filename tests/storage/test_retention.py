@@ -31,8 +31,13 @@ async def _person(session, role: str, tid: int, area: str = "Haarlemmerbuurt") -
     home = await find_area(session, area)
     new = await invites.create_invite(session=session, role=role, area=home, now=T0)
     person = await people.register(
-        session=session, token=new.token, telegram_user_id=tid, chat_id=tid,
-        first_name=f"P{tid}", language="nl", now=T0,
+        session=session,
+        token=new.token,
+        telegram_user_id=tid,
+        chat_id=tid,
+        first_name=f"P{tid}",
+        language="nl",
+        now=T0,
     )
     people.finish_onboarding(person=person, now=T0)
     return person
@@ -50,35 +55,60 @@ async def _world(db: Database) -> int:
         area = await find_area(session, "Haarlemmerbuurt")
         starts = T0 + dt.timedelta(days=2)
         draft = actions.validate_draft(
-            kind="street_stand", title="Klaptafel", area_id=area.id, meeting_place="Plein",
-            starts_at=starts, ends_at=starts + dt.timedelta(hours=2), volunteers_needed=1,
+            kind="street_stand",
+            title="Klaptafel",
+            area_id=area.id,
+            meeting_place="Plein",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            volunteers_needed=1,
             now=T0,
         )
         action, _ = await actions.create_action(
-            session=session, coordinator=coordinator, draft=draft, now=T0, tz=AMS,
+            session=session,
+            coordinator=coordinator,
+            draft=draft,
+            now=T0,
+            tz=AMS,
             second_wave_delay=dt.timedelta(0),
         )
-        await rsvp.answer(session=session, action_id=action.id, person=anna, answer="yes",
-                          now=T0, tz=AMS)
-        await rsvp.answer(session=session, action_id=action.id, person=bert, answer="yes",
-                          now=T0, tz=AMS)  # waiting list
+        await rsvp.answer(
+            session=session, action_id=action.id, person=anna, answer="yes", now=T0, tz=AMS
+        )
+        await rsvp.answer(
+            session=session, action_id=action.id, person=bert, answer="yes", now=T0, tz=AMS
+        )  # waiting list
         sent = await session.scalars(select(OutboxMessage))
         for row in sent.all():
             row.status, row.sent_at = "sent", T0
         await outbox.enqueue(
-            session=session, person=anna, message_key="help_request_new", due_at=T0,
-            dedup_key="pending-one", now=T0,
+            session=session,
+            person=anna,
+            message_key="help_request_new",
+            due_at=T0,
+            dedup_key="pending-one",
+            now=T0,
         )
         await invites.create_invite(
-            session=session, role="volunteer", area=area, now=T0,
+            session=session,
+            role="volunteer",
+            area=area,
+            now=T0,
             valid_for=dt.timedelta(days=1),
         )
-        session.add(PersistedState(kind="user_data", key="555", value={"onboarding": {}},
-                                   updated_at=T0))
-        session.add(PersistedState(kind="conversation:onboarding", key="[555, 555]",
-                                   value="consent", updated_at=T0))
-        session.add(PersistedState(kind="conversation:new_action", key="[1, 1]",
-                                   value="title", updated_at=T0))  # a person's: stays
+        session.add(
+            PersistedState(kind="user_data", key="555", value={"onboarding": {}}, updated_at=T0)
+        )
+        session.add(
+            PersistedState(
+                kind="conversation:onboarding", key="[555, 555]", value="consent", updated_at=T0
+            )
+        )
+        session.add(
+            PersistedState(
+                kind="conversation:new_action", key="[1, 1]", value="title", updated_at=T0
+            )
+        )  # a person's: stays
         return action.id
 
 
@@ -124,7 +154,10 @@ async def test_everything_goes_after_its_period(db: Database) -> None:
     async with db.begin() as session:
         tally = await session.get(ActionTally, action_id)
         assert (tally.yes_count, tally.maybe_count, tally.no_count, tally.confirmed_count) == (
-            2, 0, 0, 1,
+            2,
+            0,
+            0,
+            1,
         )
         assert (await session.get(Action, action_id)).title == "Klaptafel"
         assert (await session.scalars(select(OutboxMessage.dedup_key))).all() == ["pending-one"]
