@@ -63,6 +63,17 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _server_only(cls, value: str) -> str:
+        """Accept the server ('http://host:8081') and PTB's form with a trailing '/bot'."""
+        value = value.strip().rstrip("/")
+        if value.endswith("/bot"):
+            value = value.removesuffix("/bot").rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
