@@ -14,6 +14,7 @@ from bot.handlers.common import answer_query, current_person, edit_or_send, repl
 from bot.handlers.onboarding import coordinator_help
 from bot.i18n import Translator
 from bot.persistence import forget_user
+from bot.views.consent import periods_text
 from storage.models import Person
 
 
@@ -65,7 +66,9 @@ async def stop_command(update: Update, context: WijkContext) -> None:
         t.gettext(
             "Okay, you get no more messages from me. Send /start to turn them back on. "
             "Send /delete to remove everything stored about you."
-        ),
+        )
+        + " "
+        + periods_text(t, context.services.settings.retention_inactive_days),
     )
 
 

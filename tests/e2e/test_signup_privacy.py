@@ -89,3 +89,17 @@ async def test_retention_job_is_scheduled_daily(wijkbot: BotUnderTest) -> None:
     nxt = jobs[0].next_t.astimezone(wijkbot.settings.tz)
     assert (nxt.hour, nxt.minute) == (3, 30)
     assert jobs[0].next_t - dt.datetime.now(dt.UTC) <= dt.timedelta(days=1)
+
+
+async def test_stop_reply_states_when_everything_is_deleted(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    from bot.testing.harness import add_person
+
+    olga = fake.user(4004, "Olga", language_code="nl")
+    await add_person(wijkbot, olga, role="volunteer", area="Jordaan")
+    await olga.send("/stop")
+    reply = await olga.wait_for("Stuur je /stop of blokkeer je de bot?")
+    assert reply.text.endswith(
+        "Dan wissen we na 365 dagen alles over jou. Je krijgt daar geen bericht over."
+    )
