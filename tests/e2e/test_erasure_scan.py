@@ -119,8 +119,8 @@ async def _person_id(bot: BotUnderTest, telegram_id: int) -> int:
 async def _erase(user: FakeUser) -> None:
     mark = user.mark()
     await user.send("/verwijderen")
-    await tap(user, "Ja, verwijder alles", after=mark)
-    await user.wait_for("Klaar", after=mark)
+    await tap(user, "Ja, verwijder alles", after=mark, timeout=30)
+    await user.wait_for("Klaar", after=mark, timeout=30)
 
 
 async def _sign_up_until_buurt(bot: BotUnderTest, fake: FakeBotAPI, role: str) -> FakeUser:
@@ -222,7 +222,7 @@ async def test_resident_erased_after_coordinators_were_told(
     await user.wait_for("En is er iets wat jij voor anderen kunt doen?", after=mark)
     await tap(user, "Klaar", after=mark)
     await user.wait_for("Bedankt, Zoltanna!")
-    await coord.wait_for("wil graag hulp")
+    await coord.wait_for("wil graag hulp", timeout=30)
     person_id = await _person_id(wijkbot, TELEGRAM_ID)
     async with wijkbot.db.begin() as session:  # the notice named the resident's id
         keys = (await session.scalars(select(OutboxMessage.dedup_key))).all()
@@ -262,7 +262,7 @@ async def test_coordinator_erased_mid_new_action_hands_over(
         assert privacy.classification("action", "title") == "organisational"
         invite = await session.scalar(select(Invite).order_by(Invite.id.desc()))
         assert invite.created_by_id == other_id
-    told = await other.wait_for("is gestopt met wijkbot")
+    told = await other.wait_for("is gestopt met wijkbot", timeout=30)
     assert "Zoltanna" not in told.text
 
 
@@ -279,7 +279,7 @@ async def test_last_coordinator_erased_cancels_actions_and_revokes_invites(
         wijkbot, volunteer, role="volunteer", area="Haarlemmerbuurt", slots=[(5, "afternoon")]
     )
     action_id = await _action(wijkbot, TELEGRAM_ID)
-    await volunteer.wait_for("Nieuwe actie")
+    await volunteer.wait_for("Nieuwe actie", timeout=30)
     token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
     async with wijkbot.db.begin() as session:
         invite = await session.scalar(select(Invite).order_by(Invite.id.desc()))
@@ -289,10 +289,10 @@ async def test_last_coordinator_erased_cancels_actions_and_revokes_invites(
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
         assert (action.status, action.created_by_id, action.title) == ("cancelled", None, TITLE)
-    await volunteer.wait_for("Gaat niet door")
+    await volunteer.wait_for("Gaat niet door", timeout=30)
     newcomer = fake.user(3002, "Nina")
     await newcomer.send(f"/start {token}")
-    await newcomer.wait_for("verlopen")
+    await newcomer.wait_for("verlopen", timeout=30)
 
 
 def test_every_text_column_is_named_personal_organisational_or_code() -> None:

@@ -68,7 +68,7 @@ async def test_a_new_purpose_or_version_is_missing_until_given(
             await consent.give(session=session, person=person, purposes=["spying"], now=T0)
 
 
-def test_migration_records_version_1_for_people_who_finished_sign_up(database_url: str) -> None:
+def test_migration_records_version_1_and_cleans_stored_names(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     from alembic import command
 
@@ -77,21 +77,23 @@ def test_migration_records_version_1_for_people_who_finished_sign_up(database_ur
     command.downgrade(alembic_config(database_url), "0001")
     with engine.begin() as conn:
         area = conn.execute(text("SELECT id FROM area LIMIT 1")).scalar_one()
-        for pid, onboarded in ((1, T0), (2, None)):
+        for pid, onboarded, name in ((1, T0, "An\u202ena"), (2, None, "\u200b")):
             conn.execute(
                 text(
                     "INSERT INTO person (id, telegram_user_id, chat_id, display_name, role, "
                     "area_id, language, spoken_languages, consent_at, onboarded_at, created_at)"
-                    " VALUES (:id, :id, :id, 'x', 'volunteer', :area, 'nl', '[]', :t, :o, :t)"
+                    " VALUES (:id, :id, :id, :name, 'volunteer', :area, 'nl', '[]', :t, :o, :t)"
                 ),
-                {"id": pid, "area": area, "t": T0, "o": onboarded},
+                {"id": pid, "area": area, "t": T0, "o": onboarded, "name": name},
             )
     upgrade(database_url)
     with engine.begin() as conn:
         rows = conn.execute(
             select(PersonConsent.person_id, PersonConsent.purpose, PersonConsent.version)
         ).all()
+        names = conn.execute(text("SELECT id, display_name FROM person ORDER BY id")).all()
     engine.dispose()
+    assert [tuple(n) for n in names] == [(1, "Anna"), (2, "?")]
     assert sorted(rows) == [
         (1, "attendance", 1),
         (1, "calls", 1),

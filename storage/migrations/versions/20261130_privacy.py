@@ -1,6 +1,7 @@
 """privacy: consent per purpose (versioned), anonymous action tallies
 
-Existing people who finished onboarding agreed to what the bot did then: they are recorded
+Names stored before the text cleaner lose control, zero-width and bidi characters ("?"
+when nothing visible remains). Existing people who finished onboarding agreed to what the bot did then: they are recorded
 as having consented to every purpose of version 1, at their `consent_at`.
 
 Revision ID: 0002
@@ -8,6 +9,7 @@ Revises: 0001
 Create Date: 2026-11-30 00:00:00
 """
 
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -55,6 +57,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("action_id", name=op.f("pk_action_tally")),
     )
+    _clean_display_names()
     for purpose in PURPOSES_V1:
         op.execute(
             sa.text(
@@ -62,6 +65,30 @@ def upgrade() -> None:
                 "SELECT id, :purpose, 1, consent_at FROM person WHERE onboarded_at IS NOT NULL"
             ).bindparams(purpose=purpose)
         )
+
+
+def _clean_display_name(name: str) -> str:
+    """The rule of bot.domain.text.clean_name at this revision (frozen copy)."""
+    kept = "".join(
+        " " if c.isspace() else c
+        for c in name
+        if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf")
+    )
+    kept = " ".join(kept.split())[:64].strip()
+    return kept if any(unicodedata.category(c)[0] in "LNPS" for c in kept) else "?"
+
+
+def _clean_display_names() -> None:
+    """Names stored before the cleaner: drop control, zero-width and bidi characters."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, display_name FROM person")).all()
+    for person_id, name in rows:
+        cleaned = _clean_display_name(name)
+        if cleaned != name:
+            conn.execute(
+                sa.text("UPDATE person SET display_name = :name WHERE id = :id"),
+                {"name": cleaned, "id": person_id},
+            )
 
 
 def downgrade() -> None:
