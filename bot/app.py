@@ -71,6 +71,10 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
             first=0.1,
             name="outbox-dispatcher",
         )
+    if application.job_queue is not None:
+        from bot.retention_job import schedule
+
+        schedule(application, services.settings)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -383,3 +383,33 @@ class SignUp(Base):
     )
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invite.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class PersonConsent(Base):
+    """Consent one person gave for one purpose (see `bot.domain.consent.PURPOSES`), with the
+    version of that purpose's text they agreed to and when (aware UTC)."""
+
+    __tablename__ = "person_consent"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    given_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ActionTally(Base):
+    """Anonymous answer counts of an action, kept when retention deletes its answers, so
+    overviews still show how many people said yes / maybe / no and how many had a place."""
+
+    __tablename__ = "action_tally"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    yes_count: Mapped[int] = mapped_column(Integer, default=0)
+    maybe_count: Mapped[int] = mapped_column(Integer, default=0)
+    no_count: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    counted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

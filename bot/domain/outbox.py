@@ -13,6 +13,9 @@ Message keys and their args:
 - "waitlist_promoted"  {} (action_id set): a place came free; you are now on the list
 - "help_request_new"   {"place": buurt name} (no action): to coordinators, a resident of
                        their area signed up and would like help (no personal details)
+- "coordinator_left"   {"actions": n, "invites": n} (no action): to coordinators, the open
+                       actions / invites of a coordinator who erased their data now belong
+                       to them (see bot.domain.erasure; no name of who left)
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ MESSAGE_KEYS = (
     "action_cancelled",
     "waitlist_promoted",
     "help_request_new",
+    "coordinator_left",
 )
 
 #: Message keys that are not about an action.
-ACTIONLESS_KEYS = ("help_request_new",)
+ACTIONLESS_KEYS = ("help_request_new", "coordinator_left")
 
 
 async def enqueue(

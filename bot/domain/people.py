@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import consent, text
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from storage.areas import descendant_ids
-from storage.models import HelpRequest, Offer, Person, Rsvp
+from storage.models import HelpRequest, Offer, Person
+
+if TYPE_CHECKING:
+    from bot.domain.erasure import ErasureResult
 
 NAME_MAX = 64
 
@@ -24,29 +29,33 @@ async def by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Per
 
 
 def clean_name(first_name: str | None) -> str:
-    """A display name from Telegram's first_name: trimmed, at most 64 characters."""
-    name = " ".join((first_name or "").split())[:NAME_MAX]
-    return name or "?"
+    """A display name from Telegram's first_name: no control or format characters (zero-
+    width, bidi overrides), single spaces, at most 64 characters; "?" when nothing visible
+    remains (see `bot.domain.text.clean_name`)."""
+    return text.clean_name(first_name, NAME_MAX)
 
 
 async def register(
     *,
     session: AsyncSession,
-    token: str,
     telegram_user_id: int,
     chat_id: int,
     first_name: str | None,
     language: str,
     now: dt.datetime,
+    token: str | None = None,
+    invite_id: int | None = None,
 ) -> Person:
-    """Create a person after consent, with role and area fixed by the invite.
+    """Create a person after consent, with role and area fixed by the invite (given by its
+    token, or by its id as sign-up state keeps it).
 
-    Counts one use of the invite. Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`,
+    Counts one use of the invite and records consent to the current purposes (see
+    `bot.domain.consent`). Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`,
     or `AlreadyRegistered` when this Telegram account already has a person.
     """
     if await by_telegram_id(session=session, telegram_user_id=telegram_user_id) is not None:
         raise AlreadyRegistered()
-    invite = await redeem_invite(session=session, token=token, now=now)
+    invite = await redeem_invite(session=session, token=token, invite_id=invite_id, now=now)
     person = Person(
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
@@ -60,6 +69,12 @@ async def register(
     )
     session.add(person)
     await session.flush()
+    await consent.give(
+        session=session,
+        person=person,
+        purposes=[p.key for p in consent.purposes_for(person.role)],
+        now=now,
+    )
     return person
 
 
@@ -146,25 +161,11 @@ def set_language(*, person: Person, language: str, supported: Iterable[str]) -> 
     person.language = language
 
 
-async def erase(*, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo) -> None:
-    """Delete the person and everything stored about them (GDPR erasure).
+async def erase(
+    *, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo
+) -> ErasureResult:
+    """Delete the person and everything stored about them (GDPR erasure); see
+    `bot.domain.erasure.erase` for what goes, what is handed over and what stays."""
+    from bot.domain.erasure import erase as erase_person
 
-    Places they held on actions are released first, so waiting lists move up.
-    """
-    from bot.domain.rsvp import answer  # local import: rsvp imports this module's helpers
-
-    rsvps = await session.scalars(
-        select(Rsvp).where(Rsvp.person_id == person.id, Rsvp.status == "confirmed")
-    )
-    for rsvp in rsvps.all():
-        await answer(
-            session=session,
-            action_id=rsvp.action_id,
-            person=person,
-            answer="no",
-            now=now,
-            tz=tz,
-            enforce_start=False,
-        )
-    await session.delete(person)
-    await session.flush()
+    return await erase_person(session=session, person=person, now=now, tz=tz)

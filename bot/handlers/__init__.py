@@ -21,6 +21,7 @@ from bot.handlers import (
     guards,
     help_requests,
     invites,
+    my_data,
     new_action,
     onboarding,
     rsvp,
@@ -36,6 +37,7 @@ FEATURES: tuple[ModuleType, ...] = (
     rsvp,  # volunteers: Ja / Misschien / Nee
     invites,
     help_requests,  # coordinators: /hulpvragen
+    my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 

@@ -2,7 +2,8 @@
 
 A persistent ConversationHandler (name "onboarding"): the step lives in the database
 (bot.persistence), so someone halfway continues after a restart. Nothing is stored about a
-person before they agree (the invite token and language wait in user_data, removed on "no").
+person before they agree (the invite's id, never its token, and the language wait in
+user_data, removed on "no" and after 24 hours).
 """
 
 from __future__ import annotations
@@ -100,11 +101,18 @@ async def start(update: Update, context: WijkContext) -> str | int:
         return END
     try:
         async with context.atomic() as session:
-            await invites.check_invite(session=session, token=token, now=context.clock.now())
+            invite = await invites.check_invite(
+                session=session, token=token, now=context.clock.now()
+            )
     except (InviteInvalid, InviteExpired, InviteUsedUp) as exc:
         await reply(update, invite_error_text(t, exc))
         return END
-    context.user_data["onboarding"] = {"token": token}
+    # Never the raw token: user_data is persisted (ptb_state). The invite id is useless to
+    # anyone reading the database; the start time lets sign-up state expire (24 h).
+    context.user_data["onboarding"] = {
+        "invite_id": invite.id,
+        "started_at": context.clock.now().isoformat(),
+    }
     return await _ask_language(update, context)
 
 
@@ -174,6 +182,20 @@ async def chose_language(update: Update, context: WijkContext, code: str) -> str
     return CONSENT
 
 
+def signup_invite_id(
+    user_data: dict[str, Any], now: dt.datetime, max_age: dt.timedelta
+) -> int | None:
+    """The invite id of an unfinished sign-up, or None when there is none or it started
+    longer than `max_age` ago (setting RETENTION_SIGNUP_HOURS, default 24 h)."""
+    from bot.domain.retention import signup_expired
+
+    state = user_data.get("onboarding") or {}
+    invite_id = state.get("invite_id")
+    if not isinstance(invite_id, int) or signup_expired(state.get("started_at"), now, max_age):
+        return None
+    return invite_id
+
+
 def consent_text(t: Translator) -> str:
     """What is stored, who sees it, how to remove it."""
     return t.gettext(
@@ -193,8 +215,12 @@ def consent_text(t: Translator) -> str:
 async def consent(update: Update, context: WijkContext, agreed: bool) -> str | int:
     """Consent given: create the person (uses the invite). Refused: forget everything."""
     t = translator_for(update, context)
-    token = (context.user_data.get("onboarding") or {}).get("token")
-    if not agreed or not token:
+    invite_id = signup_invite_id(
+        context.user_data,
+        context.clock.now(),
+        dt.timedelta(hours=context.services.settings.retention_signup_hours),
+    )
+    if not agreed or not invite_id:
         context.user_data.clear()
         await reply(
             update,
@@ -209,7 +235,7 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
         async with context.atomic() as session:
             person = await people.register(
                 session=session,
-                token=token,
+                invite_id=invite_id,
                 telegram_user_id=user.id,
                 chat_id=update.effective_chat.id,
                 first_name=user.first_name,
