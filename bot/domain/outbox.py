@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.coupling.vocabulary import MessageKind
 from storage.models import OutboxMessage, Person
 
 MESSAGE_KEYS = (
@@ -32,6 +33,9 @@ MESSAGE_KEYS = (
     "action_cancelled",
     "waitlist_promoted",
     "help_request_new",
+    # Coupling (issue 6): kinds listed in bot.domain.coupling.vocabulary.MessageKind; their
+    # renderers and "still true?" checks come with the outbox registry.
+    *(kind.value for kind in MessageKind),
 )
 
 #: Message keys that are not about an action.

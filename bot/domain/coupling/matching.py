@@ -1,0 +1,363 @@
+"""Suggestions for a help request: hard filters in SQL, the soft score, reasons.
+
+Hard filters (issue 6 §1), all in one SQL statement: a volunteer who finished onboarding,
+is marked ready for coupling, is reachable, has not stopped, is not paused today (local
+date), has no "liever niet nu" running, lives in the same network (stadsdeel) as the
+request, shares a language with the resident, offers at least one asked task, has fewer
+current couples plus pending proposals than their own maximum, and was never proposed for
+this request before (whatever the outcome). The soft score (`scoring`) is computed in the
+same statement so the database returns only the top rows; Python recomputes it for those
+rows with `scoring.score`, the one definition (a storage test checks both agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Subquery
+
+from bot.domain.coupling import scoring
+from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
+from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES
+from bot.domain.errors import NotFound
+from storage.models import (
+    Action,
+    Area,
+    AvailabilitySlot,
+    Couple,
+    CouplingProfile,
+    HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSlot,
+    HelpRequestTask,
+    Offer,
+    Person,
+    PersonLanguage,
+    Proposal,
+    Rsvp,
+)
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class RequestNeeds:
+    """What the matching needs of a help request: id, resident id, home area id, asked
+    task codes, the resident's language codes, the weekly slots that suit them (empty:
+    any time)."""
+
+    id: int
+    resident_id: int
+    area_id: int
+    tasks: frozenset[str]
+    languages: frozenset[str]
+    slots: frozenset[scoring.Slot]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A ranked candidate volunteer: person id, first name, score in points and the
+    reasons as (kind, value) pairs (see `ReasonKind` for the value of each kind)."""
+
+    volunteer_id: int
+    name: str
+    score: int
+    reasons: list[Reason]
+
+
+async def area_tree(session: AsyncSession) -> AreaTree:
+    """The whole area division (a few hundred rows at most)."""
+    rows = await session.execute(
+        select(Area.id, Area.name, Area.level, Area.parent_id, Area.latitude, Area.longitude)
+    )
+    return AreaTree(AreaInfo(*row) for row in rows.all())
+
+
+async def request_needs(*, session: AsyncSession, request_id: int) -> RequestNeeds:
+    """Load a request's tasks, languages and times. Raises `NotFound`."""
+    row = (
+        await session.execute(
+            select(HelpRequest.person_id, HelpRequest.area_id).where(HelpRequest.id == request_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound()
+    tasks = await session.scalars(
+        select(HelpRequestTask.task).where(HelpRequestTask.request_id == request_id)
+    )
+    langs = await session.scalars(
+        select(HelpRequestLanguage.language).where(HelpRequestLanguage.request_id == request_id)
+    )
+    slots = await session.execute(
+        select(HelpRequestSlot.weekday, HelpRequestSlot.day_part).where(
+            HelpRequestSlot.request_id == request_id
+        )
+    )
+    return RequestNeeds(
+        id=request_id,
+        resident_id=row.person_id,
+        area_id=row.area_id,
+        tasks=frozenset(tasks),
+        languages=frozenset(langs),
+        slots=frozenset((w, p) for w, p in slots.all()),
+    )
+
+
+def home_area() -> ColumnElement[int]:
+    """SQL: a person's home area (buurt, else the invite's area)."""
+    return func.coalesce(Person.buurt_id, Person.area_id)
+
+
+def volunteer_filters(*, now: dt.datetime, today: dt.date) -> list[ColumnElement[bool]]:
+    """SQL conditions on a volunteer alone (joined with `CouplingProfile`): onboarded,
+    ready, reachable, not stopped, not paused on `today` (local date), no "liever niet nu"
+    at `now` (UTC), below their maximum (current couples + pending proposals)."""
+    couples = (
+        select(func.count())
+        .select_from(Couple)
+        .where(Couple.volunteer_id == Person.id, Couple.ended_at.is_(None))
+        .scalar_subquery()
+    )
+    pending = (
+        select(func.count())
+        .select_from(Proposal)
+        .where(
+            Proposal.volunteer_id == Person.id,
+            Proposal.status.in_([str(s) for s in PENDING_PROPOSAL_STATUSES]),
+        )
+        .scalar_subquery()
+    )
+    return [
+        Person.role == "volunteer",
+        Person.onboarded_at.is_not(None),
+        Person.stopped_at.is_(None),
+        Person.unreachable_at.is_(None),
+        or_(Person.paused_until.is_(None), Person.paused_until < today),
+        CouplingProfile.ready_at.is_not(None),
+        or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
+        couples + pending < CouplingProfile.max_couples,
+    ]
+
+
+def load_expression(now: dt.datetime) -> ColumnElement[int]:
+    """SQL: current couples + confirmed action places starting in the coming 2 weeks."""
+    couples = (
+        select(func.count())
+        .select_from(Couple)
+        .where(Couple.volunteer_id == Person.id, Couple.ended_at.is_(None))
+        .scalar_subquery()
+    )
+    places = (
+        select(func.count())
+        .select_from(Rsvp)
+        .join(Action, Action.id == Rsvp.action_id)
+        .where(
+            Rsvp.person_id == Person.id,
+            Rsvp.status == "confirmed",
+            Action.status == "open",
+            Action.starts_at >= now,
+            Action.starts_at < now + scoring.LOAD_HORIZON,
+        )
+        .scalar_subquery()
+    )
+    return couples + places
+
+
+def _capped(expr: ColumnElement[int], low: int, high: int) -> ColumnElement[int]:
+    return case((expr < low, literal(low)), (expr > high, literal(high)), else_=expr)
+
+
+async def top_suggestions(
+    *,
+    session: AsyncSession,
+    request_id: int,
+    now: dt.datetime,
+    limit: int = 5,
+    tz: ZoneInfo = AMSTERDAM,
+) -> list[Suggestion]:
+    """The best `limit` volunteers for a help request, best first (ties: lowest id).
+
+    `now` is aware UTC; `tz` gives the local date for pauses. Raises `NotFound` for an
+    unknown request. A request without tasks or languages has no suggestions.
+    """
+    needs = await request_needs(session=session, request_id=request_id)
+    if not needs.tasks or not needs.languages:
+        return []
+    tree = await area_tree(session)
+    network = [a for a in tree.by_id if tree.root(a) == tree.root(needs.area_id)]
+    place_points = {a: tree.place(needs.area_id, a).points for a in network}
+    candidates = _candidates(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
+    c = candidates.c
+    place_sql = case(
+        *[
+            (c.home == area_id, literal(points))
+            for area_id, points in place_points.items()
+            if points
+        ],
+        else_=literal(0),
+    )
+    times_sql = (
+        literal(scoring.W_PER_SHARED_SLOT) * _capped(c.shared, 0, scoring.MAX_SHARED_SLOTS)
+        if needs.slots
+        else literal(scoring.W_ANY_TIME)
+    )
+    load_sql = _capped(
+        literal(scoring.W_LOAD_FREE) - literal(scoring.W_PER_LOAD) * c.load, 0, scoring.W_LOAD_FREE
+    )
+    rest_terms = [
+        case(
+            (c["last"] <= now - dt.timedelta(days=scoring.REST_DAYS_PER_POINT * k), literal(1)),
+            else_=literal(0),
+        )
+        for k in range(1, scoring.W_REST_MAX + 1)
+    ]
+    rest_sql = case(
+        (c["last"].is_(None), literal(scoring.W_REST_MAX)),
+        else_=sum(rest_terms[1:], rest_terms[0]),
+    )
+    total = (place_sql + times_sql + load_sql + rest_sql).label("score")
+    rows = (
+        await session.execute(
+            select(c.id, c.name, c.home, c.shared, c.load, c["last"], total)
+            .order_by(total.desc(), c.id)
+            .limit(limit)
+        )
+    ).all()
+    return await _explain(session=session, needs=needs, tree=tree, rows=rows, now=now)
+
+
+def _candidates(
+    *, needs: RequestNeeds, network: list[int], now: dt.datetime, today: dt.date
+) -> Subquery:
+    """Every volunteer passing the hard filters for `needs`, with the score's inputs:
+    id, name, home area, shared slots, load, last coupled (a subquery)."""
+    home = home_area()
+    shared_slots = (
+        select(func.count())
+        .select_from(AvailabilitySlot)
+        .join(
+            HelpRequestSlot,
+            and_(
+                HelpRequestSlot.weekday == AvailabilitySlot.weekday,
+                HelpRequestSlot.day_part == AvailabilitySlot.day_part,
+                HelpRequestSlot.request_id == needs.id,
+            ),
+        )
+        .where(AvailabilitySlot.person_id == Person.id)
+        .scalar_subquery()
+    )
+    last_coupled = (
+        select(func.max(Couple.since)).where(Couple.volunteer_id == Person.id).scalar_subquery()
+    )
+    return (
+        select(
+            Person.id.label("id"),
+            Person.display_name.label("name"),
+            home.label("home"),
+            (shared_slots if needs.slots else literal(0)).label("shared"),
+            load_expression(now).label("load"),
+            last_coupled.label("last"),
+        )
+        .join(CouplingProfile, CouplingProfile.person_id == Person.id)
+        .where(*volunteer_filters(now=now, today=today))
+        .where(Person.id != needs.resident_id, home.in_(network))
+        .where(
+            exists().where(
+                PersonLanguage.person_id == Person.id,
+                PersonLanguage.language.in_(sorted(needs.languages)),
+            ),
+            exists().where(Offer.person_id == Person.id, Offer.task.in_(sorted(needs.tasks))),
+            ~exists().where(Proposal.request_id == needs.id, Proposal.volunteer_id == Person.id),
+        )
+        .subquery()
+    )
+
+
+async def is_eligible(
+    *,
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    now: dt.datetime,
+    tz: ZoneInfo = AMSTERDAM,
+) -> bool:
+    """True when the volunteer passes every hard filter for the request right now.
+    Raises `NotFound` for an unknown request."""
+    needs = await request_needs(session=session, request_id=request_id)
+    if not needs.tasks or not needs.languages:
+        return False
+    tree = await area_tree(session)
+    network = [a for a in tree.by_id if tree.root(a) == tree.root(needs.area_id)]
+    candidates = _candidates(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
+    found = await session.scalar(
+        select(candidates.c.id).where(candidates.c.id == volunteer_id).limit(1)
+    )
+    return found is not None
+
+
+async def _explain(
+    *, session: AsyncSession, needs: RequestNeeds, tree: AreaTree, rows: list, now: dt.datetime
+) -> list[Suggestion]:
+    ids = [row.id for row in rows]
+    langs = await _pairs(session, PersonLanguage.person_id, PersonLanguage.language, ids)
+    tasks = await _pairs(session, Offer.person_id, Offer.task, ids)
+    slots: dict[int, set[scoring.Slot]] = {}
+    for pid, weekday, part in (
+        await session.execute(
+            select(
+                AvailabilitySlot.person_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part
+            ).where(AvailabilitySlot.person_id.in_(ids))
+        )
+    ).all():
+        slots.setdefault(pid, set()).add((weekday, part))
+    couples = dict(
+        (
+            await session.execute(
+                select(Couple.volunteer_id, func.count())
+                .where(Couple.volunteer_id.in_(ids), Couple.ended_at.is_(None))
+                .group_by(Couple.volunteer_id)
+            )
+        ).all()
+    )
+    result = []
+    for row in rows:
+        place = tree.place(needs.area_id, row.home)
+        shared = slots.get(row.id, set()) & needs.slots
+        points = scoring.score(
+            place=place,
+            shared_slots=len(shared),
+            request_has_times=bool(needs.slots),
+            load=row.load,
+            last_coupled_at=row.last,
+            now=now,
+        )
+        why = scoring.reasons(
+            place=place,
+            languages=langs.get(row.id, set()) & needs.languages,
+            tasks=tasks.get(row.id, set()) & needs.tasks,
+            slots=shared,
+            couples=couples.get(row.id, 0),
+        )
+        result.append(Suggestion(volunteer_id=row.id, name=row.name, score=points, reasons=why))
+    result.sort(key=lambda s: (-s.score, s.volunteer_id))
+    return result
+
+
+async def _pairs(session: AsyncSession, key, value, ids: list[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for k, v in (await session.execute(select(key, value).where(key.in_(ids)))).all():
+        found.setdefault(k, set()).add(v)
+    return found
