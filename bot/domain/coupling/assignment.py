@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling import scoring
@@ -28,17 +28,14 @@ from bot.domain.coupling.matching import (
     AMSTERDAM,
     area_tree,
     home_area,
-    load_expression,
-    volunteer_filters,
+    volunteer_features,
 )
 from bot.domain.coupling.requests import ancestor_ids
-from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES, RequestStatus
+from bot.domain.coupling.vocabulary import RequestStatus
 from bot.domain.tasks import SPOKEN_LANGUAGES, TASKS
 from storage.areas import descendant_ids
 from storage.models import (
     AvailabilitySlot,
-    Couple,
-    CouplingProfile,
     HelpRequest,
     HelpRequestLanguage,
     HelpRequestSlot,
@@ -233,33 +230,10 @@ async def build_problem(
         r_slots[req_pos[rid]] |= scoring.slot_bit((weekday, part))
 
     today = now.astimezone(tz).date()
-    home = home_area()
-    busy = (
-        select(func.count())
-        .select_from(Couple)
-        .where(Couple.volunteer_id == Person.id, Couple.ended_at.is_(None))
-        .scalar_subquery()
-    ) + (
-        select(func.count())
-        .select_from(Proposal)
-        .where(
-            Proposal.volunteer_id == Person.id,
-            Proposal.status.in_([str(s) for s in PENDING_PROPOSAL_STATUSES]),
-        )
-        .scalar_subquery()
-    )
-    last = select(func.max(Couple.since)).where(Couple.volunteer_id == Person.id).scalar_subquery()
     vol_rows = (
         await session.execute(
-            select(
-                Person.id,
-                home.label("home"),
-                (CouplingProfile.max_couples - busy).label("free"),
-                load_expression(now).label("load"),
-                last.label("last"),
-            )
-            .join(CouplingProfile, CouplingProfile.person_id == Person.id)
-            .where(*volunteer_filters(now=now, today=today), home.in_(network))
+            volunteer_features(now=now, today=today)
+            .where(home_area().in_(network))
             .order_by(Person.id)
         )
     ).all()

@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
+    Select,
+    Subquery,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Subquery
 
 from bot.domain.coupling import scoring
 from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
@@ -121,59 +122,68 @@ def home_area() -> ColumnElement[int]:
     return func.coalesce(Person.buurt_id, Person.area_id)
 
 
-def volunteer_filters(*, now: dt.datetime, today: dt.date) -> list[ColumnElement[bool]]:
-    """SQL conditions on a volunteer alone (joined with `CouplingProfile`): onboarded,
-    ready, reachable, not stopped, not paused on `today` (local date), no "liever niet nu"
-    at `now` (UTC), below their maximum (current couples + pending proposals)."""
-    couples = (
-        select(func.count())
-        .select_from(Couple)
-        .where(Couple.volunteer_id == Person.id, Couple.ended_at.is_(None))
-        .scalar_subquery()
-    )
-    pending = (
-        select(func.count())
-        .select_from(Proposal)
-        .where(
-            Proposal.volunteer_id == Person.id,
-            Proposal.status.in_([str(s) for s in PENDING_PROPOSAL_STATUSES]),
-        )
-        .scalar_subquery()
-    )
-    return [
-        Person.role == "volunteer",
-        Person.onboarded_at.is_not(None),
-        Person.stopped_at.is_(None),
-        Person.unreachable_at.is_(None),
-        or_(Person.paused_until.is_(None), Person.paused_until < today),
-        CouplingProfile.ready_at.is_not(None),
-        or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
-        couples + pending < CouplingProfile.max_couples,
-    ]
+def _count_by(key: ColumnElement[int], *where: ColumnElement[bool]) -> Subquery:
+    return select(key.label("pid"), func.count().label("n")).where(*where).group_by(key).subquery()
 
 
-def load_expression(now: dt.datetime) -> ColumnElement[int]:
-    """SQL: current couples + confirmed action places starting in the coming 2 weeks."""
-    couples = (
-        select(func.count())
-        .select_from(Couple)
-        .where(Couple.volunteer_id == Person.id, Couple.ended_at.is_(None))
-        .scalar_subquery()
+def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
+    """SQL: every volunteer passing the volunteer-level hard filters, with columns id, name,
+    home (area id), free (maximum - current couples - pending proposals, > 0), load
+    (current couples + confirmed action places starting in the coming 2 weeks) and last
+    (start of their newest couple, or NULL).
+
+    Filters: onboarded, ready, reachable, not stopped, not paused on `today` (local date),
+    no "liever niet nu" at `now` (UTC), below their maximum. Aggregates are joined as
+    grouped subqueries (evaluated once), not correlated per volunteer."""
+    couples = _count_by(Couple.volunteer_id, Couple.ended_at.is_(None))
+    pending = _count_by(
+        Proposal.volunteer_id,
+        Proposal.status.in_([str(s) for s in PENDING_PROPOSAL_STATUSES]),
     )
     places = (
-        select(func.count())
-        .select_from(Rsvp)
+        select(Rsvp.person_id.label("pid"), func.count().label("n"))
         .join(Action, Action.id == Rsvp.action_id)
         .where(
-            Rsvp.person_id == Person.id,
             Rsvp.status == "confirmed",
             Action.status == "open",
             Action.starts_at >= now,
             Action.starts_at < now + scoring.LOAD_HORIZON,
         )
-        .scalar_subquery()
+        .group_by(Rsvp.person_id)
+        .subquery()
     )
-    return couples + places
+    last = (
+        select(Couple.volunteer_id.label("pid"), func.max(Couple.since).label("since"))
+        .group_by(Couple.volunteer_id)
+        .subquery()
+    )
+    n_couples = func.coalesce(couples.c.n, 0)
+    busy = n_couples + func.coalesce(pending.c.n, 0)
+    return (
+        select(
+            Person.id.label("id"),
+            Person.display_name.label("name"),
+            home_area().label("home"),
+            (CouplingProfile.max_couples - busy).label("free"),
+            (n_couples + func.coalesce(places.c.n, 0)).label("load"),
+            last.c.since.label("last"),
+        )
+        .join(CouplingProfile, CouplingProfile.person_id == Person.id)
+        .outerjoin(couples, couples.c.pid == Person.id)
+        .outerjoin(pending, pending.c.pid == Person.id)
+        .outerjoin(places, places.c.pid == Person.id)
+        .outerjoin(last, last.c.pid == Person.id)
+        .where(
+            Person.role == "volunteer",
+            Person.onboarded_at.is_not(None),
+            Person.stopped_at.is_(None),
+            Person.unreachable_at.is_(None),
+            or_(Person.paused_until.is_(None), Person.paused_until < today),
+            CouplingProfile.ready_at.is_not(None),
+            or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
+            busy < CouplingProfile.max_couples,
+        )
+    )
 
 
 def _capped(expr: ColumnElement[int], low: int, high: int) -> ColumnElement[int]:
@@ -201,14 +211,10 @@ async def top_suggestions(
     place_points = {a: tree.place(needs.area_id, a).points for a in network}
     candidates = _candidates(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
     c = candidates.c
-    place_sql = case(
-        *[
-            (c.home == area_id, literal(points))
-            for area_id, points in place_points.items()
-            if points
-        ],
-        else_=literal(0),
-    )
+    whens = [
+        (c.home == area_id, literal(points)) for area_id, points in place_points.items() if points
+    ]
+    place_sql = case(*whens, else_=literal(0)) if whens else literal(0)
     times_sql = (
         literal(scoring.W_PER_SHARED_SLOT) * _capped(c.shared, 0, scoring.MAX_SHARED_SLOTS)
         if needs.slots
@@ -241,48 +247,41 @@ async def top_suggestions(
 
 def _candidates(
     *, needs: RequestNeeds, network: list[int], now: dt.datetime, today: dt.date
-) -> Subquery:
-    """Every volunteer passing the hard filters for `needs`, with the score's inputs:
-    id, name, home area, shared slots, load, last coupled (a subquery)."""
-    home = home_area()
-    shared_slots = (
-        select(func.count())
-        .select_from(AvailabilitySlot)
-        .join(
-            HelpRequestSlot,
-            and_(
-                HelpRequestSlot.weekday == AvailabilitySlot.weekday,
-                HelpRequestSlot.day_part == AvailabilitySlot.day_part,
-                HelpRequestSlot.request_id == needs.id,
+) -> CTE:
+    """Every volunteer passing all hard filters for `needs`, with the score's inputs:
+    id, name, home, load, last (see `volunteer_features`) and shared (weekly slots shared
+    with the request). A materialised CTE: computed once, then ranked."""
+    features = volunteer_features(now=now, today=today)
+    if needs.slots:
+        shared = _count_by(
+            AvailabilitySlot.person_id,
+            or_(
+                *[
+                    and_(AvailabilitySlot.weekday == w, AvailabilitySlot.day_part == p)
+                    for w, p in sorted(needs.slots)
+                ]
             ),
         )
-        .where(AvailabilitySlot.person_id == Person.id)
-        .scalar_subquery()
+        features = features.add_columns(func.coalesce(shared.c.n, 0).label("shared")).outerjoin(
+            shared, shared.c.pid == Person.id
+        )
+    else:
+        features = features.add_columns(literal(0).label("shared"))
+    speaks = select(PersonLanguage.person_id).where(
+        PersonLanguage.language.in_(sorted(needs.languages))
     )
-    last_coupled = (
-        select(func.max(Couple.since)).where(Couple.volunteer_id == Person.id).scalar_subquery()
-    )
+    offers = select(Offer.person_id).where(Offer.task.in_(sorted(needs.tasks)))
+    proposed = select(Proposal.volunteer_id).where(Proposal.request_id == needs.id)
     return (
-        select(
-            Person.id.label("id"),
-            Person.display_name.label("name"),
-            home.label("home"),
-            (shared_slots if needs.slots else literal(0)).label("shared"),
-            load_expression(now).label("load"),
-            last_coupled.label("last"),
+        features.where(
+            Person.id != needs.resident_id,
+            home_area().in_(network),
+            Person.id.in_(speaks),
+            Person.id.in_(offers),
+            Person.id.not_in(proposed),
         )
-        .join(CouplingProfile, CouplingProfile.person_id == Person.id)
-        .where(*volunteer_filters(now=now, today=today))
-        .where(Person.id != needs.resident_id, home.in_(network))
-        .where(
-            exists().where(
-                PersonLanguage.person_id == Person.id,
-                PersonLanguage.language.in_(sorted(needs.languages)),
-            ),
-            exists().where(Offer.person_id == Person.id, Offer.task.in_(sorted(needs.tasks))),
-            ~exists().where(Proposal.request_id == needs.id, Proposal.volunteer_id == Person.id),
-        )
-        .subquery()
+        .cte("candidates")
+        .prefix_with("MATERIALIZED")
     )
 
 
