@@ -130,6 +130,8 @@ def solve(problem: Problem, prune: int = DEFAULT_PRUNE) -> Plan:
     r = np.concatenate(rows).astype(np.int64)
     v = np.concatenate(cols).astype(np.int64)
     w = np.concatenate(values).astype(np.int64)
+    if len(v) == 0:
+        return Plan([], [int(x) for x in problem.request_ids], 0)
     # Expand each used volunteer into min(capacity, degree) columns.
     used, degree = np.unique(v, return_counts=True)
     places = np.minimum(problem.capacity[used], degree)
