@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-from sqlalchemy import select
+from sqlalchemy import Subquery, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling import scoring
@@ -132,20 +132,19 @@ def solve(problem: Problem, prune: int = DEFAULT_PRUNE) -> Plan:
     w = np.concatenate(values).astype(np.int64)
     if len(v) == 0:
         return Plan([], [int(x) for x in problem.request_ids], 0)
-    # Expand each used volunteer into min(capacity, degree) columns.
-    used, degree = np.unique(v, return_counts=True)
-    places = np.minimum(problem.capacity[used], degree)
-    first_col = np.concatenate(([0], np.cumsum(places)[:-1]))
-    col_of = dict(
-        zip(used.tolist(), zip(first_col.tolist(), places.tolist(), strict=True), strict=True)
-    )
+    # Expand each used volunteer into min(capacity, degree) columns: volunteer j owns the
+    # columns base[j] .. base[j] + places[j] - 1.
+    n_vol = len(problem.volunteer_ids)
+    degree = np.bincount(v, minlength=n_vol)
+    places = np.minimum(problem.capacity, degree)
+    base = np.concatenate(([0], np.cumsum(places)[:-1]))
+    n_cols = int(places.sum())
     er, ec, ew = [], [], []
     for k in range(int(places.max(initial=0))):
-        mask = np.array([col_of[j][1] > k for j in v.tolist()], dtype=bool)
+        mask = places[v] > k
         er.append(r[mask])
-        ec.append(np.array([col_of[j][0] + k for j in v[mask].tolist()], dtype=np.int64))
+        ec.append(base[v[mask]] + k)
         ew.append(w[mask])
-    n_cols = int(places.sum())
     big = int(w.max(initial=1)) + 1
     # One "nobody" column per request (value 0); costs are big - value > 0 (explicit zeros
     # would read as missing edges in a sparse matrix).
@@ -155,19 +154,18 @@ def solve(problem: Problem, prune: int = DEFAULT_PRUNE) -> Plan:
     rr, cc, ww = np.concatenate(er), np.concatenate(ec), np.concatenate(ew)
     cost = csr_matrix((big - ww, (rr, cc)), shape=(n_req, n_cols + n_req), dtype=np.float64)
     row_ind, col_ind = min_weight_full_bipartite_matching(cost)
-    owner = np.empty(n_cols, dtype=np.int64)
-    for j, (start, count) in col_of.items():
-        owner[start : start + count] = j
+    owner = np.repeat(np.arange(n_vol), places)
+    values = big - np.asarray(cost[row_ind, col_ind]).ravel().astype(np.int64)
     pairs, unassigned, objective = [], [], 0
-    value_of = {(int(a), int(b)): int(c) for a, b, c in zip(r, v, w, strict=True)}
-    for i, col in sorted(zip(row_ind.tolist(), col_ind.tolist(), strict=True)):
+    order = np.argsort(row_ind)
+    for i, col, value in zip(
+        row_ind[order].tolist(), col_ind[order].tolist(), values[order].tolist(), strict=True
+    ):
         rid = int(problem.request_ids[i])
         if col >= n_cols:
             unassigned.append(rid)
             continue
-        j = int(owner[col])
-        value = value_of[(i, j)]
-        pairs.append((rid, int(problem.volunteer_ids[j]), value - 1))
+        pairs.append((rid, int(problem.volunteer_ids[owner[col]]), value - 1))
         objective += value
     return Plan(pairs=pairs, unassigned=unassigned, objective=objective)
 
@@ -232,33 +230,37 @@ async def build_problem(
         r_slots[req_pos[rid]] |= scoring.slot_bit((weekday, part))
 
     today = now.astimezone(tz).date()
+    langs = _mask_by(PersonLanguage.person_id, PersonLanguage.language, SPOKEN_LANGUAGES)
+    offers = _mask_by(Offer.person_id, Offer.task, TASKS)
+    day_index = case(
+        *[(AvailabilitySlot.day_part == part, k) for k, part in enumerate(scoring.DAY_PART_ORDER)],
+        else_=0,
+    )
+    bit = literal(1).op("<<")(AvailabilitySlot.weekday * len(scoring.DAY_PART_ORDER) + day_index)
+    slot_masks = (
+        select(AvailabilitySlot.person_id.label("pid"), func.sum(bit).label("mask"))
+        .group_by(AvailabilitySlot.person_id)
+        .subquery()
+    )
     vol_rows = (
         await session.execute(
             volunteer_features(now=now, today=today)
+            .add_columns(
+                func.coalesce(langs.c.mask, 0).label("langs"),
+                func.coalesce(offers.c.mask, 0).label("tasks"),
+                func.coalesce(slot_masks.c.mask, 0).label("slots"),
+            )
+            .outerjoin(langs, langs.c.pid == Person.id)
+            .outerjoin(offers, offers.c.pid == Person.id)
+            .outerjoin(slot_masks, slot_masks.c.pid == Person.id)
             .where(home_area().in_(network))
             .order_by(Person.id)
         )
     ).all()
     vol_pos = {row.id: k for k, row in enumerate(vol_rows)}
-    v_langs = np.zeros(len(vol_rows), dtype=np.int64)
-    v_tasks = np.zeros(len(vol_rows), dtype=np.int64)
-    v_slots = np.zeros(len(vol_rows), dtype=np.int64)
-    # Whole-table reads (cheaper than an IN list of thousands of ids), filtered here.
-    for pid, code in (
-        await session.execute(select(PersonLanguage.person_id, PersonLanguage.language))
-    ).all():
-        if pid in vol_pos:
-            v_langs[vol_pos[pid]] |= scoring.code_bits([code], SPOKEN_LANGUAGES)
-    for pid, code in (await session.execute(select(Offer.person_id, Offer.task))).all():
-        if pid in vol_pos:
-            v_tasks[vol_pos[pid]] |= scoring.code_bits([code], TASKS)
-    for pid, weekday, part in (
-        await session.execute(
-            select(AvailabilitySlot.person_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part)
-        )
-    ).all():
-        if pid in vol_pos:
-            v_slots[vol_pos[pid]] |= scoring.slot_bit((weekday, part))
+    v_langs = np.array([row.langs for row in vol_rows], dtype=np.int64)
+    v_tasks = np.array([row.tasks for row in vol_rows], dtype=np.int64)
+    v_slots = np.array([row.slots for row in vol_rows], dtype=np.int64)
     excluded = {
         (req_pos[rid], vol_pos[vid])
         for rid, vid in (
@@ -293,6 +295,23 @@ async def build_problem(
         place=place,
         excluded=excluded,
     )
+
+
+def _mask_by(key, code, universe: tuple[str, ...]) -> Subquery:
+    """SQL: per person, the bit mask of their codes (rows are unique, so SUM is OR)."""
+    bits = case(*[(code == c, 1 << k) for k, c in enumerate(universe)], else_=0)
+    return select(key.label("pid"), func.sum(bits).label("mask")).group_by(key).subquery()
+
+
+def _or_into(target: np.ndarray, pos: np.ndarray, ids: list[int], bits: list[int]) -> None:
+    """target[pos[id]] |= bit for every (id, bit) whose id has a position."""
+    if not ids:
+        return
+    ids_arr = np.asarray(ids, dtype=np.int64)
+    keep = ids_arr < len(pos)
+    where = pos[ids_arr[keep]]
+    ok = where >= 0
+    np.bitwise_or.at(target, where[ok], np.asarray(bits, dtype=np.int64)[keep][ok])
 
 
 async def _rows(session: AsyncSession, key, value, ids: list[int]) -> list[tuple[int, str]]:

@@ -213,6 +213,11 @@ def slot_bit(slot: Slot) -> int:
     return 1 << (slot[0] * len(DAY_PART_ORDER) + DAY_PART_ORDER.index(slot[1]))
 
 
+def all_slots() -> list[Slot]:
+    """The 21 weekly slots (weekday 0 = Monday, day parts in order)."""
+    return [(w, p) for w in range(7) for p in DAY_PART_ORDER]
+
+
 def code_bits(codes: Iterable[str], universe: Sequence[str]) -> int:
     """A bit mask of codes (languages or tasks) within a fixed universe; unknown codes
     are ignored."""
