@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -131,6 +132,8 @@ class Person(Base):
 
     __table_args__ = (
         CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+        # Home area (buurt, else invite area): matching searches volunteers area by area.
+        Index("ix_person_home", func.coalesce(buurt_id, area_id)),
     )
 
 
@@ -180,9 +183,7 @@ class HelpRequest(Base):
     note: Mapped[str | None] = mapped_column(String(280))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     raised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
@@ -319,9 +320,7 @@ class Proposal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
-    proposed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(12))
     volunteer_answer: Mapped[str | None] = mapped_column(String(8))
     volunteer_answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
@@ -390,17 +389,13 @@ class HandOver(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     handed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     consent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     answer: Mapped[str | None] = mapped_column(String(12))
     reason: Mapped[str | None] = mapped_column(String(200))
-    answered_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_hand_over_organisation", "organisation_id", "answer"),)

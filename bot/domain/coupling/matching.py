@@ -209,12 +209,43 @@ async def top_suggestions(
     tree = await area_tree(session)
     network = [a for a in tree.by_id if tree.root(a) == tree.root(needs.area_id)]
     place_points = {a: tree.place(needs.area_id, a).points for a in network}
-    candidates = _candidates(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
-    c = candidates.c
-    whens = [
-        (c.home == area_id, literal(points)) for area_id, points in place_points.items() if points
-    ]
-    place_sql = case(*whens, else_=literal(0)) if whens else literal(0)
+    today = now.astimezone(tz).date()
+    # Search tier by tier (same buurt first, ...) and stop as soon as nobody further away
+    # can beat the current top: their score is at most the next tier's place points plus
+    # the most the other parts can give this request.
+    best_other = (
+        (
+            scoring.W_PER_SHARED_SLOT * min(len(needs.slots), scoring.MAX_SHARED_SLOTS)
+            if needs.slots
+            else scoring.W_ANY_TIME
+        )
+        + scoring.W_LOAD_FREE
+        + scoring.W_REST_MAX
+    )
+    tiers = sorted(set(place_points.values()), reverse=True)
+    rows: list = []
+    for k, points in enumerate(tiers):
+        areas = [a for a, p in place_points.items() if p == points]
+        rows += await _ranked(session, needs, areas, points, now, today, limit)
+        rows.sort(key=lambda r: (-r.score, r.id))
+        rows = rows[:limit]
+        if k + 1 < len(tiers) and len(rows) >= limit and rows[-1].score > tiers[k + 1] + best_other:
+            break
+    return await _explain(session=session, needs=needs, tree=tree, rows=rows, now=now)
+
+
+async def _ranked(
+    session: AsyncSession,
+    needs: RequestNeeds,
+    areas: list[int],
+    place_points: int,
+    now: dt.datetime,
+    today: dt.date,
+    limit: int,
+) -> list:
+    """The best `limit` candidates living in `areas` (all worth `place_points`), with
+    their score computed in SQL by the same weights as `scoring.score`."""
+    c = _candidates(needs=needs, network=areas, now=now, today=today).c
     times_sql = (
         literal(scoring.W_PER_SHARED_SLOT) * _capped(c.shared, 0, scoring.MAX_SHARED_SLOTS)
         if needs.slots
@@ -234,15 +265,13 @@ async def top_suggestions(
         (c["last"].is_(None), literal(scoring.W_REST_MAX)),
         else_=sum(rest_terms[1:], rest_terms[0]),
     )
-    total = (place_sql + times_sql + load_sql + rest_sql).label("score")
-    rows = (
-        await session.execute(
-            select(c.id, c.name, c.home, c.shared, c.load, c["last"], total)
-            .order_by(total.desc(), c.id)
-            .limit(limit)
-        )
-    ).all()
-    return await _explain(session=session, needs=needs, tree=tree, rows=rows, now=now)
+    total = (literal(place_points) + times_sql + load_sql + rest_sql).label("score")
+    result = await session.execute(
+        select(c.id, c.name, c.home, c.shared, c.load, c["last"], total)
+        .order_by(total.desc(), c.id)
+        .limit(limit)
+    )
+    return list(result.all())
 
 
 def _candidates(
@@ -253,18 +282,22 @@ def _candidates(
     with the request). A materialised CTE: computed once, then ranked."""
     features = volunteer_features(now=now, today=today)
     if needs.slots:
-        shared = _count_by(
-            AvailabilitySlot.person_id,
-            or_(
-                *[
-                    and_(AvailabilitySlot.weekday == w, AvailabilitySlot.day_part == p)
-                    for w, p in sorted(needs.slots)
-                ]
-            ),
+        # Correlated: counted only for the candidates of this tier (primary-key lookups).
+        shared = (
+            select(func.count())
+            .select_from(AvailabilitySlot)
+            .where(
+                AvailabilitySlot.person_id == Person.id,
+                or_(
+                    *[
+                        and_(AvailabilitySlot.weekday == w, AvailabilitySlot.day_part == p)
+                        for w, p in sorted(needs.slots)
+                    ]
+                ),
+            )
+            .scalar_subquery()
         )
-        features = features.add_columns(func.coalesce(shared.c.n, 0).label("shared")).outerjoin(
-            shared, shared.c.pid == Person.id
-        )
+        features = features.add_columns(shared.label("shared"))
     else:
         features = features.add_columns(literal(0).label("shared"))
     speaks = select(PersonLanguage.person_id).where(
@@ -276,8 +309,10 @@ def _candidates(
         features.where(
             Person.id != needs.resident_id,
             home_area().in_(network),
-            Person.id.in_(speaks),
-            Person.id.in_(offers),
+            # "+ 0": SQLite must not drive the search from these lists (thousands of
+            # Dutch speakers); the home-area index (a few hundred people) is the way in.
+            (Person.id + 0).in_(speaks),
+            (Person.id + 0).in_(offers),
             Person.id.not_in(proposed),
         )
         .cte("candidates")

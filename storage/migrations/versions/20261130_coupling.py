@@ -444,6 +444,7 @@ def upgrade() -> None:
         op.bulk_insert(
             sa.table("person_language", sa.column("person_id"), sa.column("language")), person_rows
         )
+    op.create_index("ix_person_home", "person", [sa.text("coalesce(buurt_id, area_id)")])
     # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35 and PostgreSQL): a batch copy of
     # `person` would cascade-delete every row that refers to it on SQLite.
     op.execute("ALTER TABLE person DROP COLUMN spoken_languages")
@@ -451,6 +452,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    op.drop_index("ix_person_home", table_name="person")
     op.execute("ALTER TABLE person ADD COLUMN spoken_languages JSON")
     langs: dict[int, list[str]] = {}
     for pid, code in bind.execute(
