@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.coupling.vocabulary import MessageKind
 from storage.models import OutboxMessage, Person
 
 MESSAGE_KEYS = (
@@ -37,6 +38,11 @@ MESSAGE_KEYS = (
     "help_request_new",
     "coordinator_left",
 )
+
+#: Coupling kinds (issue 6, bot.domain.coupling.vocabulary.MessageKind). They may be queued,
+#: but have no renderer yet (the outbox registry brings them): until then the dispatcher
+#: records them as failed ("unknown message key"). No handler queues them yet.
+COUPLING_KEYS = tuple(kind.value for kind in MessageKind)
 
 #: Message keys that are not about an action.
 ACTIONLESS_KEYS = ("help_request_new", "coordinator_left")
@@ -60,7 +66,7 @@ async def enqueue(
     cancelled or expired one is made pending again with the new times.
     Raises `ValueError` for an unknown message key.
     """
-    if message_key not in MESSAGE_KEYS:
+    if message_key not in MESSAGE_KEYS and message_key not in COUPLING_KEYS:
         raise ValueError(f"unknown message key {message_key!r}")
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:

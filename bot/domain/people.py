@@ -11,11 +11,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import consent, text
+from bot.domain.coupling import requests as coupling_requests
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from storage.areas import descendant_ids
-from storage.models import HelpRequest, Offer, Person
+from storage.models import Offer, Person
 
 if TYPE_CHECKING:
     from bot.domain.erasure import ErasureResult
@@ -63,7 +64,7 @@ async def register(
         role=invite.role,
         area_id=invite.area_id,
         language=language,
-        spoken_languages=[],
+        language_rows=[],  # an empty, loaded collection: no lazy load in async code
         consent_at=now,
         created_at=now,
     )
@@ -89,11 +90,18 @@ async def set_buurt(*, session: AsyncSession, person: Person, buurt_id: int | No
 
 
 def set_spoken_languages(*, person: Person, languages: Iterable[str]) -> None:
-    """Languages the person speaks, from SPOKEN_LANGUAGES. Raises `InvalidInput`."""
+    """Languages the person speaks, from SPOKEN_LANGUAGES (rows of `person_language`,
+    written at the next flush). Raises `InvalidInput`."""
     chosen = list(dict.fromkeys(languages))
     if any(code not in SPOKEN_LANGUAGES for code in chosen):
         raise InvalidInput("languages")
-    person.spoken_languages = chosen
+    current = list(person.spoken_languages)
+    for code in current:
+        if code not in chosen:
+            person.spoken_languages.remove(code)
+    for code in chosen:
+        if code not in current:
+            person.spoken_languages.append(code)
 
 
 async def set_offers(*, session: AsyncSession, person: Person, tasks: Iterable[str]) -> None:
@@ -107,14 +115,21 @@ async def set_offers(*, session: AsyncSession, person: Person, tasks: Iterable[s
 async def set_help_requests(
     *, session: AsyncSession, person: Person, tasks: Iterable[str], now: dt.datetime
 ) -> None:
-    """Replace what a resident would like help with. Raises `InvalidInput`."""
+    """Replace the tasks of the resident's current help request (made when the first task
+    is chosen; an open request left without tasks is removed). Raises `InvalidInput`."""
     chosen = _valid_tasks(tasks, HELP_REQUEST_TASKS)
-    await session.execute(delete(HelpRequest).where(HelpRequest.person_id == person.id))
-    session.add_all(
-        HelpRequest(person_id=person.id, task=task, status="open", created_at=now)
-        for task in chosen
-    )
-    await session.flush()
+    request = await coupling_requests.active_request(session=session, resident_id=person.id)
+    if request is None:
+        if chosen:
+            await coupling_requests.create_request(
+                session=session, resident=person, tasks=chosen, now=now
+            )
+        return
+    if not chosen and request.status == "open":
+        await session.delete(request)
+        await session.flush()
+        return
+    await coupling_requests.set_tasks(session=session, request=request, tasks=chosen)
 
 
 def _valid_tasks(tasks: Iterable[str], allowed: tuple[str, ...] = TASKS) -> list[str]:
@@ -131,10 +146,11 @@ async def offers_of(*, session: AsyncSession, person_id: int) -> list[str]:
 
 
 async def help_requests_of(*, session: AsyncSession, person_id: int) -> list[str]:
-    """Task codes the person would like help with, in list order."""
-    rows = set(
-        await session.scalars(select(HelpRequest.task).where(HelpRequest.person_id == person_id))
-    )
+    """Task codes of the person's current help request, in list order ([] without one)."""
+    request = await coupling_requests.active_request(session=session, resident_id=person_id)
+    if request is None:
+        return []
+    rows = await coupling_requests.tasks_of(session=session, request_id=request.id)
     return [t for t in TASKS if t in rows]
 
 
@@ -166,6 +182,8 @@ async def erase(
 ) -> ErasureResult:
     """Delete the person and everything stored about them (GDPR erasure); see
     `bot.domain.erasure.erase` for what goes, what is handed over and what stays."""
+    from bot.domain.coupling.couples import end_for_erasure
     from bot.domain.erasure import erase as erase_person
 
+    await end_for_erasure(session=session, person=person, now=now)
     return await erase_person(session=session, person=person, now=now, tz=tz)

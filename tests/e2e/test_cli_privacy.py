@@ -9,8 +9,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import TEST_TOKEN
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import TEST_TOKEN
 from sqlalchemy import create_engine, select
 
 from bot.config import Settings

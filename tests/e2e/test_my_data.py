@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, add_person
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person
 
 
 async def test_my_data_shows_and_sends_everything_stored(

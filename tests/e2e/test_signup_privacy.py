@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, make_invite, tap
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, make_invite, tap
 from sqlalchemy import func, inspect, select, text
 
 from bot.clock import Clock
@@ -94,7 +94,7 @@ async def test_retention_job_is_scheduled_daily(wijkbot: BotUnderTest) -> None:
 async def test_stop_reply_states_when_everything_is_deleted(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
-    from bot.testing.harness import add_person
+    from sandbox.harness import add_person
 
     olga = fake.user(4004, "Olga", language_code="nl")
     await add_person(wijkbot, olga, role="volunteer", area="Jordaan")
