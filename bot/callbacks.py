@@ -179,3 +179,36 @@ RSVP = route(
     Choice("answer", {"y": Answer.YES, "m": Answer.MAYBE, "n": Answer.NO}),
 )
 """A volunteer's answer to a call: `rsvp:<action id>:<y|m|n>`."""
+
+# Sign-up (bot.handlers.onboarding). Toggle buttons carry the state they set (1 = on,
+# 0 = off), so an old keyboard can never undo a newer choice (issue 12).
+from bot.domain.availability import PAUSE_DAYS  # noqa: E402
+from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS  # noqa: E402
+from bot.domain.vocabulary import DayPart  # noqa: E402
+
+ON_OFF = {"1": True, "0": False}
+DAY_PART_CODES = {"m": DayPart.MORNING, "a": DayPart.AFTERNOON, "e": DayPart.EVENING}
+
+OB_LANG = route("ob:lang", Choice("code", {"nl": "nl", "en": "en"}))
+OB_CONSENT = route("ob:consent", Choice("agreed", {"yes": True, "no": False}))
+OB_BUURT = route("ob:buurt", Int("buurt_id", 0, MAX_ID))
+"""`ob:buurt:<buurt id>`; 0 = "I don't know / the whole area"."""
+OB_SPOKEN_DONE = route("ob:sl:done")
+OB_SPOKEN = route("ob:sl", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF))
+OB_TASK_DONE = route("ob:task:done")
+OB_TASK = route("ob:task", Choice("code", {c: c for c in TASKS}), Choice("on", ON_OFF))
+OB_WANT_DONE = route("ob:want:done")
+OB_WANT = route("ob:want", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF))
+OB_OFFER_DONE = route("ob:offer:done")
+OB_OFFER = route("ob:offer", Choice("code", {c: c for c in TASKS}), Choice("on", ON_OFF))
+OB_AV_DONE = route("ob:av:done")
+OB_AV = route("ob:av", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
+"""`ob:av:<weekday 0-6>:<m|a|e>:<1|0>`: set one slot of the grid on or off."""
+
+# Availability screen (bot.handlers.availability).
+AV_PAUSE = route("av:pause")
+AV_BACK = route("av:back")
+AV_RESUME = route("av:resume")
+AV_UNTIL = route("av:p", Choice("days", {str(d): d for d in PAUSE_DAYS}))
+AV_SLOT = route("av", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
+"""`av:<weekday 0-6>:<m|a|e>:<1|0>`: set one slot of the weekly grid on or off."""

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
-from bot.domain.invites import redeem_invite
+from bot.domain import areas
+from bot.domain.errors import AlreadyRegistered, InvalidInput, InviteInvalid, NotAllowed
+from bot.domain.invites import redeem_invite, redeem_invite_id
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
-from storage.areas import descendant_ids
 from storage.models import HelpRequest, Offer, Person, Rsvp
 
 NAME_MAX = 64
@@ -32,7 +32,8 @@ def clean_name(first_name: str | None) -> str:
 async def register(
     *,
     session: AsyncSession,
-    token: str,
+    token: str | None = None,
+    invite_id: int | None = None,
     telegram_user_id: int,
     chat_id: int,
     first_name: str | None,
@@ -41,12 +42,19 @@ async def register(
 ) -> Person:
     """Create a person after consent, with role and area fixed by the invite.
 
-    Counts one use of the invite. Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`,
-    or `AlreadyRegistered` when this Telegram account already has a person.
+    The invite is given by its `token` or, during the chat sign-up, by the `invite_id` found
+    when the link was opened (the raw token is never kept). Counts one use of the invite.
+    Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`, or `AlreadyRegistered` when
+    this Telegram account already has a person.
     """
     if await by_telegram_id(session=session, telegram_user_id=telegram_user_id) is not None:
         raise AlreadyRegistered()
-    invite = await redeem_invite(session=session, token=token, now=now)
+    if invite_id is not None:
+        invite = await redeem_invite_id(session=session, invite_id=invite_id, now=now)
+    elif token is not None:
+        invite = await redeem_invite(session=session, token=token, now=now)
+    else:
+        raise InviteInvalid()
     person = Person(
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
@@ -66,9 +74,10 @@ async def register(
 async def set_buurt(*, session: AsyncSession, person: Person, buurt_id: int | None) -> None:
     """Set the person's buurt; it must lie within the invite's area (None: no preference).
 
-    Raises `NotAllowed` for a buurt outside the area (a forged button).
+    Raises `NotAllowed` for a buurt outside the area or an unknown id (a forged button).
     """
-    if buurt_id is not None and buurt_id not in await descendant_ids(session, person.area_id):
+    tree = await areas.tree(session)
+    if buurt_id is not None and not tree.within(buurt_id, person.area_id):
         raise NotAllowed()
     person.buurt_id = buurt_id
 

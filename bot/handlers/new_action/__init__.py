@@ -1,0 +1,130 @@
+"""Coordinators plan an action: /nieuweactie, /newaction.
+
+A persistent `ConversationHandler` ("new_action"): the state is a plain string and the
+draft lives in `context.user_data["new_action"]` as str/int values, so a restart of the
+bot resumes where the coordinator was. Steps: kind, title, area (wijk, then buurt or the
+whole wijk), meeting place, date, start, end, volunteers needed, preview.
+
+Callback data (every press is checked again on the server):
+- `na:k:<kind>`             kind (doorstep | street_stand | other)
+- `na:w:<wijk id>`          open a wijk to choose one of its buurten
+- `na:wb`                   back to the list of wijken
+- `na:p:<wijk id|0>:<page>` another page of wijken (0) or of a wijk's buurten
+- `na:a:<area id>`          the action's area (a buurt, or a whole wijk)
+- `na:d:<YYYY-MM-DD>`       the date
+- `na:n:<number>`           volunteers needed
+- `na:ok` / `na:re` / `na:x` confirm / start over / cancel
+The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
+
+Times are typed on the wall clock of `settings.tz` (Europe/Amsterdam) and stored as aware
+UTC; the pure parsers live in `bot.handlers.action_input`. A time skipped by the clock
+change in March is told apart from a time that could not be read.
+
+When the chosen start has passed (typed in the past, or the clock moved on before
+Confirm), the conversation goes back to the date question if the chosen day is before
+today, else to the start-time question; the note mentions /cancel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import WijkContext
+from bot.handlers.conversations import add_conversation
+from bot.handlers.new_action.questions import (
+    AREA,
+    CONFIRM,
+    DATE,
+    END,
+    KIND,
+    NEEDED,
+    PLACE,
+    START,
+    TEXT_STATES,
+    TITLE,
+    _earlier_gap,
+    _passed_step,
+)
+from bot.handlers.new_action.steps import (
+    Step,
+    _step,
+    _wrong_input,
+    on_area,
+    on_area_nav,
+    on_cancel,
+    on_confirm,
+    on_date,
+    on_end_time,
+    on_exit,
+    on_kind,
+    on_needed,
+    on_place,
+    on_restart,
+    on_start_time,
+    on_title,
+    stale_button,
+    start,
+)
+
+__all__ = ["DATE", "START", "TEXT_STATES", "_earlier_gap", "_passed_step", "register"]
+
+
+def new_action_conversation() -> ConversationHandler[WijkContext]:
+    """The persistent conversation for planning an action (see the module docstring)."""
+
+    def cb(func: Step, pattern: str) -> CallbackQueryHandler[WijkContext, Any]:
+        return CallbackQueryHandler(_step(func), pattern=pattern)
+
+    text = filters.TEXT & ~filters.COMMAND
+
+    def with_hints(state: str, *handlers: Any) -> list[Any]:
+        hint = _step(_wrong_input(state))
+        return [
+            *handlers,
+            CallbackQueryHandler(hint, pattern=r"^na:"),
+            MessageHandler(~filters.COMMAND, hint),
+        ]
+
+    return ConversationHandler(
+        entry_points=[CommandHandler(["nieuweactie", "newaction"], _step(start))],
+        states={
+            KIND: with_hints(KIND, cb(on_kind, r"^na:k:")),
+            TITLE: with_hints(TITLE, MessageHandler(text, _step(on_title))),
+            AREA: with_hints(
+                AREA, cb(on_area, r"^na:a:"), cb(on_area_nav, r"^na:(w:\d+|wb|p:\d+:\d+)$")
+            ),
+            PLACE: with_hints(PLACE, MessageHandler(text, _step(on_place))),
+            DATE: with_hints(DATE, cb(on_date, r"^na:d:")),
+            START: with_hints(START, MessageHandler(text, _step(on_start_time))),
+            END: with_hints(END, MessageHandler(text, _step(on_end_time))),
+            NEEDED: with_hints(
+                NEEDED, cb(on_needed, r"^na:n:"), MessageHandler(text, _step(on_needed))
+            ),
+            CONFIRM: with_hints(
+                CONFIRM,
+                cb(on_confirm, r"^na:ok$"),
+                cb(on_restart, r"^na:re$"),
+                cb(on_cancel, r"^na:x$"),
+            ),
+        },
+        fallbacks=[],
+        allow_reentry=True,
+        name="new_action",
+        persistent=True,
+        per_user=True,
+        per_chat=True,
+    )
+
+
+def register(application: Any) -> None:
+    """Add the planning conversation and the answer to its stale buttons (group 0)."""
+    add_conversation(application, new_action_conversation(), on_exit)
+    application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^na:"))
