@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.callbacks import AV_BACK, AV_PAUSE, AV_RESUME, AV_SLOT, AV_UNTIL
@@ -32,6 +32,7 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.conversations import add_conversation
+from bot.handlers.onboarding.states import accessible
 from bot.i18n import Translator
 from bot.views import people as views
 
@@ -86,7 +87,7 @@ async def _volunteer(update: Update, context: WijkContext) -> tuple[Person | Non
 
 def _remember_screen(update: Update, context: WijkContext) -> None:
     query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
+    if query is not None and accessible(query.message):
         context.user_data[SCREEN] = query.message.message_id
 
 

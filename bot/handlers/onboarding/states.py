@@ -2,9 +2,10 @@
 
 States are plain strings (stored by `bot.persistence`, so a restart continues where the person
 was). `show` answers a button press and shows the step's question: it edits the pressed
-message when Telegram still gives it to us, and otherwise (an inaccessible message, date 0, or
-a press without a message) confirms in the press's answer and sends the question anew to the
-person's private chat, so a press always gets a proper answer (issue 9).
+message when Telegram still gives it to us, and otherwise (an inaccessible message, date 0) confirms
+in the press's answer ("Saved.") and sends the question anew, so a press always gets a proper
+answer (issue 9). A press without any message cannot belong to a conversation in a private
+chat (PTB needs the chat for the conversation key): it gets the one stale answer.
 """
 
 from __future__ import annotations
@@ -58,13 +59,20 @@ async def show(
     if query is None:
         await send(update, context, text, markup)
         return
-    if isinstance(query.message, Message):
+    if accessible(query.message):
         await answer_query(query)
         await edit_or_send(query, text, markup)
         return
     await answer_query(query, t.gettext("Saved."))
     if markup is not None:
         await send(update, context, text, markup)
+
+
+def accessible(message: object) -> bool:
+    """True for a message the bot can still edit. Telegram sends an inaccessible one (too old,
+    deleted) with date 0; PTB 22 gives it as a `Message` with that date (or as an
+    `InaccessibleMessage`)."""
+    return isinstance(message, Message) and message.date.timestamp() != 0
 
 
 async def settle(update: Update, context: WijkContext, t: Translator, text: str) -> None:
