@@ -212,3 +212,22 @@ AV_RESUME = route("av:resume")
 AV_UNTIL = route("av:p", Choice("days", {str(d): d for d in PAUSE_DAYS}))
 AV_SLOT = route("av", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
 """`av:<weekday 0-6>:<m|a|e>:<1|0>`: set one slot of the weekly grid on or off."""
+
+# Planning an action (bot.handlers.new_action); formats as before the codec.
+from bot.domain.actions import NEEDED_MAX  # noqa: E402
+from bot.domain.tasks import ACTION_KINDS  # noqa: E402
+
+NA_KIND = route("na:k", Choice("kind", {k: k for k in ACTION_KINDS}))
+NA_WIJK = route("na:w", Id("wijk_id"))
+"""Open a wijk to choose one of its buurten."""
+NA_WIJKEN = route("na:wb")
+"""Back to the list of wijken."""
+NA_PAGE = route("na:p", Int("wijk_id", 0, MAX_ID), Int("page", 0, 999))
+"""Another page of the wijken (wijk_id 0) or of one wijk's buurten."""
+NA_AREA = route("na:a", Id("area_id"))
+NA_DATE = route("na:d", Text("day", 10))
+"""The date, `YYYY-MM-DD` (checked by the step: one of the next 14 days)."""
+NA_NEEDED = route("na:n", Int("needed", 1, NEEDED_MAX))
+NA_CONFIRM = route("na:ok")
+NA_RESTART = route("na:re")
+NA_CANCEL = route("na:x")

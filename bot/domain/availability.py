@@ -25,25 +25,6 @@ async def slots_of(*, session: AsyncSession, person_id: int) -> set[Slot]:
     return {(w, p) for w, p in rows.all()}
 
 
-async def toggle_slot(
-    *, session: AsyncSession, person_id: int, weekday: int, day_part: str
-) -> bool:
-    """Switch one slot on or off; returns True when it is now on.
-
-    Raises `InvalidInput` for a weekday outside 0..6 or an unknown day part (forged buttons).
-    """
-    if weekday not in range(7) or day_part not in DAY_PARTS:
-        raise InvalidInput("slot")
-    existing = await session.get(AvailabilitySlot, (person_id, weekday, day_part))
-    if existing is not None:
-        await session.delete(existing)
-        await session.flush()
-        return False
-    session.add(AvailabilitySlot(person_id=person_id, weekday=weekday, day_part=day_part))
-    await session.flush()
-    return True
-
-
 async def set_slot(
     *, session: AsyncSession, person_id: int, weekday: int, day_part: str, on: bool
 ) -> set[Slot]:

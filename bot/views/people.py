@@ -127,9 +127,6 @@ def availability_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-PART_BY_LETTER = {part[0]: part for part in DAY_PARTS}
-
-
 def describe_slots(t: Translator, slots: set[tuple[int, str]]) -> str:
     """'za middag, zo ochtend' or a 'no moments chosen' text."""
     if not slots:

@@ -5,7 +5,7 @@ draft lives in `context.user_data["new_action"]` as str/int values, so a restart
 bot resumes where the coordinator was. Steps: kind, title, area (wijk, then buurt or the
 whole wijk), meeting place, date, start, end, volunteers needed, preview.
 
-Callback data (every press is checked again on the server):
+Callback data (routes in `bot.callbacks`; every press is checked again on the server):
 - `na:k:<kind>`             kind (doorstep | street_stand | other)
 - `na:w:<wijk id>`          open a wijk to choose one of its buurten
 - `na:wb`                   back to the list of wijken
@@ -37,7 +37,21 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import (
+    NA_AREA,
+    NA_CANCEL,
+    NA_CONFIRM,
+    NA_DATE,
+    NA_KIND,
+    NA_NEEDED,
+    NA_PAGE,
+    NA_RESTART,
+    NA_WIJK,
+    NA_WIJKEN,
+    Route,
+)
 from bot.context import WijkContext
+from bot.handlers.common import button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.questions import (
     AREA,
@@ -58,7 +72,6 @@ from bot.handlers.new_action.steps import (
     _step,
     _wrong_input,
     on_area,
-    on_area_nav,
     on_cancel,
     on_confirm,
     on_date,
@@ -66,10 +79,14 @@ from bot.handlers.new_action.steps import (
     on_exit,
     on_kind,
     on_needed,
+    on_needed_button,
+    on_page,
     on_place,
     on_restart,
     on_start_time,
     on_title,
+    on_wijk,
+    on_wijken,
     stale_button,
     start,
 )
@@ -80,8 +97,8 @@ __all__ = ["DATE", "START", "TEXT_STATES", "_earlier_gap", "_passed_step", "regi
 def new_action_conversation() -> ConversationHandler[WijkContext]:
     """The persistent conversation for planning an action (see the module docstring)."""
 
-    def cb(func: Step, pattern: str) -> CallbackQueryHandler[WijkContext, Any]:
-        return CallbackQueryHandler(_step(func), pattern=pattern)
+    def cb(route: Route, func: Step) -> CallbackQueryHandler[WijkContext, Any]:
+        return button(route, _step(func))
 
     text = filters.TEXT & ~filters.COMMAND
 
@@ -96,23 +113,27 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
     return ConversationHandler(
         entry_points=[CommandHandler(["nieuweactie", "newaction"], _step(start))],
         states={
-            KIND: with_hints(KIND, cb(on_kind, r"^na:k:")),
+            KIND: with_hints(KIND, cb(NA_KIND, on_kind)),
             TITLE: with_hints(TITLE, MessageHandler(text, _step(on_title))),
             AREA: with_hints(
-                AREA, cb(on_area, r"^na:a:"), cb(on_area_nav, r"^na:(w:\d+|wb|p:\d+:\d+)$")
+                AREA,
+                cb(NA_AREA, on_area),
+                cb(NA_WIJK, on_wijk),
+                cb(NA_WIJKEN, on_wijken),
+                cb(NA_PAGE, on_page),
             ),
             PLACE: with_hints(PLACE, MessageHandler(text, _step(on_place))),
-            DATE: with_hints(DATE, cb(on_date, r"^na:d:")),
+            DATE: with_hints(DATE, cb(NA_DATE, on_date)),
             START: with_hints(START, MessageHandler(text, _step(on_start_time))),
             END: with_hints(END, MessageHandler(text, _step(on_end_time))),
             NEEDED: with_hints(
-                NEEDED, cb(on_needed, r"^na:n:"), MessageHandler(text, _step(on_needed))
+                NEEDED, cb(NA_NEEDED, on_needed_button), MessageHandler(text, _step(on_needed))
             ),
             CONFIRM: with_hints(
                 CONFIRM,
-                cb(on_confirm, r"^na:ok$"),
-                cb(on_restart, r"^na:re$"),
-                cb(on_cancel, r"^na:x$"),
+                cb(NA_CONFIRM, on_confirm),
+                cb(NA_RESTART, on_restart),
+                cb(NA_CANCEL, on_cancel),
             ),
         },
         fallbacks=[],

@@ -13,6 +13,17 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.callbacks import (
+    NA_AREA,
+    NA_CANCEL,
+    NA_CONFIRM,
+    NA_DATE,
+    NA_KIND,
+    NA_NEEDED,
+    NA_RESTART,
+    NA_WIJK,
+    NA_WIJKEN,
+)
 from bot.context import WijkContext
 from bot.domain import actions, areas
 from bot.domain.areas import AreaNode, AreaTree
@@ -80,17 +91,19 @@ def _area_question(
     if not wijk_id and len(wijken) == 1:
         wijk_id = wijken[0].id
     if home.level == AreaLevel.BUURT or (home.level != AreaLevel.WIJK and not wijken):
-        return t.gettext("Where is the action?"), keyboard([[(home.name, f"na:a:{home.id}")]])
+        return t.gettext("Where is the action?"), keyboard(
+            [[(home.name, NA_AREA.encode(area_id=home.id))]]
+        )
     if wijk_id or home.level == AreaLevel.WIJK:
         wijk = tree.get(wijk_id or home.id)
         assert wijk is not None
-        buttons = [(t.gettext("Whole wijk"), f"na:a:{wijk.id}")] + [
-            (b.name, f"na:a:{b.id}") for b in tree.children_of(wijk.id)
+        buttons = [(t.gettext("Whole wijk"), NA_AREA.encode(area_id=wijk.id))] + [
+            (b.name, NA_AREA.encode(area_id=b.id)) for b in tree.children_of(wijk.id)
         ]
         text = t.gettext("Which buurt in {wijk}? Or choose the whole wijk.", wijk=esc(wijk.name))
-        back = [(t.gettext("« Other wijk"), "na:wb")] if len(wijken) > 1 else []
+        back = [(t.gettext("« Other wijk"), NA_WIJKEN.encode())] if len(wijken) > 1 else []
         return text, paged(t, buttons, page, f"na:p:{wijk.id}", back)
-    buttons = [(w.name, f"na:w:{w.id}") for w in wijken]
+    buttons = [(w.name, NA_WIJK.encode(wijk_id=w.id)) for w in wijken]
     return t.gettext("In which wijk is the action?"), paged(t, buttons, page, "na:p:0", [])
 
 
@@ -108,7 +121,7 @@ async def _question(
     """Text and buttons of one step's question, from the stored draft."""
     draft = _draft(context)
     if state == KIND:
-        buttons = [(kind_label(t, k), f"na:k:{k}") for k in ACTION_KINDS]
+        buttons = [(kind_label(t, k), NA_KIND.encode(kind=k)) for k in ACTION_KINDS]
         return t.gettext("Let's plan an action. What kind of action is it?"), keyboard(
             button_rows(buttons, 1)
         )
@@ -125,14 +138,14 @@ async def _question(
     if state == DATE:
         today = _local_today(context)
         days = [today + dt.timedelta(days=i) for i in range(DATE_DAYS)]
-        buttons = [(t.short_date(d), f"na:d:{d.isoformat()}") for d in days]
+        buttons = [(t.short_date(d), NA_DATE.encode(day=d.isoformat())) for d in days]
         return t.gettext("On which day?"), keyboard(button_rows(buttons, 3))
     if state == START:
         return t.gettext("What time does it start? Type it like 14:00."), None
     if state == END:
         return t.gettext("What time does it end? Type it like 16:00."), None
     if state == NEEDED:
-        buttons = [(str(n), f"na:n:{n}") for n in NEEDED_CHOICES]
+        buttons = [(str(n), NA_NEEDED.encode(needed=n)) for n in NEEDED_CHOICES]
         return t.gettext(
             "How many volunteers do you need? Tap a number or type one (1 to 500)."
         ), keyboard([buttons])
@@ -146,8 +159,8 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
     text = t.gettext("Please check the action:") + f"\n\n{summary}\n\n"
     text += t.gettext("Shall I send the call to the volunteers?")
     buttons = [
-        [(t.gettext("Confirm"), "na:ok")],
-        [(t.gettext("Start over"), "na:re"), (t.gettext("Cancel"), "na:x")],
+        [(t.gettext("Confirm"), NA_CONFIRM.encode())],
+        [(t.gettext("Start over"), NA_RESTART.encode()), (t.gettext("Cancel"), NA_CANCEL.encode())],
     ]
     return text, keyboard(buttons)
 

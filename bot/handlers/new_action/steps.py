@@ -16,7 +16,6 @@ from telegram.ext import ConversationHandler
 from bot.context import WijkContext
 from bot.domain import actions, areas
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.tasks import ACTION_KINDS
 from bot.handlers.action_input import (
     SkippedTime,
     draft_from_data,
@@ -26,9 +25,7 @@ from bot.handlers.action_input import (
 )
 from bot.handlers.common import (
     answer_query,
-    callback_id,
     current_person,
-    parse_callback,
     reply,
     stale_text,
     translator_for,
@@ -83,13 +80,14 @@ def _abandoned(draft: dict[str, Any], now: dt.datetime) -> bool:
         return True
 
 
-Step = Callable[[Update, WijkContext, Translator, "Person"], Awaitable[str | None]]
+Step = Callable[..., Awaitable[str | None]]
+"""`step(update, context, t, person, **fields)`; `fields` are the decoded button data."""
 
 
-def _step(func: Step) -> Callable[[Update, WijkContext], Awaitable[str | None]]:
+def _step(func: Step) -> Callable[..., Awaitable[str | None]]:
     """Wrap a step: look up the person, refuse non-coordinators (ends the conversation)."""
 
-    async def handler(update: Update, context: WijkContext) -> str | None:
+    async def handler(update: Update, context: WijkContext, **fields: Any) -> str | None:
         # PTB marks user_data for saving only after all handler groups ran, i.e. after the
         # group-99 flush of bot.app; mark it now so the draft is saved with this update.
         if update.effective_user is not None:
@@ -122,7 +120,7 @@ def _step(func: Step) -> Callable[[Update, WijkContext], Awaitable[str | None]]:
                 ),
             )
             return ConversationHandler.END  # type: ignore[return-value]
-        result = await func(update, context, t, person)
+        result = await func(update, context, t, person, **fields)
         if isinstance(context.user_data.get(DRAFT), dict):  # type: ignore[union-attr]
             context.user_data[DRAFT]["touched"] = now.isoformat()  # type: ignore[index]
         return result
@@ -137,12 +135,11 @@ async def start(update: Update, context: WijkContext, t: Translator, person: Per
     return await _ask(KIND, update, context, t, person)
 
 
-async def on_kind(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
-    """`na:k:<kind>`."""
-    parts = parse_callback(update.callback_query.data, "na", 2)  # type: ignore[union-attr]
-    if parts is None or parts[1] not in ACTION_KINDS:
-        return await _ask(KIND, update, context, t, person)
-    _draft(context)["kind"] = parts[1]
+async def on_kind(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, kind: str
+) -> str:
+    """`na:k:<kind>` (only the known kinds decode)."""
+    _draft(context)["kind"] = kind
     return await _ask(TITLE, update, context, t, person)
 
 
@@ -155,15 +152,9 @@ async def on_title(update: Update, context: WijkContext, t: Translator, person: 
     return await _ask(AREA, update, context, t, person)
 
 
-async def on_area_nav(
-    update: Update, context: WijkContext, t: Translator, person: Person
+async def _area_page(
+    update: Update, context: WijkContext, t: Translator, person: Person, wijk: int, page: int
 ) -> str | None:
-    """`na:w:<wijk>` open a wijk, `na:wb` back to the wijken, `na:p:<wijk|0>:<page>`."""
-    data = update.callback_query.data or ""  # type: ignore[union-attr]
-    opened, paged = parse_callback(data, "na:w", 1), parse_callback(data, "na:p", 2)
-    target = opened or (paged[:1] if paged else None) or ["0"]
-    page = (callback_id(paged[1]) if paged else None) or 0
-    wijk = callback_id(target[0]) or 0
     tree = await areas.tree(context.session)
     if wijk and not _may_choose(tree, person, wijk):
         await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
@@ -174,14 +165,33 @@ async def on_area_nav(
     return AREA
 
 
-async def on_area(
+async def on_wijk(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, wijk_id: int
+) -> str | None:
+    """`na:w:<wijk>`: open a wijk (within the coordinator's area) to choose a buurt."""
+    return await _area_page(update, context, t, person, wijk_id, 0)
+
+
+async def on_wijken(
     update: Update, context: WijkContext, t: Translator, person: Person
 ) -> str | None:
+    """`na:wb`: back to the list of wijken."""
+    return await _area_page(update, context, t, person, 0, 0)
+
+
+async def on_page(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, wijk_id: int, page: int
+) -> str | None:
+    """`na:p:<wijk|0>:<page>`: another page of a wijk's buurten (or of the wijken)."""
+    return await _area_page(update, context, t, person, wijk_id, page)
+
+
+async def on_area(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, area_id: int
+) -> str | None:
     """`na:a:<area id>`: the action's area; must lie within the coordinator's area."""
-    parts = parse_callback(update.callback_query.data, "na:a", 1)  # type: ignore[union-attr]
-    area_id = (callback_id(parts[0]) if parts else None) or 0
     tree = await areas.tree(context.session)
-    if not area_id or not _may_choose(tree, person, area_id):
+    if not _may_choose(tree, person, area_id):
         await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
         return None
     _draft(context)["area_id"] = area_id
@@ -197,17 +207,18 @@ async def on_place(update: Update, context: WijkContext, t: Translator, person: 
     return await _ask(DATE, update, context, t, person)
 
 
-async def on_date(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
+async def on_date(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, day: str
+) -> str:
     """`na:d:<YYYY-MM-DD>`, one of the next 14 days."""
-    parts = parse_callback(update.callback_query.data, "na:d", 1)  # type: ignore[union-attr]
     today = _local_today(context)
     try:
-        day = dt.date.fromisoformat(parts[0]) if parts else None
+        chosen: dt.date | None = dt.date.fromisoformat(day)
     except ValueError:
-        day = None
-    if day is None or not today <= day < today + dt.timedelta(days=DATE_DAYS):
+        chosen = None
+    if chosen is None or not today <= chosen < today + dt.timedelta(days=DATE_DAYS):
         return await _ask(DATE, update, context, t, person, _field_problem(t, "date"))
-    _draft(context)["date"] = day.isoformat()
+    _draft(context)["date"] = chosen.isoformat()
     return await _ask(START, update, context, t, person)
 
 
@@ -266,13 +277,17 @@ async def on_end_time(update: Update, context: WijkContext, t: Translator, perso
     return await _ask(NEEDED, update, context, t, person)
 
 
+async def on_needed_button(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, needed: int
+) -> str:
+    """`na:n:<number>` (1..500); then the preview."""
+    _draft(context)["needed"] = needed
+    return await _ask(CONFIRM, update, context, t, person)
+
+
 async def on_needed(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
-    """`na:n:<number>` or a typed number 1..500; then the preview."""
-    if update.callback_query is not None:
-        parts = parse_callback(update.callback_query.data, "na:n", 1)
-        needed = parse_needed(parts[0]) if parts else None
-    else:
-        needed = parse_needed(update.effective_message.text or "")  # type: ignore[union-attr]
+    """A typed number 1..500; then the preview."""
+    needed = parse_needed(update.effective_message.text or "")  # type: ignore[union-attr]
     if needed is None:
         note = t.gettext("Please type a number from 1 to 500.")
         return await _ask(NEEDED, update, context, t, person, note)
