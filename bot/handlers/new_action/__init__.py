@@ -51,7 +51,7 @@ from bot.callbacks import (
     Route,
 )
 from bot.context import WijkContext
-from bot.handlers.common import button
+from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.questions import (
     AREA,
@@ -87,7 +87,6 @@ from bot.handlers.new_action.steps import (
     on_title,
     on_wijk,
     on_wijken,
-    stale_button,
     start,
 )
 
@@ -148,4 +147,4 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
 def register(application: Any) -> None:
     """Add the planning conversation and the answer to its stale buttons (group 0)."""
     add_conversation(application, new_action_conversation(), on_exit)
-    application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^na:"))
+    application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^na:"))  # finished

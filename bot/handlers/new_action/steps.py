@@ -367,10 +367,3 @@ def _wrong_input(state: str) -> Step:
         return await _ask(state, update, context, t, person, note)
 
     return hint
-
-
-async def stale_button(update: Update, context: WijkContext) -> None:
-    """A `na:` button pressed outside the conversation (finished or cancelled)."""
-    person = await current_person(update, context)
-    t = translator_for(update, context, person)
-    await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
