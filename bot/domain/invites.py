@@ -148,3 +148,23 @@ async def redeem_invite(
         raise InviteUsedUp()
     await session.refresh(invite)
     return invite
+
+
+async def redeem_invite_id(*, session: AsyncSession, invite_id: int, now: dt.datetime) -> Invite:
+    """Like `redeem_invite`, for an invite already checked by its token (sign-up keeps only
+    the invite id between steps, never the raw token). Raises like `check_invite`."""
+    invite = await session.get(Invite, invite_id)
+    if invite is None:
+        raise InviteInvalid()
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise InviteExpired()
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id)
+        .where((Invite.max_uses.is_(None)) | (Invite.uses < Invite.max_uses))
+        .values(uses=Invite.uses + 1)
+    )
+    if result.rowcount != 1:
+        raise InviteUsedUp()
+    await session.refresh(invite)
+    return invite

@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import consent, text
+from bot.domain import areas, consent, text
 from bot.domain.coupling import requests as coupling_requests
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
-from storage.areas import descendant_ids
 from storage.models import Offer, Person
 
 if TYPE_CHECKING:
@@ -82,9 +81,10 @@ async def register(
 async def set_buurt(*, session: AsyncSession, person: Person, buurt_id: int | None) -> None:
     """Set the person's buurt; it must lie within the invite's area (None: no preference).
 
-    Raises `NotAllowed` for a buurt outside the area (a forged button).
+    Raises `NotAllowed` for a buurt outside the area or an unknown id (a forged button).
     """
-    if buurt_id is not None and buurt_id not in await descendant_ids(session, person.area_id):
+    tree = await areas.tree(session)
+    if buurt_id is not None and not tree.within(buurt_id, person.area_id):
         raise NotAllowed()
     person.buurt_id = buurt_id
 

@@ -17,6 +17,7 @@ from bot.handlers import (
     account,
     actions,
     availability,
+    conversations,
     fallback,
     guards,
     help_requests,
@@ -28,7 +29,7 @@ from bot.handlers import (
 )
 
 FEATURES: tuple[ModuleType, ...] = (
-    guards,  # group -1: updates without a user, groups, edited messages
+    guards,  # group -2: updates without a user, groups, edited messages
     onboarding,  # /start, language, consent, per-role questions
     availability,
     account,  # /stop, /help, /taal, /verwijderen
@@ -38,6 +39,7 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 

@@ -9,11 +9,11 @@ import signal
 from pathlib import Path
 
 import pytest
-from sandbox.fake_bot_api import FakeBotAPI
-from sandbox.harness import TEST_TOKEN
 from sqlalchemy import create_engine, select
 
 from bot.config import Settings
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import TEST_TOKEN
 from storage.db import sync_url
 from storage.models import Invite
 from tests.e2e.test_cli_run import _wijkbot

@@ -18,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sandbox.fake_bot_api import FakeBotAPI, FakeUser
-from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from sqlalchemy import inspect, select, text
 
 from bot.clock import Clock
 from bot.domain import actions, privacy, rsvp
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.areas import find_area
 from storage.models import Action, Base, Invite, OutboxMessage, Person
 

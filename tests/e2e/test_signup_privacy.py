@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sandbox.fake_bot_api import FakeBotAPI
-from sandbox.harness import BotUnderTest, make_invite, tap
 from sqlalchemy import func, inspect, select, text
 
 from bot.clock import Clock
 from bot.retention_job import run_retention
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, make_invite, tap
 from storage.models import Invite, PersistedState, Person
 
 
