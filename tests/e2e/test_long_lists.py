@@ -65,7 +65,7 @@ async def _pages(user: FakeUser, first: str) -> list[str]:
         mark, shown_id, shown_text = user.mark(), message.message_id, texts[-1]
         await user.press("More »", message_id=shown_id)
         message = await user.wait_for(
-            predicate=lambda m: m.message_id == shown_id and m.text != shown_text,
+            predicate=lambda m, i=shown_id, old=shown_text: m.message_id == i and m.text != old,
             after=mark,
         )
         texts.append(message.text)
