@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     outbox_tick_seconds: float = Field(default=1.0, gt=0, le=60)
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    # This process's sender id in the outbox (default: host name + random); set it to a
+    # stable value so a restarted process releases its own earlier claims at once.
+    outbox_instance_id: str | None = Field(default=None, max_length=40)
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
     log_level: str = "INFO"
