@@ -10,8 +10,9 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommandScopeDefault, Update
+from telegram import Bot, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, WijkContext
@@ -45,13 +46,36 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
             scope=BotCommandScopeDefault(),
             language_code=None if lang == services.settings.default_language else lang,
         )
-    if services.dispatcher is not None and application.job_queue is not None:
-        application.job_queue.run_repeating(
-            services.dispatcher.job,
-            interval=services.settings.outbox_tick_seconds,
-            first=0.1,
-            name="outbox-dispatcher",
-        )
+    if services.dispatcher is not None:
+        await services.dispatcher.start(await _outbox_bot(application))
+
+
+async def _outbox_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> Bot:
+    """A plain `Bot` for the outbox (no AIORateLimiter: the dispatcher paces itself, see
+    `bot.delivery.pacing`), on the same server and token as the Application's bot, with a
+    connection pool for the dispatcher's concurrent sends."""
+    from bot.delivery.dispatcher import MAX_IN_FLIGHT
+
+    ext = application.bot
+    bot = Bot(
+        ext.token,
+        base_url=application.bot_data["outbox_base_url"],
+        base_file_url=application.bot_data["outbox_base_file_url"],
+        request=HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT + 2),
+    )
+    await bot.initialize()
+    application.bot_data["outbox_bot"] = bot
+    return bot
+
+
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop the outbox loop (in-flight sends are recorded) and close its bot."""
+    services: Services = application.bot_data["services"]
+    if services.dispatcher is not None:
+        await services.dispatcher.stop()
+    bot = application.bot_data.pop("outbox_bot", None)
+    if bot is not None:
+        await bot.shutdown()
 
 
 def build_application(
@@ -81,9 +105,12 @@ def build_application(
             )
         )
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data["outbox_base_url"] = base_url
+    application.bot_data["outbox_base_file_url"] = base_file_url
     register_all(application)
     application.add_handler(TypeHandler(Update, _flush_persistence), group=99)
     return application
