@@ -274,7 +274,8 @@ async def enqueue_many(
     exists already is left as it is (not re-armed: use `enqueue` for that).
 
     Returns the number of rows inserted. Callers chunk large lists (see
-    `bot.domain.actions.CALL_CHUNK`) so one statement stays short.
+    `bot.domain.actions.CALL_CHUNK`; at most ~2,900 rows fit SQLite's 32,766 bound
+    parameters) so one statement stays short.
     """
     if not rows:
         return 0
@@ -298,8 +299,13 @@ async def enqueue_many(
     ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"])
-    result = await session.execute(stmt, values)
+    stmt = (
+        insert(OutboxMessage.__table__)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
+    connection = await session.connection()  # Core: one multi-row INSERT, no ORM objects
+    result = await connection.execute(stmt)
     return max(result.rowcount or 0, 0)
 
 
