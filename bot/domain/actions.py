@@ -144,7 +144,13 @@ async def create_action(
     )
     if queue:
         for chunk in call.chunks():
-            await write_call_chunk(session=session, action=action, rows=chunk, now=now)
+            await write_call_chunk(
+                session=session,
+                action_id=action.id,
+                not_after=action.starts_at,
+                rows=chunk,
+                now=now,
+            )
     return action, call.plan
 
 
@@ -261,17 +267,22 @@ async def plan_call(
 
 
 async def write_call_chunk(
-    *, session: AsyncSession, action: Action, rows: list[outbox.NewRow], now: dt.datetime
+    *,
+    session: AsyncSession,
+    action_id: int,
+    not_after: dt.datetime,
+    rows: list[outbox.NewRow],
+    now: dt.datetime,
 ) -> int:
     """Bulk-insert one chunk of a call's outbox rows (dedup key `action_call:<action>:
     <person>`, unique in the database: a person never gets two calls for one action);
-    expiring at the start. Returns the rows inserted."""
+    expiring at `not_after` (the action's start). Returns the rows inserted."""
     return await outbox.enqueue_many(
         session=session,
         kind=outbox.MessageKind.ACTION_CALL,
         rows=rows,
-        action_id=action.id,
-        not_after=action.starts_at,
+        action_id=action_id,
+        not_after=not_after,
         now=now,
     )
 

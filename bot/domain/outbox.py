@@ -29,11 +29,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, Integer, String, cast, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, Person
+from storage.models import OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
 
 
@@ -269,42 +269,93 @@ async def enqueue_many(
     now: dt.datetime,
     args: dict[str, Any] | None = None,
 ) -> int:
-    """Bulk-insert rows of one kind in ONE `INSERT ... ON CONFLICT (dedup_key) DO NOTHING`
-    (SQLite and PostgreSQL), dedup keys from `RULES[kind].dedup`. A row whose dedup key
-    exists already is left as it is (not re-armed: use `enqueue` for that).
+    """Bulk-queue rows of one kind for an action: per run of rows with the same `due_at`,
+    ONE `INSERT INTO outbox_message SELECT ... FROM person WHERE id IN (...)
+    ON CONFLICT (dedup_key) DO NOTHING` (SQLite and PostgreSQL). The dedup key
+    `<kind>:<action id>:<person id>` (`RULES[kind].dedup`) is built in SQL; a row whose
+    key exists already is left as it is (not re-armed: use `enqueue` for that). Rows keep
+    their order (ids ascend in the order given within one due time).
 
-    Returns the number of rows inserted. Callers chunk large lists (see
-    `bot.domain.actions.CALL_CHUNK`; at most ~2,900 rows fit SQLite's 32,766 bound
-    parameters) so one statement stays short.
+    `action_id` is required (keys without an action need `enqueue`). Returns the number of
+    rows inserted. Callers chunk large lists (`bot.domain.actions.CALL_CHUNK`), so one
+    statement stays short. Raises `ValueError` without `action_id`.
     """
+    if action_id is None:
+        raise ValueError("enqueue_many needs an action_id")
     if not rows:
         return 0
     session.info[WAKE_FLAG] = True
-    dedup = RULES[kind].dedup
-    values = [
-        {
-            "person_id": r.person_id,
-            "chat_id": r.chat_id,
-            "message_key": kind.value,
-            "args": args or {},
-            "action_id": action_id,
-            "due_at": r.due_at,
-            "not_after": not_after,
-            "dedup_key": dedup(action_id, r.person_id, ""),
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-        }
-        for r in rows
+    inserted = 0
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end].due_at == rows[start].due_at:
+            end += 1
+        inserted += await _insert_select(
+            session,
+            kind=kind,
+            person_ids=[r.person_id for r in rows[start:end]],
+            due_at=rows[start].due_at,
+            action_id=action_id,
+            not_after=not_after,
+            now=now,
+            args=args or {},
+        )
+        start = end
+    return inserted
+
+
+async def _insert_select(
+    session: AsyncSession,
+    *,
+    kind: MessageKind,
+    person_ids: list[int],
+    due_at: dt.datetime,
+    action_id: int,
+    not_after: dt.datetime | None,
+    now: dt.datetime,
+    args: dict[str, Any],
+) -> int:
+    table = OutboxMessage.__table__
+    prefix = RULES[kind].dedup(action_id, 0, "").removesuffix("0")  # '<kind>:<action>:'
+    source = (
+        select(
+            Person.id,
+            Person.chat_id,
+            literal(kind.value, String),
+            literal(args, JSON),
+            literal(action_id, Integer),
+            literal(due_at, UtcDateTime),
+            literal(not_after, UtcDateTime),
+            literal(prefix, String) + cast(Person.id, String),
+            literal("pending", String),
+            literal(0, Integer),
+            literal(now, UtcDateTime),
+        )
+        .where(Person.id.in_(person_ids))
+        .order_by(Person.id)
+    )
+    columns = [
+        "person_id",
+        "chat_id",
+        "message_key",
+        "args",
+        "action_id",
+        "due_at",
+        "not_after",
+        "dedup_key",
+        "status",
+        "attempts",
+        "created_at",
     ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(OutboxMessage.__table__)
-        .values(values)
+        insert(table)
+        .from_select(columns, source)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
     )
-    connection = await session.connection()  # Core: one multi-row INSERT, no ORM objects
+    connection = await session.connection()  # Core: no ORM objects
     result = await connection.execute(stmt)
     return max(result.rowcount or 0, 0)
 
