@@ -174,8 +174,9 @@ class PlannedCall:
     rows: list[outbox.NewRow]
     plan: CallPlan
 
-    def chunks(self, size: int = CALL_CHUNK) -> list[list[outbox.NewRow]]:
-        """The rows in chunks of `size` for one bulk INSERT each."""
+    def chunks(self, size: int | None = None) -> list[list[outbox.NewRow]]:
+        """The rows in chunks of `size` (default `CALL_CHUNK`) for one INSERT each."""
+        size = size or CALL_CHUNK
         return [self.rows[i : i + size] for i in range(0, len(self.rows), size)]
 
 
