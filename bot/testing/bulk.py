@@ -19,9 +19,16 @@ CHUNK = 1000
 
 
 async def add_volunteers(
-    db: Database, n: int, *, area_key: str, first_chat_id: int, now: dt.datetime
+    db: Database,
+    n: int,
+    *,
+    area_key: str,
+    first_chat_id: int,
+    now: dt.datetime,
+    task: str = "street_stand",
 ) -> list[int]:
-    """Insert `n` volunteers (see module doc); one transaction per 1,000."""
+    """Insert `n` volunteers (see module doc; `task` their one task); one transaction per
+    1,000."""
     chat_ids = list(range(first_chat_id, first_chat_id + n))
     async with db.begin() as session:
         area_id = await session.scalar(select(Area.id).where(Area.key == area_key))
@@ -54,6 +61,6 @@ async def add_volunteers(
                 [{"person_id": p, "weekday": 5, "day_part": "afternoon"} for p in ids],
             )
             await conn.execute(
-                insert(Offer.__table__), [{"person_id": p, "task": "street_stand"} for p in ids]
+                insert(Offer.__table__), [{"person_id": p, "task": task} for p in ids]
             )
     return chat_ids
