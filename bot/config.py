@@ -44,7 +44,23 @@ class Settings(BaseSettings):
     outbox_instance_id: str | None = Field(default=None, max_length=40)
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
+    # Webhook mode (`wijkbot run --webhook`): the public HTTPS URL Telegram posts to (its
+    # last path part is the local path), a secret Telegram sends with every request
+    # (1-256 of A-Z a-z 0-9 _ -), and the local address to listen on behind the proxy.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from test_delivery are parameters here)
 """The continuous outbox loop, recovery after a crash and 400 "chat not found", end to end:
 real HTTP to the fake Bot API server, a real `telegram.Bot`, both databases.
 
@@ -13,7 +14,6 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.delivery.dispatcher import OutboxDispatcher
 from bot.domain.outbox import MessageKind, enqueue
 from bot.i18n import I18n
 from bot.testing.fake_bot_api import FakeBotAPI
@@ -38,7 +38,7 @@ from tests.e2e.test_delivery import (  # noqa: F401  (fixtures)
 
 async def wait_until_no_open_rows(db: Database, within: float = 20.0) -> None:
     async def poll() -> None:
-        while await open_rows(db):
+        while await open_rows(db):  # noqa: ASYNC110 (polls the database)
             await asyncio.sleep(0.05)
 
     await asyncio.wait_for(poll(), timeout=within)
@@ -225,7 +225,7 @@ async def test_429_pauses_the_loop_once_for_everyone_and_then_it_goes_on(
     finally:
         await dispatcher.stop()
     attempts = fake.requests_for("sendMessage")
-    assert [r.status for r in attempts][0] == 429
+    assert attempts[0].status == 429
     assert [len(u.messages) for u in users] == [1, 1, 1, 1]
     # Nothing at all was sent during the pause (the whole budget waits, not one chat).
     resumed = attempts[1].time
