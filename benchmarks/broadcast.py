@@ -94,6 +94,14 @@ async def serve(chats: int, info_file: Path, probe_flag: Path) -> None:
 # -- helpers -----------------------------------------------------------------------------------
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (Linux /proc), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -277,13 +285,19 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
     try:
         action_id = await seed_and_plan(db_url, opts.chats, FIRST_CHAT)
         procs: list[tuple[list[str], subprocess.Popen[bytes]]] = []
+        if opts.webhook:
+            port = free_port()
+            env["WEBHOOK_URL"] = "https://bot.example.org/telegram"
+            env["WEBHOOK_SECRET"] = uuid.uuid4().hex
+            env["WEBHOOK_PORT"] = str(port)
+        updates = ["run", "--no-outbox"] + (["--webhook"] if opts.webhook else [])
         if opts.senders:
-            procs.append((["run", "--no-outbox"], start_bot(["run", "--no-outbox"], env, log)))
+            procs.append((updates, start_bot(updates, env, log)))
             for _ in range(opts.senders):
                 procs.append((["send"], start_bot(["send"], env, log)))
         else:
             procs.append((["run"], start_bot(["run"], env, log)))
-        senders = [p for a, p in procs if a != ["run", "--no-outbox"]]
+        senders = [p for a, p in procs if "--no-outbox" not in a]
         await wait_for_senders(db_url, len(senders))  # started: heart-beating
         cpu_before = {p.pid: cpu_seconds(p.pid) for p in senders}
         flag.touch()
@@ -395,6 +409,9 @@ def cli() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL (a fresh schema)")
     parser.add_argument("--senders", type=int, default=0, help="N `wijkbot send` processes")
     parser.add_argument("--no-kill", dest="kill", action="store_false")
+    parser.add_argument(
+        "--webhook", action="store_true", help="updates by `run --webhook` (with --senders)"
+    )
     parser.add_argument("--skip-10k", action="store_true")
     result = asyncio.run(main(parser.parse_args()))
     print(json.dumps(result))

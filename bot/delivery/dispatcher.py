@@ -74,7 +74,7 @@ MAX_IN_FLIGHT = 10
 SEND_READ_TIMEOUT_SECONDS = 20.0
 #: Heartbeat and dead-sender sweep interval; a sender silent this long is dead.
 HEARTBEAT_SECONDS = 1.0
-DEAD_AFTER_SECONDS = 4.0
+DEAD_AFTER_SECONDS = 5.0
 #: Outcomes are written at least this often while a batch sends.
 RECORD_INTERVAL_SECONDS = 1.0
 
@@ -120,7 +120,7 @@ class OutboxDispatcher:
         self._wake: asyncio.Event | None = None
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._last_beat = 0.0
+        self._beat_task: asyncio.Task[None] | None = None
 
     # -- public ---------------------------------------------------------------------------
 
@@ -152,11 +152,12 @@ class OutboxDispatcher:
             )
         if released:
             logger.info("outbox: %d claims of stopped senders released", released)
-        self._last_beat = time.monotonic()
         self._wake = asyncio.Event()
         self._stopping = False
         add_waker(self.wake)
         self._task = asyncio.create_task(self._run(bot), name="outbox-dispatcher")
+        # Heart-beats on its own: a batch may take longer than DEAD_AFTER_SECONDS to send.
+        self._beat_task = asyncio.create_task(self._beat_loop(), name="outbox-heartbeat")
 
     async def stop(self) -> None:
         """Stop the loop: sends in flight finish and are recorded, claimed rows not yet
@@ -168,6 +169,11 @@ class OutboxDispatcher:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._beat_task is not None:
+            self._beat_task.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._beat_task
+            self._beat_task = None
         with contextlib.suppress(Exception):
             async with self.db.begin() as session:
                 await forget_sender(session, instance=self.instance)
@@ -206,7 +212,6 @@ class OutboxDispatcher:
         prefetch: asyncio.Task[tuple[Batch, DispatchReport]] | None = None
         while not self._stopping:
             try:
-                await self._beat()
                 if prefetch is not None:
                     batch, report = await prefetch
                     prefetch = None
@@ -237,18 +242,25 @@ class OutboxDispatcher:
         report = DispatchReport()
         return await self._claim(report, also_exclude=current.chats), report
 
-    async def _beat(self) -> None:
-        if time.monotonic() - self._last_beat < HEARTBEAT_SECONDS:
-            return
-        self._last_beat = time.monotonic()
-        now = self.clock.now()
-        async with self.db.begin() as session:
-            await heartbeat(session, instance=self.instance, now=now)
-            released = await release_dead_claims(
-                session, instance=self.instance, now=now, dead_after_seconds=DEAD_AFTER_SECONDS
-            )
-        if released:
-            logger.info("outbox: %d claims of stopped senders released", released)
+    async def _beat_loop(self) -> None:
+        """Every `HEARTBEAT_SECONDS`: heartbeat, and release the claims of dead senders."""
+        while not self._stopping:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            now = self.clock.now()
+            try:
+                async with self.db.begin() as session:
+                    await heartbeat(session, instance=self.instance, now=now)
+                    released = await release_dead_claims(
+                        session,
+                        instance=self.instance,
+                        now=now,
+                        dead_after_seconds=DEAD_AFTER_SECONDS,
+                    )
+            except Exception as exc:
+                logger.error("outbox heartbeat: %s at %s", type(exc).__name__, where(exc))
+                continue
+            if released:
+                logger.info("outbox: %d claims of stopped senders released", released)
 
     async def _idle_seconds(self) -> float:
         async with self.db.begin() as session:
