@@ -282,9 +282,9 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
         "LOG_LEVEL": "WARNING",
     }
     log = tmp / "bot.log"
+    procs: list[tuple[list[str], subprocess.Popen[bytes]]] = []
     try:
         action_id = await seed_and_plan(db_url, opts.chats, FIRST_CHAT)
-        procs: list[tuple[list[str], subprocess.Popen[bytes]]] = []
         if opts.webhook:
             port = free_port()
             env["WEBHOOK_URL"] = "https://bot.example.org/telegram"
@@ -341,6 +341,10 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
         server.wait(timeout=60)
         data = json.loads(info.read_text())
     finally:
+        for _, p in procs:  # a failed run: stop the bot before its schema is dropped
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         if server.poll() is None:
             server.kill()
         cleanup()
