@@ -75,6 +75,8 @@ SEND_READ_TIMEOUT_SECONDS = 20.0
 #: Heartbeat and dead-sender sweep interval; a sender silent this long is dead.
 HEARTBEAT_SECONDS = 1.0
 DEAD_AFTER_SECONDS = 5.0
+#: While a batch sends, its actions' status is read again at most this often.
+RECHECK_SECONDS = 0.5
 #: Outcomes are written at least this often while a batch sends.
 RECORD_INTERVAL_SECONDS = 1.0
 
@@ -305,9 +307,22 @@ class OutboxDispatcher:
     async def _send_batch(self, bot: Bot, batch: Batch, report: DispatchReport) -> None:
         if not batch.to_send:
             return
-        # A prefetched batch may have waited: one query re-checks the actions it calls.
-        async with self.db.begin() as session:
-            gone = await cancelled_action_ids(session, batch.action_ids_that_must_be_open())
+        # Actions may be cancelled while the batch waits or sends: one query for all of the
+        # batch's actions, repeated at most every RECHECK_SECONDS (not one per message).
+        must_be_open = batch.action_ids_that_must_be_open()
+        gone: set[int] = set()
+        checked_at = -RECHECK_SECONDS
+        recheck = asyncio.Lock()
+
+        async def cancelled_now() -> set[int]:
+            nonlocal gone, checked_at
+            async with recheck:
+                if must_be_open and time.monotonic() - checked_at >= RECHECK_SECONDS:
+                    async with self.db.begin() as session:
+                        gone = await cancelled_action_ids(session, must_be_open)
+                    checked_at = time.monotonic()
+            return gone
+
         stop = asyncio.Event()
         in_flight = asyncio.Semaphore(self._max_in_flight)
         outcomes: list[Outcome] = []
@@ -316,12 +331,12 @@ class OutboxDispatcher:
 
         async def deliver(item: Any) -> None:
             row = item.row
-            if row.action_id in gone and item.must_be_open:
-                outcomes.append(Outcome(row.id, "cancelled", "action cancelled"))
-                return
             await self.pacer.acquire(row.chat_id)
             if stop.is_set() or self._stopping:
                 outcomes.append(Outcome(row.id, "release"))
+                return
+            if item.must_be_open and row.action_id in await cancelled_now():
+                outcomes.append(Outcome(row.id, "cancelled", "action cancelled"))
                 return
             async with in_flight:
                 outcome = await send_one(
