@@ -6,8 +6,10 @@ Times as in `test_actions`: the action is Saturday 8 May 2027 14:00-17:00 CEST.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select
 
 from bot.delivery.calls import queue_action_call
@@ -16,16 +18,39 @@ from bot.domain.actions import CallPlan, call_recipients
 from sandbox.bulk import add_volunteers
 from storage.db import Database
 from storage.models import Action, OutboxMessage
-from tests.storage.test_actions import (
-    AMS,
-    DELAY,
-    NOW,
-    SAT_AFTERNOON,
-    add_person,
-    calls,
-    draft_for,
-    plan,
-)
+from tests import factories as make
+from tests.storage.test_actions import AMS, DELAY, NOW, SAT_AFTERNOON, STARTS, calls
+
+
+async def add_person(session: Any, name: str, **fields: Any) -> Any:
+    """A signed-up person (tests.factories), at this module's NOW."""
+    return await make.person(session, name, now=NOW, **fields)
+
+
+async def draft_for(session: Any, *, area: str = "Haarlemmerbuurt", needed: int = 4) -> Any:
+    """The doorstep action of `test_actions` (Saturday 8 May 2027, 14:00-17:00 CEST)."""
+    return actions.validate_draft(
+        kind="doorstep",
+        title="Portiekgesprekken",
+        area_id=await make.area_id(session, area),
+        meeting_place="Buurthuis De Bolder",
+        starts_at=STARTS,
+        ends_at=STARTS + dt.timedelta(hours=3),
+        volunteers_needed=needed,
+        now=NOW,
+    )
+
+
+async def plan(session: Any, coordinator: Any, draft: Any, **fields: Any) -> Any:
+    return await actions.create_action(
+        session=session,
+        coordinator=coordinator,
+        draft=draft,
+        now=NOW,
+        tz=AMS,
+        second_wave_delay=DELAY,
+        **fields,
+    )
 
 
 async def test_fit_first_means_tasks_and_availability_both_fit(db: Database) -> None:
@@ -78,6 +103,7 @@ async def test_a_call_is_chosen_in_one_query(db: Database) -> None:
         assert len(statements) == 1
 
 
+@pytest.mark.several_connections  # counts real BEGINs: needs real commits
 async def test_a_big_call_is_written_in_chunks_each_its_own_transaction_and_never_twice(
     db: Database, monkeypatch: Any
 ) -> None:
