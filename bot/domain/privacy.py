@@ -60,7 +60,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "invite": ("token_hash", "role"),
     "action": ("kind", "status"),
     "rsvp": ("answer", "status"),
-    "outbox_message": ("message_key", "status"),
+    "outbox_message": ("message_key", "status", "claimed_by"),
+    "outbox_sender": ("instance_id",),  # a process's id (host name + random), no person
     "ptb_state": ("kind",),
     "person_consent": ("purpose",),
     "alembic_version": ("version_num",),

@@ -33,6 +33,7 @@ from telegram.request import HTTPXRequest
 from bot.clock import Clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.delivery import dispatcher as dispatcher_module
+from bot.delivery import pacing as pacing_module
 from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
 from bot.i18n import I18n
 from sandbox.fake_bot_api import WAIT_SECONDS, FakeBotAPI
@@ -270,10 +271,14 @@ class SteppedTime:
     real second (which a busy machine may spend before the next assertion)."""
 
     def __init__(self) -> None:
-        self.now = time.monotonic()
+        self.now = self._start = time.monotonic()
+        self._wall = time.time()
 
     def monotonic(self) -> float:
         return self.now
+
+    def time(self) -> float:  # wall-clock seconds move with the stepped monotonic time
+        return self._wall + (self.now - self._start)
 
 
 async def test_429_pauses_sending_and_the_row_is_delivered_once_after_the_pause(
@@ -286,6 +291,7 @@ async def test_429_pauses_sending_and_the_row_is_delivered_once_after_the_pause(
 ) -> None:
     stepped = SteppedTime()
     monkeypatch.setattr(dispatcher_module, "time", stepped)
+    monkeypatch.setattr(pacing_module, "time", stepped)  # the pause lives in the pacer
     users = [fake.user(200 + i) for i in range(3)]
     action = await add_action(db)
     base = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)

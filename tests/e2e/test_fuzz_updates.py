@@ -143,10 +143,13 @@ def odd_update(draw: st.DrawFn) -> dict[str, Any]:
 
 
 async def snapshot(wijkbot: BotUnderTest) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (listed from the schema, so new tables are covered)."""
+    """Every row of every table (listed from the schema, so new tables are covered), except
+    `outbox_sender`: each sender process heart-beats there every second by design."""
     found: dict[str, list[tuple[Any, ...]]] = {}
     async with wijkbot.db.begin() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name == "outbox_sender":
+                continue
             rows = (await session.execute(text(f'SELECT * FROM "{table.name}"'))).all()
             found[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=repr)
     return found

@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain import rsvp
+from bot.domain.coupling import requests as coupling_requests
 from bot.domain.tasks import HELP_REQUEST_TASKS, TASKS
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person
 from storage.areas import find_area
-from storage.models import Action, HelpRequest, Offer, Person
+from storage.models import Action, Offer, Person
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)
@@ -137,9 +138,12 @@ async def test_30_residents_with_long_names_are_paged(
         session.add_all(residents)
         await session.flush()
         for person in residents:  # every field at its longest: all tasks asked and offered
-            session.add_all(
-                HelpRequest(person_id=person.id, task=task, status="open", created_at=now)
-                for task in HELP_REQUEST_TASKS
+            await coupling_requests.create_request(
+                session=session,
+                resident=person,
+                tasks=HELP_REQUEST_TASKS,
+                now=now,
+                languages=["nl"],
             )
             session.add_all(Offer(person_id=person.id, task=task) for task in TASKS)
 
