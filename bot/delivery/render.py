@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Translator
+from bot.views import attendance
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
@@ -73,4 +74,8 @@ def render(
             "Can you not come after all? Then tap No."
         )
         return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
+    if message_key == "attendance_ask":
+        return attendance.ask_text(t, action), attendance.ask_keyboard(t, action.id)
+    if message_key == "attendance_thanks":
+        return attendance.thanks_text(t, action), None
     raise ValueError(f"no rendering for message key {message_key!r}")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
+from bot.domain import attendance, outbox
 from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import may_answer
@@ -138,6 +138,7 @@ async def create_action(
     plan = await _queue_call(
         session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay
     )
+    await attendance.queue_ask(session=session, action=action, now=now)
     return action, plan
 
 
@@ -303,6 +304,8 @@ class Roster:
     declined: list[str] = field(default_factory=list)
     called: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
+    came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
+    absent: list[str] | None = None
 
 
 async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) -> Roster:
@@ -325,6 +328,9 @@ async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) 
             result.maybe.append(name)
         else:
             result.declined.append(name)
+    recorded = await attendance.recorded(session=session, action_id=action.id)
+    if recorded is not None:
+        result.came, result.absent = recorded
     result.delivery = await delivery_counts(session, action_id=action.id)
     result.called = sum(result.delivery.values())
     return result

@@ -13,6 +13,8 @@ Message keys and their args:
 - "waitlist_promoted"  {} (action_id set): a place came free; you are now on the list
 - "help_request_new"   {"place": buurt name} (no action): to coordinators, a resident of
                        their area signed up and would like help (no personal details)
+- "attendance_ask"     {} (action_id set): to coordinators at the action's end, "Who came?"
+- "attendance_thanks"  {} (action_id set): thank-you to a volunteer who came
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ MESSAGE_KEYS = (
     "action_cancelled",
     "waitlist_promoted",
     "help_request_new",
+    "attendance_ask",
+    "attendance_thanks",
 )
 
 #: Message keys that are not about an action.

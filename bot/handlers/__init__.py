@@ -16,11 +16,13 @@ from typing import Any
 from bot.handlers import (
     account,
     actions,
+    attendance,
     availability,
     fallback,
     guards,
     help_requests,
     invites,
+    my_actions,
     new_action,
     onboarding,
     rsvp,
@@ -34,6 +36,8 @@ FEATURES: tuple[ModuleType, ...] = (
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
+    my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
+    attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

@@ -21,6 +21,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import WijkContext
 from bot.domain import actions
 from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
+from bot.handlers import calendar_files
 from bot.handlers.common import (
     answer_query,
     callback_id,
@@ -154,6 +155,12 @@ def roster_text(t: Translator, result: actions.Roster) -> str:
     ):
         shown = ", ".join(esc(n) for n in names) if names else "–"
         lines.append(f"<b>{esc(label)}</b> ({len(names)}): {shown}")
+    if result.came is not None and result.absent is not None:
+        came = ", ".join(esc(n) for n in result.came) or "–"
+        lines.append(f"<b>{esc(t.gettext('Came'))}</b> ({len(result.came)}): {came}")
+        if result.absent:
+            absent = ", ".join(esc(n) for n in result.absent)
+            lines.append(f"<b>{esc(t.gettext('Did not come'))}</b> ({len(result.absent)}): {absent}")
     d = result.delivery
     lines += [
         "",
@@ -215,6 +222,7 @@ async def do_cancel(update: Update, context: WijkContext) -> None:
             told = await actions.cancel_action(
                 session=session, coordinator=person, action_id=action_id, now=context.clock.now()
             )
+        await calendar_files.after_cancel(context, action_id)
     except ActionCancelled:
         await answer_query(update.callback_query, t.gettext("This action was already cancelled."))  # type: ignore[arg-type]
         return
