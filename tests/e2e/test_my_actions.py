@@ -32,6 +32,8 @@ MAYBE = "Your answer: Maybe — tap Yes when you know you can come."
 NO = "Your answer: No — thank you for letting us know."
 STAND = "Street stand\nWhen: Saturday 6 December, 14:00 to 16:00\nWhere: Noordermarkt, Jordaan"
 GONE = "This button no longer works."
+# available every morning and afternoon, so every call comes at once (no second wave)
+EVERY_DAY = [(day, part) for day in range(7) for part in ("morning", "afternoon")]
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +46,7 @@ async def _volunteers(wijkbot: BotUnderTest, fake: FakeBotAPI, *names: str) -> l
     for i, name in enumerate(names):
         user = fake.user(4001 + i, name, language_code="en")
         await add_person(
-            wijkbot, user, role="volunteer", area="Jordaan", language="en", slots=[(5, "afternoon")]
+            wijkbot, user, role="volunteer", area="Jordaan", language="en", slots=EVERY_DAY
         )
         users.append(user)
     return users
@@ -250,6 +252,8 @@ async def test_attendance_recorded_shown_and_thanked(
     await _answer_call(otto, "Klaptafel", "No", NO)
 
     # before the end nothing is asked, and a forged press is refused
+    await carla.send("/help")
+    await carla.wait_for("What you can do")
     await carla.press_data(f"att:o:{stand}:0")
     assert (await carla.wait_for_callback_answer()).text == "This action is not over yet."
 
