@@ -137,7 +137,9 @@ async def _managed_ended(
 async def _checklist(session: AsyncSession, action: Action) -> Checklist:
     stored = {
         row.person_id: row
-        for row in await session.scalars(select(Attendance).where(Attendance.action_id == action.id))
+        for row in await session.scalars(
+            select(Attendance).where(Attendance.action_id == action.id)
+        )
     }
     confirmed = await session.execute(
         select(Person.id, Person.display_name)

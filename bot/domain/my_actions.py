@@ -50,7 +50,10 @@ async def upcoming(
         Action.starts_at > now,
     )
     total = await session.scalar(
-        select(func.count()).select_from(Rsvp).join(Action, Action.id == Rsvp.action_id).where(*where)
+        select(func.count())
+        .select_from(Rsvp)
+        .join(Action, Action.id == Rsvp.action_id)
+        .where(*where)
     )
     rows = await session.execute(
         select(Action, Rsvp)

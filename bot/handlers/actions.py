@@ -160,7 +160,9 @@ def roster_text(t: Translator, result: actions.Roster) -> str:
         lines.append(f"<b>{esc(t.gettext('Came'))}</b> ({len(result.came)}): {came}")
         if result.absent:
             absent = ", ".join(esc(n) for n in result.absent)
-            lines.append(f"<b>{esc(t.gettext('Did not come'))}</b> ({len(result.absent)}): {absent}")
+            lines.append(
+                f"<b>{esc(t.gettext('Did not come'))}</b> ({len(result.absent)}): {absent}"
+            )
     d = result.delivery
     lines += [
         "",

@@ -31,14 +31,14 @@ def _refusal(t: Translator, exc: Exception) -> str:
     return stale_text(t)
 
 
-async def _show(
-    update: Update, t: Translator, checklist: attendance.Checklist, page: int
-) -> None:
+async def _show(update: Update, t: Translator, checklist: attendance.Checklist, page: int) -> None:
     query = update.callback_query
     assert query is not None
     page = min(page, pages(checklist) - 1)
     await answer_query(query)
-    await edit_or_send(query, checklist_text(t, checklist, page), checklist_keyboard(t, checklist, page))
+    await edit_or_send(
+        query, checklist_text(t, checklist, page), checklist_keyboard(t, checklist, page)
+    )
 
 
 async def on_open(update: Update, context: WijkContext, *, action_id: int, page: int) -> None:

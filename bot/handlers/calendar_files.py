@@ -9,6 +9,7 @@ no message kind for documents yet (when its registry lands, this becomes one kin
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from telegram import InputFile
 
@@ -19,10 +20,14 @@ from bot.domain.vocabulary import PlaceStatus
 from bot.handlers.common import send_later
 from bot.i18n import Translator
 from bot.views.calendar import action_ics, file_name
-from storage.models import Person
+
+if TYPE_CHECKING:
+    from storage.models import Person
 
 
-async def _send(context: WijkContext, t: Translator, copy: calendar.CalendarFile, *, cancel: bool, caption: str) -> None:
+async def _send(
+    context: WijkContext, t: Translator, copy: calendar.CalendarFile, *, cancel: bool, caption: str
+) -> None:
     data = action_ics(
         t,
         copy.action,
@@ -57,6 +62,8 @@ async def after_cancel(context: WijkContext, action_id: int) -> int:
         copies = await calendar.cancel_copies(session=session, action_id=action_id)
     for copy in copies:
         t = context.i18n.translator(copy.language)
-        caption = t.gettext("This action is cancelled: open this file to remove it from your calendar.")
+        caption = t.gettext(
+            "This action is cancelled: open this file to remove it from your calendar."
+        )
         await _send(context, t, copy, cancel=True, caption=caption)
     return len(copies)

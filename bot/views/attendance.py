@@ -39,7 +39,9 @@ def ask_text(t: Translator, action: Action) -> str:
 def ask_keyboard(t: Translator, action_id: int) -> InlineKeyboardMarkup:
     """One button that opens the checklist on its first page."""
     data = ATTENDANCE_OPEN.encode(action_id=action_id, page=0)
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Who came?"), callback_data=data)]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("Who came?"), callback_data=data)]]
+    )
 
 
 def thanks_text(t: Translator, action: Action) -> str:
@@ -59,9 +61,7 @@ def checklist_text(t: Translator, checklist: Checklist, page: int) -> str:
     """The checklist message: title, how many came, what to do (and the page when paged)."""
     lines = [
         t.gettext("Who came to {title}?", title=_title(checklist.action)),
-        t.gettext(
-            "{came} of {total} ticked.", came=checklist.came, total=len(checklist.entries)
-        ),
+        t.gettext("{came} of {total} ticked.", came=checklist.came, total=len(checklist.entries)),
     ]
     if not checklist.entries:
         lines.append(t.gettext("Nobody had a place on this action."))
@@ -89,7 +89,8 @@ def checklist_keyboard(t: Translator, checklist: Checklist, page: int) -> Inline
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                t.gettext("‹ Back"), callback_data=ATTENDANCE_OPEN.encode(action_id=action_id, page=page - 1)
+                t.gettext("‹ Back"),
+                callback_data=ATTENDANCE_OPEN.encode(action_id=action_id, page=page - 1),
             )
         )
     if page + 1 < pages(checklist):
@@ -116,8 +117,12 @@ def saved_text(t: Translator, checklist: Checklist, thanked: int) -> str:
     """After Save: how many came, and how many get a thank-you now."""
     return "\n".join(
         [
-            t.gettext("Saved: {came} of {total} came to {title}.", came=checklist.came,
-                      total=len(checklist.entries), title=_title(checklist.action)),
+            t.gettext(
+                "Saved: {came} of {total} came to {title}.",
+                came=checklist.came,
+                total=len(checklist.entries),
+                title=_title(checklist.action),
+            ),
             t.ngettext(
                 "{n} volunteer gets a thank-you message.",
                 "{n} volunteers get a thank-you message.",

@@ -9,12 +9,15 @@ show the wall-clock time the coordinator planned, also across the clock change.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 
 from bot.i18n import Translator
 from bot.views.action import kind_label
-from storage.models import Action
+
+if TYPE_CHECKING:
+    from storage.models import Action
 
 PRODID = "-//wijkbot//wijkbot//NL"
 

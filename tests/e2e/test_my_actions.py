@@ -93,26 +93,27 @@ async def _answer_call(user: FakeUser, title: str, label: str, expect: str) -> N
 
 
 async def _my_actions(user: FakeUser, count: int) -> list[BotMessage]:
-    """Send /myactions; return the header and the `count` messages after it."""
+    """Send /myactions; return the header and the `count` messages sent after it."""
     mark = user.mark()
     await user.send("/myactions")
     header = await user.wait_for("Tap another answer", after=mark)
-    for _ in range(50):
-        shown = [m for m in user.messages_after(mark) if m.seq > header.seq]
-        if len(shown) >= count:
-            return [header, *shown]
-        await user.wait_for(predicate=lambda m: m.seq > max([header.seq, *(s.seq for s in shown)]))
-    raise AssertionError("not all actions shown")
+
+    def after_header() -> list[BotMessage]:
+        return [m for m in user.messages_after(header.seq) if m.message_id != header.message_id]
+
+    await user.wait_for(predicate=lambda _m: len(after_header()) >= count, after=mark)
+    return [header, *after_header()]
+
+
+def _documents_of(user: FakeUser) -> list[BotMessage]:
+    return [m for m in user.messages if m.kind == "document"]
 
 
 async def _documents(user: FakeUser, count: int) -> list[Calendar]:
-    for _ in range(100):
-        docs = [m for m in user.messages if m.kind == "document"]
-        if len(docs) >= count:
-            break
-        await user.wait_for(predicate=lambda m: m.kind == "document" and m not in docs)
+    """Wait for `count` documents in the chat; each must be an .ics, parsed with icalendar."""
+    await user.wait_for(predicate=lambda _m: len(_documents_of(user)) >= count)
     found = []
-    for message in docs:
+    for message in _documents_of(user):
         assert message.document_name is not None and message.document_name.endswith(".ics")
         assert message.document is not None
         found.append(Calendar.from_ical(message.document))
@@ -228,6 +229,7 @@ async def test_calendar_file_on_yes_and_cancel_file_on_cancel(
     await carla.wait_for("The action is cancelled.")
 
     first, cancelled = await _documents(vera, 2)
+    assert int(first.walk("VEVENT")[0]["sequence"]) == 0
     assert str(cancelled["method"]) == "CANCEL"
     (event,) = cancelled.walk("VEVENT")
     assert str(event["uid"]) == f"action-{stand}@wijkbot"
@@ -236,7 +238,9 @@ async def test_calendar_file_on_yes_and_cancel_file_on_cancel(
     assert event.decoded("dtstart") == dt.datetime(2031, 12, 6, 14, 0, tzinfo=AMS)
     assert [m for m in mia.messages if m.kind == "document"] == []
     async with wijkbot.db.begin() as session:
-        copies = (await session.execute(select(CalendarCopy.person_id, CalendarCopy.sequence))).all()
+        copies = (
+            await session.execute(select(CalendarCopy.person_id, CalendarCopy.sequence))
+        ).all()
         vera_id = await session.scalar(select(Person.id).where(Person.telegram_user_id == vera.id))
         assert copies == [(vera_id, 1)]
 
@@ -282,9 +286,7 @@ async def test_attendance_recorded_shown_and_thanked(
     mark = carla.mark()
     await tap(carla, "Save")
     saved = await carla.wait_for("Saved: 2 of 3 came", after=mark)
-    assert saved.text == (
-        "Saved: 2 of 3 came to Klaptafel.\n2 volunteers get a thank-you message."
-    )
+    assert saved.text == ("Saved: 2 of 3 came to Klaptafel.\n2 volunteers get a thank-you message.")
     thanks = "Thank you for helping at Klaptafel! It made a difference for the neighbourhood."
     assert (await vera.wait_for("Thank you for helping", timeout=10)).text == thanks
     assert (await mia.wait_for("Thank you for helping", timeout=10)).text == thanks
@@ -304,7 +306,11 @@ async def test_attendance_recorded_shown_and_thanked(
             .order_by(Person.display_name)
         )
         carla_id = await session.scalar(select(Person.id).where(Person.telegram_user_id == 2001))
-        assert rows.all() == [("Mia", True, carla_id), ("Vera", True, carla_id), ("Wim", False, carla_id)]
+        assert rows.all() == [
+            ("Mia", True, carla_id),
+            ("Vera", True, carla_id),
+            ("Wim", False, carla_id),
+        ]
         thanked = await session.scalars(
             select(OutboxMessage.person_id).where(OutboxMessage.message_key == "attendance_thanks")
         )
