@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.context import Services
 from bot.domain import availability, invites, people
 from bot.runtime import make_services
-from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.fake_bot_api import WAIT_SECONDS, FakeBotAPI, FakeUser
 from storage.areas import find_area
 from storage.models import OutboxMessage, Person
 
@@ -91,7 +91,32 @@ class BotUnderTest:
         assert self.services is not None
         return self.services.db
 
-    async def outbox_idle(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def handled(self, timeout: float = WAIT_SECONDS) -> None:  # noqa: ASYNC109
+        """Wait until the bot has fetched every update sent so far and finished handling it
+        (its replies sent, its transaction and persistence written). Outbox messages are
+        not included: see `outbox_idle`.
+
+        Exact, not a quiet period: the fake server drops an update only when the bot asks
+        for the next ones (PTB's updater has put it in `update_queue` by then), and PTB
+        marks each queued update done after its handlers ran (`update_queue.join()`).
+
+        Raises:
+            AssertionError: if that does not happen within `timeout` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.fake.pending_updates:
+            if loop.time() > deadline:
+                raise AssertionError(f"updates still unfetched after {timeout}s")
+            await asyncio.sleep(0.01)
+        try:
+            await asyncio.wait_for(
+                self.application.update_queue.join(), max(deadline - loop.time(), 0.01)
+            )
+        except TimeoutError:
+            raise AssertionError(f"updates still being handled after {timeout}s") from None
+
+    async def outbox_idle(self, timeout: float = WAIT_SECONDS) -> None:  # noqa: ASYNC109
         """Wait until no outbox row is due and unsent (pending/sending with due_at <= now)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -176,7 +201,7 @@ async def tap(
     label: str,
     *,
     after: int | None = None,
-    timeout: float = 5.0,  # noqa: ASYNC109
+    timeout: float = WAIT_SECONDS,  # noqa: ASYNC109
 ) -> str:
     """Wait until a button with this label is on screen, then press it (as a person would).
 

@@ -302,6 +302,89 @@ class PersistedState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+# --- Action results, flyers and sign-up attribution (issue 10) ---------------------------
+
+
+class ActionResult(Base):
+    """What one person recorded for one action (opbrengst), optionally for one street.
+
+    `conversations` is the number of conversations held (residents reached), `new_residents`
+    the number of residents met who were new to the network. `street` is '' when not given
+    (never NULL, so the unique key holds on both databases). On erasure of the person the
+    counts stay and `person_id` becomes NULL (ON DELETE SET NULL): results are counts, not
+    personal data, once the link is gone.
+    """
+
+    __tablename__ = "action_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    street: Mapped[str] = mapped_column(String(80), default="")
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    new_residents: Mapped[int] = mapped_column(Integer, default=0)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("action_id", "person_id", "street"),
+        CheckConstraint("conversations BETWEEN 0 AND 1000", name="conversations"),
+        CheckConstraint("new_residents BETWEEN 0 AND 1000", name="new_residents"),
+    )
+
+
+class ActionResultTheme(Base):
+    """A theme heard, named in one action result (key from themes.toml or an area theme)."""
+
+    __tablename__ = "action_result_theme"
+
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("action_result.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AreaTheme(Base):
+    """A theme a coordinator added for an area (and the areas below it)."""
+
+    __tablename__ = "area_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(40))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("area_id", "key"),)
+
+
+class Flyer(Base):
+    """A printable flyer: its own invite plus a short label (where it hangs), so sign-ups
+    can be attributed to it."""
+
+    __tablename__ = "flyer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invite_id: Mapped[int] = mapped_column(
+        ForeignKey("invite.id", ondelete="CASCADE"), unique=True
+    )
+    label: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class SignUp(Base):
+    """Which invite a person signed up with (attribution). Deleted with the person."""
+
+    __tablename__ = "sign_up"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invite.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class CalendarCopy(Base):
     """Who received a calendar file (.ics) of an action, and its latest SEQUENCE (RFC 5545).
 

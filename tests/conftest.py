@@ -2,7 +2,9 @@
 one answers.
 
 PostgreSQL URL: `WIJKBOT_TEST_POSTGRES_URL` (default postgresql://127.0.0.1:5432/test).
-Each test gets its own schema (dropped afterwards), so tests never see each other's rows.
+`database_url` gives each test its own schema (dropped afterwards), so tests never see each
+other's rows. The storage tests instead share one database per process and run each test in
+a transaction that is rolled back (tests/storage/conftest.py).
 Without a reachable server the PostgreSQL variants skip with the reason; with CI=true they
 fail instead, so CI can never pass silently without PostgreSQL.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,11 +49,16 @@ def pytest_report_header() -> list[str]:
     return [f"postgresql: {_PG_PROBLEM or 'available at ' + PG_URL}"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, area-seeded database URL (plain form) on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'wijkbot.db'}"
+@contextmanager
+def migrated_database(backend: str, directory: Path) -> Iterator[str]:
+    """A new migrated, area-seeded database; yields its URL (plain form) and removes it.
+
+    `backend`: "sqlite" (a file in `directory`) or "postgresql" (a new schema on
+    `WIJKBOT_TEST_POSTGRES_URL`, dropped at the end). Skips the test when PostgreSQL is not
+    reachable (fails it with CI=true).
+    """
+    if backend == "sqlite":
+        url = f"sqlite:///{directory / 'wijkbot.db'}"
         upgrade(url)
         _seed(url)
         yield url
@@ -73,6 +81,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, area-seeded database URL (plain form) of its own, on each backend."""
+    with migrated_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _seed(url: str) -> None:

@@ -156,13 +156,12 @@ def roster_text(t: Translator, result: actions.Roster) -> str:
         shown = ", ".join(esc(n) for n in names) if names else "–"
         lines.append(f"<b>{esc(label)}</b> ({len(names)}): {shown}")
     if result.came is not None and result.absent is not None:
+        came_label, absent_label = t.gettext("Came"), t.gettext("Did not come")
         came = ", ".join(esc(n) for n in result.came) or "–"
-        lines.append(f"<b>{esc(t.gettext('Came'))}</b> ({len(result.came)}): {came}")
+        lines.append(f"<b>{esc(came_label)}</b> ({len(result.came)}): {came}")
         if result.absent:
             absent = ", ".join(esc(n) for n in result.absent)
-            lines.append(
-                f"<b>{esc(t.gettext('Did not come'))}</b> ({len(result.absent)}): {absent}"
-            )
+            lines.append(f"<b>{esc(absent_label)}</b> ({len(result.absent)}): {absent}")
     d = result.delivery
     lines += [
         "",

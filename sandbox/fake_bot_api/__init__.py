@@ -62,6 +62,7 @@ types), ``telegram_html`` (HTML parse mode), ``errors`` (error bodies, injected 
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
 from sandbox.fake_bot_api.errors import BotApiError
+from sandbox.fake_bot_api.gate import WAIT_SECONDS, Gate
 from sandbox.fake_bot_api.media import make_png
 from sandbox.fake_bot_api.messages import (
     BotMessage,
@@ -75,6 +76,7 @@ from sandbox.fake_bot_api.telegram_html import HtmlParseError, parse_html, utf16
 from sandbox.fake_bot_api.users import FakeUser
 
 __all__ = [
+    "WAIT_SECONDS",
     "BotApiError",
     "BotMessage",
     "CallbackAnswer",
@@ -82,6 +84,7 @@ __all__ = [
     "FakeChannel",
     "FakeChat",
     "FakeUser",
+    "Gate",
     "HtmlParseError",
     "MessageVersion",
     "RequestRecord",

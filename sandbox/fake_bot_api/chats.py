@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sandbox.fake_bot_api.gate import WAIT_SECONDS
 from sandbox.fake_bot_api.limits import JSONDict
 from sandbox.fake_bot_api.messages import BotMessage
 from sandbox.fake_bot_api.telegram_html import _indent
@@ -134,7 +135,7 @@ class FakeChat:
         contains: str | None = None,
         *,
         predicate: Callable[[BotMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
         after: int | BotMessage | None = None,
     ) -> BotMessage:
         """Wait until a (non-deleted) bot message in this chat matches, and return it.

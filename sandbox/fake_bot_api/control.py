@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
+from sandbox.fake_bot_api.gate import WAIT_SECONDS
 from sandbox.fake_bot_api.limits import JSONDict
 from sandbox.fake_bot_api.messages import RequestRecord
 from sandbox.fake_bot_api.state import ServerState
@@ -128,7 +129,7 @@ class Controls(ServerState):
         method: str,
         *,
         predicate: Callable[[RequestRecord], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
         since: int = 0,
     ) -> RequestRecord:
         """Wait until a *finished* request of ``method`` (at index >= ``since`` in
@@ -155,7 +156,7 @@ class Controls(ServerState):
     async def settle(
         self,
         quiet: float = 0.2,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
     ) -> None:
         """Wait until the bot has fetched every update and made no call (other than its long
         poll) for ``quiet`` seconds. Handy before asserting that nothing (more) happened.

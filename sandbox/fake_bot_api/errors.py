@@ -5,7 +5,9 @@ injected failures (429/403/5xx, delays) a test can ask for.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
+from sandbox.fake_bot_api.gate import Gate
 from sandbox.fake_bot_api.limits import JSONDict
 
 _NOT_MODIFIED = (
@@ -90,6 +92,7 @@ class FailureInjection:
 
     _failures: list[_Failure]
     _delays: list[tuple[str, float, int]]
+    _gates: list[Gate]
 
     def fail_next(
         self,
@@ -128,6 +131,14 @@ class FailureInjection:
         """Delay the answer of the next ``times`` calls of ``method`` (or ``"*"``) by
         ``seconds`` (to provoke client timeouts)."""
         self._delays.append((method.lower(), seconds, times))
+
+    def hold(self, method: str, chat_ids: Iterable[int | str] = ()) -> Gate:
+        """Hold calls of ``method`` (case-insensitive, ``"*"`` for any) to these chats (all
+        chats when empty) until the returned :class:`Gate` releases them. The server opens
+        every gate when it stops."""
+        gate = Gate(self, method, chat_ids)  # type: ignore[arg-type]
+        self._gates.append(gate)
+        return gate
 
     async def _apply_delay(self, method: str) -> None:
         for index, (name, seconds, times) in enumerate(self._delays):

@@ -114,6 +114,8 @@ class FakeBotAPI(MessageRoutes, FailureInjection):
     async def stop(self) -> None:
         """Answer pending long polls (empty) and stop serving. Safe to call twice."""
         self._closing = True
+        for gate in self._gates:
+            gate.open()
         if self._poll_waiter is not None and not self._poll_waiter.done():
             self._poll_waiter.set_result("closing")
         runner, self._runner = self._runner, None
@@ -173,6 +175,9 @@ class FakeBotAPI(MessageRoutes, FailureInjection):
                 self.unknown_methods.append(method)
                 logger.warning("fake Bot API: unknown method %s called", method)
                 raise BotApiError(404, "Not Found")
+            for gate in self._gates:
+                if gate.matches(method, record.chat_id):
+                    await gate.pass_through(record)
             await self._apply_delay(method)
             for failure in self._failures:
                 if failure.matches(method, record.chat_id):

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from sandbox.fake_bot_api.chats import FakeChannel, FakeChat
 from sandbox.fake_bot_api.errors import _Failure
+from sandbox.fake_bot_api.gate import Gate
 from sandbox.fake_bot_api.limits import _TOKEN_RE, JSONDict
 from sandbox.fake_bot_api.media import _StoredFile
 from sandbox.fake_bot_api.messages import RequestRecord, _CallbackQuery
@@ -61,6 +62,7 @@ class ServerState:
         self._busy = 0  # non-polling calls in progress
         self._failures: list[_Failure] = []
         self._delays: list[tuple[str, float, int]] = []
+        self._gates: list[Gate] = []
         self._queries: dict[str, _CallbackQuery] = {}
         self._query_counter = itertools.count(4_000_000_000_000_000_001)
         self._files: dict[str, _StoredFile] = {}

@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 from sandbox.fake_bot_api.chats import FakeChat
+from sandbox.fake_bot_api.gate import WAIT_SECONDS
 from sandbox.fake_bot_api.limits import _INLINE_BUTTON_ACTIONS, MAX_TEXT_LENGTH, JSONDict
 from sandbox.fake_bot_api.media import _image_size, make_png
 from sandbox.fake_bot_api.messages import BotMessage, CallbackAnswer
@@ -332,7 +333,7 @@ class FakeUser(FakeChat):
         self,
         query_id: str | None = None,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline, not a cancellation scope
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline, not a cancellation scope
     ) -> CallbackAnswer:
         """Wait until the bot answers a press, and return the answer.
 

@@ -116,7 +116,7 @@ async def test_blocking_the_bot_marks_the_person_unreachable_until_start(
     ivo = fake.user(2005, "Ivo", language_code="en")
     await add_person(wijkbot, ivo, role="volunteer", area="Jordaan", language="en")
     ivo.block()  # Telegram sends a my_chat_member update (status "kicked")
-    await fake.settle()
+    await wijkbot.handled()
     async with wijkbot.db.begin() as session:
         assert (await session.scalar(select(Person))).unreachable_at is not None
     ivo.unblock()

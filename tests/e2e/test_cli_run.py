@@ -17,6 +17,12 @@ from sandbox.harness import TEST_TOKEN
 from storage.db import sync_url
 from tests.conftest import _PG_PROBLEM, PG_URL
 
+#: Deadline (seconds) for a `wijkbot` process to answer or exit. A new Python process
+#: imports PTB and SQLAlchemy and migrates its database first: a few seconds on an idle
+#: machine, much longer with many test processes on few cores. It bounds only a failing
+#: test; every wait here is for a condition (a reply, the process's exit).
+PROCESS_SECONDS = 240.0
+
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
@@ -50,12 +56,12 @@ async def test_run_talks_to_any_bot_api_server_and_never_logs_the_token(
     try:
         user = fake.user(9001, "Rosa_*[x]", language_code="en")
         await user.send("/start")
-        reply = await user.wait_for("invite link", timeout=30)
+        reply = await user.wait_for("invite link", timeout=PROCESS_SECONDS)
         assert "You can only join with an invite link" in reply.text
         assert {c["command"] for c in fake.commands()} >= {"help", "stop", "beschikbaarheid"}
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=PROCESS_SECONDS)
     logs = (out + err).decode()
     assert process.returncode == 0, logs[-2000:]
     assert TEST_TOKEN not in logs
@@ -67,7 +73,7 @@ async def test_run_talks_to_any_bot_api_server_and_never_logs_the_token(
 async def test_missing_or_malformed_token_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     for token in ("", "not-a-token"):
         process = await _wijkbot(tmp_path, "run", TELEGRAM_BOT_TOKEN=token)
-        _out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=PROCESS_SECONDS)
         assert process.returncode == 2
         lines = err.decode().strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("wijkbot: TELEGRAM_BOT_TOKEN"), lines
@@ -81,7 +87,7 @@ async def test_unreachable_database_is_one_line_and_exit_code_2(tmp_path: Path) 
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
         DATABASE_URL="postgresql://wijkbot:secret@127.0.0.1:1/none",  # nothing listens there
     )
-    _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=PROCESS_SECONDS)
     text = err.decode()
     assert process.returncode == 2, text[-1000:]
     assert text.strip().splitlines()[-1].startswith("wijkbot: cannot reach the database")
@@ -101,14 +107,14 @@ async def test_unmigrated_postgresql_is_refused_until_migrate(
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     try:
         process = await _wijkbot(tmp_path, "run", TELEGRAM_BOT_TOKEN=TEST_TOKEN, DATABASE_URL=url)
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=PROCESS_SECONDS)
         assert process.returncode == 2
         assert err.decode().strip().splitlines()[-1] == (
             "wijkbot: the PostgreSQL database is not at the newest schema; "
             "run `wijkbot migrate` first"
         )
         process = await _wijkbot(tmp_path, "migrate", DATABASE_URL=url)
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=PROCESS_SECONDS)
         assert process.returncode == 0, err.decode()[-1000:]
         assert "47 areas loaded" in out.decode()
     finally:

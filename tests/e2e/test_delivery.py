@@ -32,11 +32,13 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import Clock
 from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.delivery import dispatcher as dispatcher_module
 from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
 from bot.i18n import I18n
-from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.fake_bot_api import WAIT_SECONDS, FakeBotAPI
 from storage.db import Database
-from storage.models import Action, Area, OutboxMessage, Person
+from storage.models import Action, OutboxMessage, Person
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # Saturday 6 December 2031, 14:00-16:00 in Amsterdam.
@@ -44,7 +46,6 @@ STARTS = dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC)
 ENDS = STARTS + dt.timedelta(hours=2)
 TITLE = "Soep & <koffie> *_[]"
 
-_ids = itertools.count(5001)
 
 TEST_NL = {
     "Yes": "Ja",
@@ -100,6 +101,7 @@ def make_dispatcher(
     rate: float = 25,
     batch: int = 50,
     read_timeout: float = 20.0,
+    max_in_flight: int = 10,
 ) -> OutboxDispatcher:
     return OutboxDispatcher(
         db=db,
@@ -107,52 +109,46 @@ def make_dispatcher(
         clock=clock,
         settings=settings(rate=rate, batch=batch),
         send_read_timeout=read_timeout,
+        max_in_flight=max_in_flight,
     )
 
 
 # -- rows -----------------------------------------------------------------------------------
 
 
+# Each helper commits its own transaction (the dispatcher reads in its own); the rows
+# themselves come from tests/factories.py.
+LONG_AGO = STARTS - dt.timedelta(days=400)
+
+
 async def add_person(
-    db: Database, chat_id: int, *, language: str = "en", **overrides: object
+    db: Database, chat_id: int, *, language: str = "en", **fields: object
 ) -> Person:
+    """A volunteer in Centrum whose chat is `chat_id` (a group chat when negative)."""
     async with db.begin() as session:
-        area_id = await session.scalar(select(Area.id).where(Area.key == "centrum"))
-        person = Person(
-            telegram_user_id=next(_ids) if chat_id < 0 else chat_id,
-            chat_id=chat_id,
-            display_name=f"Naam{chat_id}",
-            role="volunteer",
-            area_id=area_id,
+        return await make.person(
+            session,
+            f"Naam{chat_id}",
+            area="Centrum",
             language=language,
-            spoken_languages=[],
-            consent_at=STARTS - dt.timedelta(days=400),
-            created_at=STARTS - dt.timedelta(days=400),
-            **overrides,
+            telegram_user_id=None if chat_id < 0 else chat_id,
+            chat_id=chat_id,
+            now=LONG_AGO,
+            **fields,
         )
-        session.add(person)
-    return person
 
 
-async def add_action(db: Database, **overrides: object) -> Action:
+async def add_action(db: Database, **fields: object) -> Action:
+    values: dict[str, Any] = {
+        "title": TITLE,
+        "meeting_place": "Buurthuis <De Boom> & co",
+        "starts_at": STARTS,
+        "ends_at": ENDS,
+        "created_at": LONG_AGO,
+    }
+    values.update(fields)
     async with db.begin() as session:
-        area_id = await session.scalar(select(Area.id).where(Area.key == "centrum"))
-        values: dict[str, Any] = {
-            "kind": "doorstep",
-            "title": TITLE,
-            "area_id": area_id,
-            "meeting_place": "Buurthuis <De Boom> & co",
-            "starts_at": STARTS,
-            "ends_at": ENDS,
-            "volunteers_needed": 4,
-            "confirmed_count": 0,
-            "status": "open",
-            "created_at": STARTS - dt.timedelta(days=400),
-        }
-        values.update(overrides)
-        action = Action(**values)
-        session.add(action)
-    return action
+        return await make.action(session, area="Centrum", **values)
 
 
 async def add_row(
@@ -162,25 +158,14 @@ async def add_row(
     *,
     key: str = "action_call",
     due_at: dt.datetime | None = None,
-    **overrides: object,
+    **fields: object,
 ) -> int:
+    """A pending row to `person` about `action`, due one second ago unless `due_at`."""
+    due = due_at or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     async with db.begin() as session:
-        row = OutboxMessage(
-            person_id=person.id,
-            chat_id=person.chat_id,
-            message_key=key,
-            args={},
-            action_id=action.id,
-            due_at=due_at or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
-            dedup_key=f"e2e:{next(_ids)}",
-            status="pending",
-            attempts=0,
-            created_at=dt.datetime.now(dt.UTC),
+        row = await make.outbox_row(
+            session, person, due_at=due, key=key, action_id=action.id, **fields
         )
-        for name, value in overrides.items():
-            setattr(row, name, value)
-        session.add(row)
-        await session.flush()
         return row.id
 
 
@@ -208,7 +193,7 @@ async def run_until(
     bot: Bot,
     done: Callable[[], Any],
     *,
-    within: float = 10.0,
+    within: float = WAIT_SECONDS,
     pause: float = 0.05,
 ) -> list[DispatchReport]:
     """Tick like the JobQueue would (but faster) until `await done()` is true."""
@@ -279,9 +264,28 @@ async def test_messages_arrive_in_each_recipients_language(
         assert row.sent_at is not None
 
 
+class SteppedTime:
+    """Stands in for the `time` module in `bot.delivery.dispatcher`: `monotonic()` stands
+    still until the test steps it, so a 429 pause ends when the test says, not after a
+    real second (which a busy machine may spend before the next assertion)."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def monotonic(self) -> float:
+        return self.now
+
+
 async def test_429_pauses_sending_and_the_row_is_delivered_once_after_the_pause(
-    db: Database, i18n: I18n, clock: Clock, fake: FakeBotAPI, bot: Bot
+    db: Database,
+    i18n: I18n,
+    clock: Clock,
+    fake: FakeBotAPI,
+    bot: Bot,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    stepped = SteppedTime()
+    monkeypatch.setattr(dispatcher_module, "time", stepped)
     users = [fake.user(200 + i) for i in range(3)]
     action = await add_action(db)
     base = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
@@ -290,16 +294,20 @@ async def test_429_pauses_sending_and_the_row_is_delivered_once_after_the_pause(
         for i, u in enumerate(users)
     ]
     fake.fail_next("sendMessage", 429, retry_after=1, chat_id=users[0].id)
-    # 5/s: 200 ms between sends, so nothing else is in flight when the 429 comes back.
-    dispatcher = make_dispatcher(db, i18n, clock, rate=5)
+    # One send at a time: nothing else is in flight when the 429 comes back, however slow
+    # the machine is (the next send waits for the first one's outcome).
+    dispatcher = make_dispatcher(db, i18n, clock, max_in_flight=1)
 
+    before = clock.now()
     first = await dispatcher.run_once(bot)
 
     assert first.retried == 1
     assert first.held_back == 2  # the rest of the tick stays pending
     assert first.sent == 0
     assert first.paused_until is not None
-    assert 0.5 <= (first.paused_until - clock.now()).total_seconds() <= 1.0
+    # retry_after=1 from the moment of the 429, which lies within this run_once
+    one = dt.timedelta(seconds=1)
+    assert before + one <= first.paused_until <= clock.now() + one
     row = await get_row(db, rows[0])
     assert (row.status, row.attempts) == ("pending", 0)  # not counted as a failed attempt
     requests_before = len(fake.requests)
@@ -307,13 +315,16 @@ async def test_429_pauses_sending_and_the_row_is_delivered_once_after_the_pause(
     assert paused.paused_until == first.paused_until
     assert len(fake.requests) == requests_before  # nothing is sent while paused
 
+    stepped.now += 0.99
+    assert (await dispatcher.run_once(bot)).paused_until == first.paused_until  # not yet
+    assert len(fake.requests) == requests_before
+    stepped.now += 0.01  # retry_after has passed
     await run_until(dispatcher, bot, until_no_open_rows(db))
 
     assert [len(u.messages) for u in users] == [1, 1, 1]  # delivered, not lost, not doubled
     attempts = fake.requests_for("sendMessage")
     assert [r.status for r in attempts] == [429, 200, 200, 200]
     assert attempts[0].chat_id == attempts[1].chat_id == users[0].id  # order kept
-    assert attempts[1].time - attempts[0].time >= 0.95
     assert (await get_row(db, rows[0])).attempts == 1
 
 
@@ -403,14 +414,15 @@ async def test_overall_rate_is_respected_across_many_chats(
         await add_row(db, await add_person(db, user.id), action)
     dispatcher = make_dispatcher(db, i18n, clock, rate=rate, batch=50)
 
-    reports = await run_until(dispatcher, bot, until_no_open_rows(db), within=15)
+    reports = await run_until(dispatcher, bot, until_no_open_rows(db))
 
     assert total(reports, "sent") == 60
     times = sorted(send_times(fake))
     assert len(times) == 60
     span = times[-1] - times[0]
     assert span >= (60 - 1) / rate * 0.95, span  # evenly spaced at 1/rate seconds
-    assert span <= (60 - 1) / rate + 2.0, span  # and not much slower than the rate allows
+    # (How close to the rate it gets is a figure of the machine, not a test: see
+    # benchmarks/outbox_drain.py.)
     for i, start in enumerate(times):  # no one-second window holds more than the rate
         assert sum(1 for t in times[i:] if t - start < 1.0) <= rate + 1
 
@@ -515,15 +527,18 @@ async def test_network_errors_back_off_and_bad_requests_fail_without_stopping_ot
     fake.fail_next("sendMessage", 502, chat_id=users[0].id)
     fake.fail_next("sendMessage", 503, chat_id=users[1].id)
     fake.fail_next("sendMessage", 400, "Bad Request: chat not found", chat_id=users[2].id)
-    dispatcher = make_dispatcher(db, i18n, clock, read_timeout=0.3)
+    # The time-out below is made by holding the request at the server until the client gave
+    # up (a gate), not by a slow answer; 2 s is only how long the client waits for it.
+    dispatcher = make_dispatcher(db, i18n, clock, read_timeout=2.0)
     bot = Bot(
         fake.token,
         base_url=fake.base_url,
         base_file_url=fake.base_file_url,
-        request=HTTPXRequest(read_timeout=0.3),
+        request=HTTPXRequest(read_timeout=2.0),
     )
     await bot.initialize()
     try:
+        before = clock.now()
         first = await dispatcher.run_once(bot)
 
         assert (first.sent, first.retried, first.failed) == (1, 1, 2)
@@ -533,7 +548,10 @@ async def test_network_errors_back_off_and_bad_requests_fail_without_stopping_ot
             1,
             "NetworkError: Bad Gateway",
         )
-        assert 4 <= (row.due_at - clock.now()).total_seconds() <= 5  # 5 s after the 1st try
+        # 5 s after the 1st try, which lies within that run_once
+        assert (
+            before + dt.timedelta(seconds=5) <= row.due_at <= clock.now() + dt.timedelta(seconds=5)
+        )
         row = await get_row(db, worn_out)
         assert (row.status, row.attempts) == ("failed", 5)
         assert row.last_error == "NetworkError: Service Unavailable"
@@ -544,18 +562,22 @@ async def test_network_errors_back_off_and_bad_requests_fail_without_stopping_ot
         # Not due yet: nothing happens. Then a time-out on the 2nd try: 10 s back-off.
         assert (await dispatcher.run_once(bot)).retried == 0
         clock.advance(5)
-        fake.delay_next("sendMessage", 1.0)
+        gate = fake.hold("sendMessage", [users[0].id])
 
         async def tried_twice() -> bool:
             return (await get_row(db, flaky)).attempts == 2
 
         # (the chat's one-second pace holds it a moment: the 502 was less than 1 s ago)
-        second = await run_until(dispatcher, bot, tried_twice, within=5)
+        before = clock.now()
+        second = await run_until(dispatcher, bot, tried_twice)
         assert total(second, "retried") == 1
         row = await get_row(db, flaky)
         assert row.status == "pending"
         assert (row.attempts, row.last_error) == (2, "TimedOut: Timed out")
-        assert 9 <= (row.due_at - clock.now()).total_seconds() <= 10
+        ten = dt.timedelta(seconds=10)
+        assert before + ten <= row.due_at <= clock.now() + ten
+        assert len(gate.held) == 1  # the request is still at the server
+        gate.open()  # it arrives after all (the client stopped waiting for the answer)
 
         clock.advance(10)
         await run_until(dispatcher, bot, until_no_open_rows(db))
@@ -622,7 +644,7 @@ async def test_job_ticks_under_the_real_jobqueue(
     async with application:
         await application.start()
         try:
-            message = await hanna.wait_for("New action in Centrum", timeout=5)
+            message = await hanna.wait_for("New action in Centrum")
         finally:
             await application.stop()
 

@@ -31,7 +31,7 @@ async def test_coordinator_sees_the_help_requests_of_their_area_only(
     await yusuf.wait_for("We have noted what you told us")
 
     # The coordinators of the area hear about it, without personal details in the message.
-    notice = await noor.wait_for("signed up and would like help", timeout=10)
+    notice = await noor.wait_for("signed up and would like help")
     assert notice.text == (
         "A resident in Westerdokseiland signed up and would like help. See /helprequests."
     )

@@ -130,7 +130,7 @@ async def test_quick_presses_on_one_menu_make_one_invite(
     presses = [await coord.press_data(data, message_id=menu.message_id) for _ in range(3)]
     answers = [(await coord.wait_for_callback_answer(q)).text for q in presses]
     assert answers == [None, "This button no longer works.", "This button no longer works."]
-    await fake.settle()
+    await wijkbot.handled()
     links = [m for m in coord.messages if "Invite link for:" in m.text]
     photos = [m for m in coord.messages if m.kind == "photo"]
     assert len(links) == 1 and len(photos) == 1
@@ -147,7 +147,7 @@ async def test_quick_presses_on_one_menu_make_one_invite(
 
     await coord.press_data(data, message_id=menu.message_id)
     assert (await coord.wait_for_callback_answer()).text == "This button no longer works."
-    await fake.settle()
+    await wijkbot.handled()
     assert len(await _made_invites(wijkbot)) == 1
     assert len([m for m in coord.messages if m.kind == "photo"]) == 1
     # a new menu works as before

@@ -193,7 +193,7 @@ async def test_coordinator_gets_their_own_command_menu(wijkbot: BotUnderTest, fa
     await tap(noor, "Ik ga akkoord")
     welcome = await noor.wait_for("Bedankt! Je bent nu coördinator voor Centrum.")
     assert "/hulpvragen – waar bewoners hulp bij willen" in welcome.text
-    await fake.settle()
+    await wijkbot.handled()
     menu = [c["command"] for c in fake.commands({"type": "chat", "chat_id": noor.id})]
     assert menu[:4] == ["nieuweactie", "acties", "uitnodigen", "hulpvragen"]
     everyone = [c["command"] for c in fake.commands()]

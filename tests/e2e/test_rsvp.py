@@ -15,11 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.domain import actions
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
-from storage.areas import find_area
 from storage.models import Action, OutboxMessage, Person, Rsvp
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)
@@ -58,26 +57,19 @@ async def _plan(wijkbot: BotUnderTest, fake: FakeBotAPI, needed: int) -> int:
     coord = fake.user(2001, "Carla", language_code="en")
     await add_person(wijkbot, coord, role="coordinator", area="Centrum", language="en")
     async with wijkbot.db.begin() as session:
-        area = await find_area(session, "Jordaan")
         coordinator = await session.scalar(select(Person).where(Person.telegram_user_id == 2001))
-        assert area is not None and coordinator is not None
-        draft = actions.validate_draft(
+        assert coordinator is not None
+        action, _ = await make.planned_action(
+            session,
+            coordinator=coordinator,
+            area="Jordaan",
             kind="street_stand",
             title=TITLE,
-            area_id=area.id,
             meeting_place="Noordermarkt",
             starts_at=STARTS,
             ends_at=STARTS + dt.timedelta(hours=2),
-            volunteers_needed=needed,
+            needed=needed,
             now=wijkbot.clock.now(),
-        )
-        action, _ = await actions.create_action(
-            session=session,
-            coordinator=coordinator,
-            draft=draft,
-            now=wijkbot.clock.now(),
-            tz=AMS,
-            second_wave_delay=dt.timedelta(hours=2),
         )
         return action.id
 

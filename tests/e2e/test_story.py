@@ -79,7 +79,7 @@ async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
     assert "8 vrijwilligers krijgen nu de oproep." in planned.text
 
     for user in volunteers[:-1]:
-        call = await user.wait_for(CALL, timeout=10)
+        call = await user.wait_for(CALL)
         assert call.labels == ["Ja", "Misschien", "Nee"]
     await wijkbot.outbox_idle()
     # The 429 paused sending and the call was retried, not lost and not doubled.
@@ -124,7 +124,7 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
         wijkbot, anna, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
     )
     await _plan_klaptafel(wijkbot, fake, needed=2)
-    await anna.wait_for(CALL, timeout=10)
+    await anna.wait_for(CALL)
     await tap(anna, "Ja")
     await anna.wait_for("Je antwoord: Ja — tot dan!")
     async with wijkbot.db.begin() as session:
@@ -146,14 +146,14 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
     await wijkbot.stop()  # the bot is down while the 24-hour reminder falls due
     clock.set(START - dt.timedelta(hours=20))  # Friday 18:00: "tomorrow" is still true
     await wijkbot.start()
-    late = await anna.wait_for("Herinnering: morgen help je", timeout=10)
+    late = await anna.wait_for("Herinnering: morgen help je")
     assert "Klaptafel *Haarlemmerplein* [zaterdag]" in late.text
     assert late.labels == ["Ik kan toch niet"]  # giving up the place is one tap away
 
     await wijkbot.stop()  # down while the 2-hour reminder falls due, back before the start
     clock.set(START - dt.timedelta(minutes=50))
     await wijkbot.start()
-    soon = await anna.wait_for("Straks begint", timeout=10)
+    soon = await anna.wait_for("Straks begint")
     assert soon.text.startswith("Straks begint Klaptafel *Haarlemmerplein* [zaterdag], om 14:00.")
 
 
@@ -165,7 +165,7 @@ async def test_reminders_that_are_no_longer_true_are_dropped_and_counted(
         wijkbot, bram, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
     )
     await _plan_klaptafel(wijkbot, fake, needed=2)
-    await bram.wait_for(CALL, timeout=10)
+    await bram.wait_for(CALL)
     await tap(bram, "Ja")
     await bram.wait_for("Je antwoord: Ja — tot dan!")
 
@@ -201,7 +201,7 @@ async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     assert not any(CALL in m.text for m in early.messages)  # stopped: no call
 
     await early.send("/start")
-    call = await early.wait_for(CALL, timeout=10)  # back: the open action's call comes
+    call = await early.wait_for(CALL)  # back: the open action's call comes
     assert call.labels == ["Ja", "Misschien", "Nee"]
 
     token = await make_invite(wijkbot, role="volunteer", area="Haarlemmerbuurt")
@@ -216,36 +216,71 @@ async def test_late_joiners_and_returners_get_the_calls_of_open_actions(
     mark = late.mark()
     await tap(late, "Klaar", after=mark)  # availability
     await late.wait_for("Bedankt, Laat!")
-    await late.wait_for(CALL, timeout=10)  # joined after the call went out: gets it too
+    await late.wait_for(CALL)  # joined after the call went out: gets it too
 
 
 async def test_cancel_during_a_slow_broadcast_tells_everyone_who_got_the_call(
     fake: FakeBotAPI, database_url: str, clock: Clock
 ) -> None:
-    """Found by a tester: calls waiting for the rate limiter went out after the cancel,
-    and those people were never told. At 2 messages/s the broadcast takes 4 s."""
+    """Found by a tester: calls still on their way went out after the cancel, and those
+    people were never told.
+
+    No timing: the fake server holds every sendMessage to the volunteers, and the outbox
+    takes 2 rows per tick (a tick waits for its sends), so the test decides the order:
+    calls 1-2 delivered, calls 3-4 on their way (held at the server), the coordinator
+    cancels, calls 3-4 arrive after the cancel, calls 5-8 never go out.
+    """
     bot = BotUnderTest(
-        fake, BotUnderTest.settings_for(fake, database_url, outbox_rate_per_second=2), clock
+        fake, BotUnderTest.settings_for(fake, database_url, outbox_batch_size=2), clock
     )
+    volunteers = [fake.user(3401 + i, f"Snel{i + 1}", language_code="nl") for i in range(8)]
+    gate = fake.hold("sendMessage", [u.id for u in volunteers])
     await bot.start()
     try:
-        volunteers = []
-        for i in range(8):
-            user = fake.user(3401 + i, f"Snel{i + 1}", language_code="nl")
+        for user in volunteers:
             await add_person(
                 bot, user, role="volunteer", area="Haarlemmerbuurt", slots={(5, "afternoon")}
             )
-            volunteers.append(user)
         noor = await _plan_klaptafel(bot, fake, needed=6)
+        await noor.wait_for("8 vrijwilligers krijgen nu de oproep.")
+
+        first = await gate.wait_held(2)  # the first tick's two calls, at the server
+        gate.release()
+        delivered = {r.chat_id for r in first}
+        for user in volunteers:
+            if user.id in delivered:
+                await user.wait_for(CALL)
+        on_the_way = {r.chat_id for r in await gate.wait_held(2)}  # the second tick's two
+        assert on_the_way.isdisjoint(delivered)
+
         await tap(noor, "Wie komt er?")
         await tap(noor, "Actie annuleren")
         await tap(noor, "Ja, annuleren")
         await noor.wait_for("De actie is geannuleerd")
-        await bot.outbox_idle(timeout=20)
+        assert {r.chat_id for r in gate.held} == on_the_way  # still on their way
+        gate.open()  # they arrive after the cancel
+        await bot.outbox_idle()
         await fake.settle()
+        async with bot.db.begin() as session:
+            calls = dict(
+                (
+                    await session.execute(
+                        select(OutboxMessage.status, func.count())
+                        .where(OutboxMessage.message_key == "action_call")
+                        .group_by(OutboxMessage.status)
+                    )
+                ).all()
+            )
     finally:
+        gate.open()
         await bot.stop()
-    called = [u for u in volunteers if any(CALL in m.text for m in u.messages)]
-    told = [u for u in volunteers if any("Gaat niet door" in m.text for m in u.messages)]
-    assert len(called) < len(volunteers)  # the cancel stopped the rest of the broadcast
+
+    assert calls == {"sent": 4, "cancelled": 4}
+    called = {u.id for u in volunteers if any(CALL in m.text for m in u.messages)}
+    told = {u.id for u in volunteers if any("Gaat niet door" in m.text for m in u.messages)}
+    assert called == delivered | on_the_way  # the cancel stopped the other four calls
     assert told == called  # and everyone who got the call heard it is off
+    for user in volunteers:
+        if user.id in called:  # the call first, the notice after it
+            texts = [m.text for m in user.messages]
+            assert len(texts) == 2 and CALL in texts[0] and "Gaat niet door" in texts[1], texts

@@ -8,8 +8,6 @@ Times: now is Monday 3 May 2027 10:00 CEST; the action is Saturday 8 May 14:00-1
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,19 +15,17 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import availability, invites, people
+from bot.domain import people
 from bot.domain.actions import (
     ActionDraft,
     CallPlan,
     call_recipients,
     cancel_action,
-    create_action,
     roster,
     validate_draft,
 )
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import answer
-from storage.areas import find_area
 from storage.db import Database
 from storage.models import (
     Action,
@@ -39,6 +35,7 @@ from storage.models import (
     Person,
     Rsvp,
 )
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 UTC = dt.UTC
@@ -47,89 +44,6 @@ STARTS = dt.datetime(2027, 5, 8, 12, 0, tzinfo=UTC)
 ENDS = dt.datetime(2027, 5, 8, 15, 0, tzinfo=UTC)
 DELAY = dt.timedelta(hours=2)
 SAT_AFTERNOON = (5, "afternoon")
-
-_telegram_ids = itertools.count(20_000)
-
-
-async def add_person(
-    session: AsyncSession,
-    name: str,
-    *,
-    role: str = "volunteer",
-    area: str = "Haarlemmerbuurt",
-    buurt: str | None = None,
-    slots: Iterable[tuple[int, str]] = (),
-    onboarded: bool = True,
-    stopped: bool = False,
-    unreachable: bool = False,
-    paused_until: dt.date | None = None,
-) -> Person:
-    home = await find_area(session, area)
-    assert home is not None, area
-    new = await invites.create_invite(session=session, role=role, area=home, now=NOW)
-    tg = next(_telegram_ids)
-    person = await people.register(
-        session=session,
-        token=new.token,
-        telegram_user_id=tg,
-        chat_id=tg,
-        first_name=name,
-        language="nl",
-        now=NOW,
-    )
-    if buurt is not None:
-        found = await find_area(session, buurt)
-        assert found is not None, buurt
-        await people.set_buurt(session=session, person=person, buurt_id=found.id)
-    await availability.set_slots(session=session, person_id=person.id, slots=set(slots))
-    if onboarded:
-        people.finish_onboarding(person=person, now=NOW)
-    if stopped:
-        people.stop(person=person, now=NOW)
-    if unreachable:
-        person.unreachable_at = NOW
-    person.paused_until = paused_until
-    await session.flush()
-    return person
-
-
-async def area_id(session: AsyncSession, name: str) -> int:
-    found = await find_area(session, name)
-    assert found is not None, name
-    return found.id
-
-
-async def draft_for(
-    session: AsyncSession,
-    *,
-    area: str = "Haarlemmerbuurt",
-    starts_at: dt.datetime = STARTS,
-    ends_at: dt.datetime = ENDS,
-    needed: int = 4,
-) -> ActionDraft:
-    return validate_draft(
-        kind="doorstep",
-        title="Portiekgesprekken",
-        area_id=await area_id(session, area),
-        meeting_place="Buurthuis De Bolder",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        volunteers_needed=needed,
-        now=NOW,
-    )
-
-
-async def plan(
-    session: AsyncSession, coordinator: Person, draft: ActionDraft
-) -> tuple[Action, CallPlan]:
-    return await create_action(
-        session=session,
-        coordinator=coordinator,
-        draft=draft,
-        now=NOW,
-        tz=AMS,
-        second_wave_delay=DELAY,
-    )
 
 
 async def calls(session: AsyncSession, action_id: int) -> dict[int, tuple[str, dt.datetime]]:
@@ -225,35 +139,35 @@ def test_validate_draft_accepts_the_bounds(changes: dict[str, Any]) -> None:
 
 async def test_call_goes_to_fitting_volunteers_first_and_others_later(db: Database) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
+        coordinator = await make.person(session, "Coco", role="coordinator")
         fri = dt.date(2027, 5, 7)
         sat = dt.date(2027, 5, 8)
         # Called (created in an order that mixes fitting and not fitting):
-        no_fit = await add_person(session, "Noor", slots={(5, "morning")})
-        fit = await add_person(session, "Fleur", slots={SAT_AFTERNOON})
-        no_slots_buurt = await add_person(session, "Bram", buurt="Westerdokseiland")
-        fit_buurt = await add_person(
+        no_fit = await make.person(session, "Noor", slots={(5, "morning")})
+        fit = await make.person(session, "Fleur", slots={SAT_AFTERNOON})
+        no_slots_buurt = await make.person(session, "Bram", buurt="Westerdokseiland")
+        fit_buurt = await make.person(
             session, "Pim", buurt="Planciusbuurt Noord", slots={SAT_AFTERNOON, (0, "morning")}
         )
-        fit_centrum = await add_person(session, "Cees", area="Centrum", slots={SAT_AFTERNOON})
-        paused_before = await add_person(
+        fit_centrum = await make.person(session, "Cees", area="Centrum", slots={SAT_AFTERNOON})
+        paused_before = await make.person(
             session, "Pauline", slots={SAT_AFTERNOON}, paused_until=fri
         )
         # Not called:
-        await add_person(session, "Stop", slots={SAT_AFTERNOON}, stopped=True)
-        await add_person(session, "Weg", slots={SAT_AFTERNOON}, unreachable=True)
-        await add_person(session, "Pauze", slots={SAT_AFTERNOON}, paused_until=sat)
-        await add_person(
+        await make.person(session, "Stop", slots={SAT_AFTERNOON}, stopped=True)
+        await make.person(session, "Weg", slots={SAT_AFTERNOON}, unreachable=True)
+        await make.person(session, "Pauze", slots={SAT_AFTERNOON}, paused_until=sat)
+        await make.person(
             session, "Lang", slots={SAT_AFTERNOON}, paused_until=sat + dt.timedelta(days=30)
         )
-        await add_person(session, "Nieuw", slots={SAT_AFTERNOON}, onboarded=False)
-        await add_person(session, "Ria", role="resident", slots={SAT_AFTERNOON})
-        await add_person(session, "Karel", role="coordinator", slots={SAT_AFTERNOON})
-        await add_person(session, "Joop", area="Jordaan", slots={SAT_AFTERNOON})
-        await add_person(session, "Jet", area="Jordaan", buurt="Marnixbuurt Noord")
-        await add_person(session, "Bea", area="Burgwallen-Nieuwe Zijde", slots={SAT_AFTERNOON})
+        await make.person(session, "Nieuw", slots={SAT_AFTERNOON}, onboarded=False)
+        await make.person(session, "Ria", role="resident", slots={SAT_AFTERNOON})
+        await make.person(session, "Karel", role="coordinator", slots={SAT_AFTERNOON})
+        await make.person(session, "Joop", area="Jordaan", slots={SAT_AFTERNOON})
+        await make.person(session, "Jet", area="Jordaan", buurt="Marnixbuurt Noord")
+        await make.person(session, "Bea", area="Burgwallen-Nieuwe Zijde", slots={SAT_AFTERNOON})
 
-        action, call_plan = await plan(session, coordinator, await draft_for(session))
+        action, call_plan = await make.planned_action(session, coordinator=coordinator)
 
         assert call_plan == CallPlan(first_wave=4, second_wave=2)
         assert await calls(session, action.id) == {
@@ -292,11 +206,15 @@ async def test_call_goes_to_fitting_volunteers_first_and_others_later(db: Databa
 async def test_no_time_for_a_second_wave_calls_everyone_at_once(db: Database) -> None:
     starts = NOW + dt.timedelta(hours=1)  # sooner than the 2-hour second-wave delay
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        late = await add_person(session, "Laat")  # no slots: second wave
-        draft = await draft_for(session, starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        late = await make.person(session, "Laat")  # no slots: second wave
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session,
+            coordinator=coordinator,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+        )
 
         assert call_plan == CallPlan(first_wave=1, second_wave=0)
         assert await calls(session, action.id) == {late.id: ("pending", NOW)}
@@ -306,12 +224,16 @@ async def test_pause_is_judged_on_the_local_day_of_the_action(db: Database) -> N
     # Saturday 8 May 00:30-02:00 CEST = Friday 7 May 22:30-24:00 UTC.
     starts = dt.datetime(2027, 5, 7, 22, 30, tzinfo=UTC)
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        until_friday = await add_person(session, "Vrij", paused_until=dt.date(2027, 5, 7))
-        await add_person(session, "Zat", paused_until=dt.date(2027, 5, 8))
-        draft = await draft_for(session, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        until_friday = await make.person(session, "Vrij", paused_until=dt.date(2027, 5, 7))
+        await make.person(session, "Zat", paused_until=dt.date(2027, 5, 8))
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session,
+            coordinator=coordinator,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
 
         assert call_plan == CallPlan(first_wave=0, second_wave=1)
         assert set(await calls(session, action.id)) == {until_friday.id}
@@ -321,13 +243,13 @@ async def test_buurt_action_calls_its_buurt_and_the_wijk_but_not_sibling_buurten
     db: Database,
 ) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        wijk = await add_person(session, "Wijk", slots={SAT_AFTERNOON})
-        same = await add_person(session, "Zelf", buurt="Planciusbuurt Noord")
-        await add_person(session, "Buur", buurt="Planciusbuurt Zuid", slots={SAT_AFTERNOON})
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        wijk = await make.person(session, "Wijk", slots={SAT_AFTERNOON})
+        same = await make.person(session, "Zelf", buurt="Planciusbuurt Noord")
+        await make.person(session, "Buur", buurt="Planciusbuurt Zuid", slots={SAT_AFTERNOON})
 
-        action, call_plan = await plan(
-            session, coordinator, await draft_for(session, area="Planciusbuurt Noord")
+        action, call_plan = await make.planned_action(
+            session, coordinator=coordinator, area="Planciusbuurt Noord"
         )
 
         assert call_plan == CallPlan(first_wave=1, second_wave=1)
@@ -339,8 +261,8 @@ async def test_buurt_action_calls_its_buurt_and_the_wijk_but_not_sibling_buurten
 
 async def test_action_with_nobody_to_call(db: Database) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        action, call_plan = await plan(session, coordinator, await draft_for(session))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        action, call_plan = await make.planned_action(session, coordinator=coordinator)
         assert call_plan == CallPlan(first_wave=0, second_wave=0)
         assert await calls(session, action.id) == {}
 
@@ -350,11 +272,12 @@ async def test_action_in_the_repeated_october_hour_can_be_created(db: Database) 
     starts = dt.datetime(2027, 10, 31, 0, 45, tzinfo=UTC)
     ends = dt.datetime(2027, 10, 31, 1, 0, tzinfo=UTC)
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        night_owl = await add_person(session, "Uil")
-        draft = await draft_for(session, starts_at=starts, ends_at=ends)
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        night_owl = await make.person(session, "Uil")
 
-        action, call_plan = await plan(session, coordinator, draft)
+        action, call_plan = await make.planned_action(
+            session, coordinator=coordinator, starts_at=starts, ends_at=ends
+        )
 
         assert call_plan == CallPlan(first_wave=0, second_wave=1)
         assert set(await calls(session, action.id)) == {night_owl.id}
@@ -376,9 +299,9 @@ async def test_coordinator_may_plan_in_own_area_and_below(
     db: Database, planner_area: str, action_area: str
 ) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator", area=planner_area)
-        action, _ = await plan(session, coordinator, await draft_for(session, area=action_area))
-        assert action.area_id == await area_id(session, action_area)
+        coordinator = await make.person(session, "Coco", role="coordinator", area=planner_area)
+        action, _ = await make.planned_action(session, coordinator=coordinator, area=action_area)
+        assert action.area_id == await make.area_id(session, action_area)
 
 
 @pytest.mark.parametrize(
@@ -397,12 +320,12 @@ async def test_planning_refused(
     db: Database, role: str, planner_area: str, action_area: str, onboarded: bool
 ) -> None:
     async with db.begin() as session:
-        planner = await add_person(
+        planner = await make.person(
             session, "Plan", role=role, area=planner_area, onboarded=onboarded
         )
-        await add_person(session, "Vera", slots={SAT_AFTERNOON})
+        await make.person(session, "Vera", slots={SAT_AFTERNOON})
         with pytest.raises(NotAllowed):
-            await plan(session, planner, await draft_for(session, area=action_area))
+            await make.planned_action(session, coordinator=planner, area=action_area)
         assert await session.scalar(select(func.count()).select_from(Action)) == 0
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
@@ -414,10 +337,10 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
     db: Database,
 ) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator", area="Centrum")
+        coordinator = await make.person(session, "Coco", role="coordinator", area="Centrum")
         names = ("Ans", "Bas", "Cor", "Dirk", "Eva", "Fien")
-        a, b, c, d, e, f = [await add_person(session, n, slots={SAT_AFTERNOON}) for n in names]
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        a, b, c, d, e, f = [await make.person(session, n, slots={SAT_AFTERNOON}) for n in names]
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         # Ans's call went out already; the others are still pending.
         await session.execute(
             update(OutboxMessage)
@@ -486,9 +409,9 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
 
 async def test_cancel_notices_are_not_sent_after_the_start(db: Database) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        vera = await add_person(session, "Vera", slots={SAT_AFTERNOON})
-        action, _ = await plan(session, coordinator, await draft_for(session))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        vera = await make.person(session, "Vera", slots={SAT_AFTERNOON})
+        action, _ = await make.planned_action(session, coordinator=coordinator)
         await answer(
             session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
         )
@@ -510,10 +433,10 @@ async def test_cancel_notices_are_not_sent_after_the_start(db: Database) -> None
 )
 async def test_an_action_that_started_cannot_be_cancelled(db: Database, when: dt.datetime) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        vera = await add_person(session, "Vera", slots={SAT_AFTERNOON})
-        later = await add_person(session, "Laat")  # second wave: call still pending
-        action, _ = await plan(session, coordinator, await draft_for(session))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        vera = await make.person(session, "Vera", slots={SAT_AFTERNOON})
+        later = await make.person(session, "Laat")  # second wave: call still pending
+        action, _ = await make.planned_action(session, coordinator=coordinator)
         await answer(
             session=session, action_id=action.id, person=vera, answer="yes", now=NOW, tz=AMS
         )
@@ -551,9 +474,9 @@ async def test_an_action_that_started_cannot_be_cancelled(db: Database, when: dt
 
 async def test_cancel_refused_for_other_wijk_and_unknown_action(db: Database) -> None:
     async with db.begin() as session:
-        owner = await add_person(session, "Coco", role="coordinator")
-        other = await add_person(session, "Jord", role="coordinator", area="Jordaan")
-        action, _ = await plan(session, owner, await draft_for(session))
+        owner = await make.person(session, "Coco", role="coordinator")
+        other = await make.person(session, "Jord", role="coordinator", area="Jordaan")
+        action, _ = await make.planned_action(session, coordinator=owner)
 
         with pytest.raises(NotAllowed):
             await cancel_action(session=session, coordinator=other, action_id=action.id, now=NOW)
@@ -570,10 +493,10 @@ async def test_cancel_refused_for_other_wijk_and_unknown_action(db: Database) ->
 
 async def test_roster_groups_names_in_answer_order_and_counts_deliveries(db: Database) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
+        coordinator = await make.person(session, "Coco", role="coordinator")
         names = ("Ans", "Bas", "Cor", "Dirk", "Eva", "Fien", "Gijs", "Hanna")
-        vols = {n: await add_person(session, n, slots={SAT_AFTERNOON}) for n in names}
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        vols = {n: await make.person(session, n, slots={SAT_AFTERNOON}) for n in names}
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         order = [
             ("Cor", "yes"),
             ("Ans", "maybe"),
@@ -649,10 +572,10 @@ async def test_roster_groups_names_in_answer_order_and_counts_deliveries(db: Dat
 
 async def test_roster_refused_outside_the_coordinators_area(db: Database) -> None:
     async with db.begin() as session:
-        owner = await add_person(session, "Coco", role="coordinator")
-        other = await add_person(session, "Jord", role="coordinator", area="Jordaan")
-        volunteer = await add_person(session, "Vera")
-        action, _ = await plan(session, owner, await draft_for(session))
+        owner = await make.person(session, "Coco", role="coordinator")
+        other = await make.person(session, "Jord", role="coordinator", area="Jordaan")
+        volunteer = await make.person(session, "Vera")
+        action, _ = await make.planned_action(session, coordinator=owner)
         with pytest.raises(NotAllowed):
             await roster(session=session, coordinator=other, action_id=action.id)
         with pytest.raises(NotAllowed):
@@ -669,12 +592,12 @@ async def test_erasing_a_confirmed_volunteer_promotes_the_waitlist_and_deletes_t
 ) -> None:
     when = NOW + dt.timedelta(hours=1)
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        gone = await add_person(session, "Weg", slots={SAT_AFTERNOON, (0, "morning")})
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        gone = await make.person(session, "Weg", slots={SAT_AFTERNOON, (0, "morning")})
         await people.set_offers(session=session, person=gone, tasks=["doorstep", "shopping"])
-        stays = await add_person(session, "Blijf", slots={SAT_AFTERNOON})
-        waiting = await add_person(session, "Wacht", slots={SAT_AFTERNOON})
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        stays = await make.person(session, "Blijf", slots={SAT_AFTERNOON})
+        waiting = await make.person(session, "Wacht", slots={SAT_AFTERNOON})
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         for i, person in enumerate((gone, stays, waiting)):
             await answer(
                 session=session,
@@ -722,10 +645,10 @@ async def test_cancel_also_tells_volunteers_whose_call_arrived_but_who_did_not_a
     db: Database,
 ) -> None:
     async with db.begin() as session:
-        coordinator = await add_person(session, "Coco", role="coordinator")
-        silent = await add_person(session, "Stil")  # got the call, never answered
-        unsent = await add_person(session, "Nognietgestuurd")  # call still waiting
-        action, _ = await plan(session, coordinator, await draft_for(session, needed=2))
+        coordinator = await make.person(session, "Coco", role="coordinator")
+        silent = await make.person(session, "Stil")  # got the call, never answered
+        unsent = await make.person(session, "Nognietgestuurd")  # call still waiting
+        action, _ = await make.planned_action(session, coordinator=coordinator, needed=2)
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.action_id == action.id, OutboxMessage.person_id == silent.id)

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain import invites
 from bot.domain.errors import InviteExpired, InviteInvalid, InviteUsedUp
-from bot.domain.invites import check_invite, create_invite, redeem_invite
+from bot.domain.invites import check_invite, redeem_invite
 from storage.areas import find_area
 from storage.db import Database
 from storage.models import Base, Invite
+from tests import factories as make
 
 NOW = dt.datetime(2027, 5, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -33,11 +34,7 @@ async def _invite(
 ) -> tuple[str, int]:
     """Create an invite for Haarlemmerbuurt (committed); returns (token, invite id)."""
     async with db.begin() as session:
-        area = await find_area(session, "Haarlemmerbuurt")
-        assert area is not None
-        new = await create_invite(
-            session=session, role=role, area=area, now=NOW, max_uses=max_uses, valid_for=valid_for
-        )
+        new = await make.invite(session, role=role, now=NOW, max_uses=max_uses, valid_for=valid_for)
         return new.token, new.invite.id
 
 
@@ -156,6 +153,7 @@ async def test_database_refuses_more_uses_than_allowed(db: Database) -> None:
     assert await _uses(db, invite_id) == 0
 
 
+@pytest.mark.several_connections
 async def test_two_concurrent_redeems_of_the_last_use_one_wins(db: Database) -> None:
     """Both start together (asyncio.gather, one session each): exactly one gets the use."""
     token, invite_id = await _invite(db, max_uses=1)
@@ -172,6 +170,7 @@ async def test_two_concurrent_redeems_of_the_last_use_one_wins(db: Database) -> 
     assert await _uses(db, invite_id) == 1
 
 
+@pytest.mark.several_connections
 async def test_redeem_racing_an_uncommitted_redeem_is_refused(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,12 +180,15 @@ async def test_redeem_racing_an_uncommitted_redeem_is_refused(
     """
     token, invite_id = await _invite(db, max_uses=1)
     a_redeemed = asyncio.Event()
+    b_checked = asyncio.Event()
     checks_passed: list[int] = []
     real_check = invites.check_invite
 
     async def counting_check(**kwargs: Any) -> Invite:
         invite = await real_check(**kwargs)
         checks_passed.append(invite.uses)
+        if len(checks_passed) == 2:
+            b_checked.set()
         return invite
 
     monkeypatch.setattr(invites, "check_invite", counting_check)
@@ -196,7 +198,10 @@ async def test_redeem_racing_an_uncommitted_redeem_is_refused(
             async with db.begin() as session:
                 invite = await redeem_invite(session=session, token=token, now=NOW)
                 a_redeemed.set()
-                await asyncio.sleep(0.3)  # let B get as far as it can before A commits
+                if db.dialect == "postgresql":
+                    # A commits only once B's check has passed (an event, not a sleep).
+                    # SQLite: B waits for A's write lock, so A must not wait for B.
+                    await asyncio.wait_for(b_checked.wait(), timeout=30)
                 return invite.uses
         finally:
             a_redeemed.set()  # never leave B waiting

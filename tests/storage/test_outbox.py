@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import itertools
 
 import pytest
 from sqlalchemy import select
 
 from bot.domain.outbox import cancel_pending, enqueue
 from storage.db import Database
-from storage.models import Action, Area, OutboxMessage, Person
+from storage.models import Action, OutboxMessage, Person
 from storage.outbox import (
     claim_due,
     delivery_counts,
@@ -22,81 +21,30 @@ from storage.outbox import (
     release,
     retry_later,
 )
+from tests import factories as make
 
 T0 = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
-_ids = itertools.count(1000)
 
 
-async def _area_id(db: Database) -> int:
-    async with db.begin() as session:
-        return await session.scalar(select(Area.id).order_by(Area.id).limit(1))
+# Each helper commits its own transaction (the rows must be visible to the claims below);
+# the rows themselves come from tests/factories.py.
 
 
 async def _person(db: Database, *, language: str = "en") -> Person:
-    n = next(_ids)
     async with db.begin() as session:
-        person = Person(
-            telegram_user_id=n,
-            chat_id=n,
-            display_name=f"P{n}",
-            role="volunteer",
-            area_id=await session.scalar(select(Area.id).order_by(Area.id).limit(1)),
-            language=language,
-            spoken_languages=[],
-            consent_at=T0,
-            created_at=T0,
-        )
-        session.add(person)
-    return person
+        return await make.person(session, area="Centrum", language=language, now=T0)
 
 
-async def _action(db: Database, **overrides: object) -> Action:
+async def _action(db: Database, **fields: object) -> Action:
+    fields.setdefault("starts_at", T0 + dt.timedelta(days=2))
+    fields.setdefault("ends_at", T0 + dt.timedelta(days=2, hours=2))
     async with db.begin() as session:
-        values: dict[str, object] = {
-            "kind": "doorstep",
-            "title": "Portiekgesprekken",
-            "area_id": await session.scalar(select(Area.id).order_by(Area.id).limit(1)),
-            "meeting_place": "Buurthuis",
-            "starts_at": T0 + dt.timedelta(days=2),
-            "ends_at": T0 + dt.timedelta(days=2, hours=2),
-            "volunteers_needed": 4,
-            "confirmed_count": 0,
-            "status": "open",
-            "created_at": T0,
-        }
-        values.update(overrides)
-        action = Action(**values)
-        session.add(action)
-    return action
+        return await make.action(session, area="Centrum", created_at=T0, **fields)
 
 
-async def _row(
-    db: Database,
-    person: Person,
-    *,
-    due_at: dt.datetime,
-    action_id: int | None = None,
-    key: str = "action_call",
-    **overrides: object,
-) -> int:
+async def _row(db: Database, person: Person, *, due_at: dt.datetime, **fields: object) -> int:
     async with db.begin() as session:
-        row = OutboxMessage(
-            person_id=person.id,
-            chat_id=person.chat_id,
-            message_key=key,
-            args={},
-            action_id=action_id,
-            due_at=due_at,
-            dedup_key=f"test:{next(_ids)}",
-            status="pending",
-            attempts=0,
-            created_at=T0,
-        )
-        for name, value in overrides.items():
-            setattr(row, name, value)
-        session.add(row)
-        await session.flush()
-        return row.id
+        return (await make.outbox_row(session, person, due_at=due_at, **fields)).id
 
 
 async def _get(db: Database, message_id: int) -> OutboxMessage:
@@ -332,6 +280,7 @@ async def test_delivery_counts(db: Database) -> None:
     assert set(nothing) == set(counts)
 
 
+@pytest.mark.several_connections
 async def test_concurrent_claims_get_disjoint_rows_on_postgresql(db: Database) -> None:
     if db.dialect != "postgresql":
         pytest.skip(
@@ -354,10 +303,14 @@ async def test_concurrent_claims_get_disjoint_rows_on_postgresql(db: Database) -
     # Many senders at the same moment: every row is claimed exactly once.
     more = [await _row(db, person, due_at=T0) for _ in range(30)]
 
+    all_claimed = asyncio.Barrier(8)
+
     async def sender() -> list[int]:
         async with db.begin() as session:
             rows = await claim_due(session, now=T0, limit=5)
-            await asyncio.sleep(0.05)  # hold the locks a while
+            # Every sender holds its locks until all eight have claimed (they overlap for
+            # certain); with SKIP LOCKED no claim waits, so the barrier is always reached.
+            await asyncio.wait_for(all_claimed.wait(), timeout=30)
             return [r.id for r in rows]
 
     results = await asyncio.gather(*(sender() for _ in range(8)))

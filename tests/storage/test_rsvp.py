@@ -1,14 +1,13 @@
 """Answers to an action (`bot.domain.rsvp.answer`): capacity, waiting list, reminders, who
 may answer, and concurrent answers. On SQLite and PostgreSQL.
 
-People are made the way the bot makes them: an invite, `people.register`, onboarding.
+People and actions come from `tests/factories.py` (people signed up the way the bot does it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +15,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import invites, people
 from bot.domain.errors import (
     ActionCancelled,
     ActionStarted,
@@ -25,9 +23,9 @@ from bot.domain.errors import (
     NotFound,
 )
 from bot.domain.rsvp import RsvpOutcome, answer
-from storage.areas import find_area
 from storage.db import Database
 from storage.models import Action, OutboxMessage, Person, Rsvp
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 UTC = dt.UTC
@@ -38,65 +36,6 @@ REMIND_24H = dt.datetime(2027, 5, 7, 12, 0, tzinfo=UTC)  # Friday 14:00 CEST
 # The day-before reminder says "tomorrow": it expires at midnight before the action day.
 REMIND_24H_UNTIL = dt.datetime(2027, 5, 7, 22, 0, tzinfo=UTC)  # Saturday 00:00 CEST
 REMIND_2H = dt.datetime(2027, 5, 8, 10, 0, tzinfo=UTC)  # Saturday 12:00 CEST
-
-_telegram_ids = itertools.count(10_000)
-
-
-async def add_person(
-    session: AsyncSession,
-    name: str,
-    *,
-    role: str = "volunteer",
-    area: str = "Haarlemmerbuurt",
-    buurt: str | None = None,
-) -> Person:
-    home = await find_area(session, area)
-    assert home is not None, area
-    new = await invites.create_invite(session=session, role=role, area=home, now=NOW)
-    tg = next(_telegram_ids)
-    person = await people.register(
-        session=session,
-        token=new.token,
-        telegram_user_id=tg,
-        chat_id=tg,
-        first_name=name,
-        language="nl",
-        now=NOW,
-    )
-    if buurt is not None:
-        found = await find_area(session, buurt)
-        assert found is not None, buurt
-        await people.set_buurt(session=session, person=person, buurt_id=found.id)
-    people.finish_onboarding(person=person, now=NOW)
-    await session.flush()
-    return person
-
-
-async def add_action(
-    session: AsyncSession,
-    *,
-    needed: int,
-    area: str = "Haarlemmerbuurt",
-    starts_at: dt.datetime = STARTS,
-    status: str = "open",
-) -> Action:
-    home = await find_area(session, area)
-    assert home is not None, area
-    action = Action(
-        kind="doorstep",
-        title="Portiekgesprekken Planciusbuurt",
-        area_id=home.id,
-        meeting_place="Buurthuis De Bolder",
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=3),
-        volunteers_needed=needed,
-        confirmed_count=0,
-        status=status,
-        created_at=NOW,
-    )
-    session.add(action)
-    await session.flush()
-    return action
 
 
 async def say(
@@ -157,8 +96,8 @@ def second(n: int) -> dt.datetime:
 
 async def test_six_places_eight_yes(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=6)
-        vols = [await add_person(session, f"Vrijwilliger {i}") for i in range(8)]
+        action = await make.action(session, volunteers_needed=6)
+        vols = [await make.person(session, f"Vrijwilliger {i}") for i in range(8)]
 
         outcomes = [await say(session, action, v, "yes", second(i)) for i, v in enumerate(vols)]
 
@@ -186,8 +125,8 @@ async def test_leaving_a_place_promotes_the_first_waitlisted(
     db: Database, leaving_answer: str
 ) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=6)
-        vols = [await add_person(session, f"Vrijwilliger {i}") for i in range(8)]
+        action = await make.action(session, volunteers_needed=6)
+        vols = [await make.person(session, f"Vrijwilliger {i}") for i in range(8)]
         for i, v in enumerate(vols):
             await say(session, action, v, "yes", second(i))
         leaver, first_waiting, second_waiting = vols[1], vols[6], vols[7]
@@ -225,8 +164,8 @@ async def test_leaving_a_place_promotes_the_first_waitlisted(
 
 async def test_two_places_freed_one_after_another_promote_in_order(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2)
-        a, b, c, d = [await add_person(session, n) for n in ("Ans", "Bas", "Cor", "Dirk")]
+        action = await make.action(session, volunteers_needed=2)
+        a, b, c, d = [await make.person(session, n) for n in ("Ans", "Bas", "Cor", "Dirk")]
         for i, v in enumerate((a, b, c, d)):
             await say(session, action, v, "yes", second(i))
 
@@ -248,8 +187,8 @@ async def test_waitlisted_person_leaving_gives_no_place_and_moves_the_others_up(
     db: Database,
 ) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=1)
-        a, b, c = [await add_person(session, n) for n in ("Ans", "Bas", "Cor")]
+        action = await make.action(session, volunteers_needed=1)
+        a, b, c = [await make.person(session, n) for n in ("Ans", "Bas", "Cor")]
         for i, v in enumerate((a, b, c)):
             await say(session, action, v, "yes", second(i))
 
@@ -268,8 +207,8 @@ async def test_waitlisted_person_leaving_gives_no_place_and_moves_the_others_up(
 
 async def test_yes_again_after_leaving_goes_to_the_back_of_the_list(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=1)
-        a, b, c = [await add_person(session, n) for n in ("Ans", "Bas", "Cor")]
+        action = await make.action(session, volunteers_needed=1)
+        a, b, c = [await make.person(session, n) for n in ("Ans", "Bas", "Cor")]
         await say(session, action, a, "yes", second(0))
         await say(session, action, b, "yes", second(1))
         await say(session, action, c, "yes", second(2))
@@ -287,8 +226,8 @@ async def test_yes_again_after_leaving_goes_to_the_back_of_the_list(db: Database
 
 async def test_confirmed_again_after_no_rearms_the_same_reminder_rows(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=3)
-        a = await add_person(session, "Ans")
+        action = await make.action(session, volunteers_needed=3)
+        a = await make.person(session, "Ans")
         await say(session, action, a, "yes", second(0))
         await say(session, action, a, "no", second(1))
         assert await outbox_rows(session, action) == reminders_for(a.id, "cancelled")
@@ -313,8 +252,8 @@ async def test_repeated_identical_answer_changes_nothing(
     db: Database, setup: list[str], repeat: str, status: str, position: int | None
 ) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=1)
-        vols = [await add_person(session, f"V{i}") for i in range(len(setup))]
+        action = await make.action(session, volunteers_needed=1)
+        vols = [await make.person(session, f"V{i}") for i in range(len(setup))]
         for i, (v, what) in enumerate(zip(vols, setup, strict=True)):
             await say(session, action, v, what, second(i))
         me = vols[-1]
@@ -351,8 +290,8 @@ async def test_repeated_identical_answer_changes_nothing(
 
 async def test_maybe_and_no_take_no_places(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=1)
-        a, b, c, d = [await add_person(session, n) for n in ("Ans", "Bas", "Cor", "Dirk")]
+        action = await make.action(session, volunteers_needed=1)
+        a, b, c, d = [await make.person(session, n) for n in ("Ans", "Bas", "Cor", "Dirk")]
 
         ma = await say(session, action, a, "maybe", second(0))
         nb = await say(session, action, b, "no", second(1))
@@ -379,8 +318,8 @@ async def test_maybe_and_no_take_no_places(db: Database) -> None:
 async def test_only_reminders_still_ahead_are_queued(db: Database) -> None:
     soon = NOW + dt.timedelta(hours=3)  # the 24h reminder time has passed already
     async with db.begin() as session:
-        action = await add_action(session, needed=2, starts_at=soon)
-        a = await add_person(session, "Ans")
+        action = await make.action(session, volunteers_needed=2, starts_at=soon)
+        a = await make.person(session, "Ans")
 
         await say(session, action, a, "yes")
 
@@ -399,8 +338,8 @@ async def test_only_reminders_still_ahead_are_queued(db: Database) -> None:
 )
 async def test_answers_close_at_the_start(db: Database, at: dt.datetime) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2)
-        a, b = await add_person(session, "Ans"), await add_person(session, "Bas")
+        action = await make.action(session, volunteers_needed=2)
+        a, b = await make.person(session, "Ans"), await make.person(session, "Bas")
         await say(session, action, a, "yes")
 
         for person, what in ((a, "no"), (b, "yes"), (b, "maybe")):
@@ -413,8 +352,8 @@ async def test_answers_close_at_the_start(db: Database, at: dt.datetime) -> None
 
 async def test_answer_one_second_before_the_start_is_accepted(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2)
-        a = await add_person(session, "Ans")
+        action = await make.action(session, volunteers_needed=2)
+        a = await make.person(session, "Ans")
         out = await say(session, action, a, "yes", STARTS - dt.timedelta(seconds=1))
         assert out.status == "confirmed"
         # Both reminder times have passed: none queued.
@@ -423,8 +362,8 @@ async def test_answer_one_second_before_the_start_is_accepted(db: Database) -> N
 
 async def test_cancelled_action_refuses_answers(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2, status="cancelled")
-        a = await add_person(session, "Ans")
+        action = await make.action(session, volunteers_needed=2, status="cancelled")
+        a = await make.person(session, "Ans")
         for what in ("yes", "maybe", "no"):
             with pytest.raises(ActionCancelled):
                 await say(session, action, a, what)
@@ -444,8 +383,8 @@ async def test_cancelled_action_refuses_answers(db: Database) -> None:
 )
 async def test_not_allowed_to_answer(db: Database, role: str, area: str, buurt: str | None) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2, area="Haarlemmerbuurt")
-        person = await add_person(session, "Buiten", role=role, area=area, buurt=buurt)
+        action = await make.action(session, volunteers_needed=2, area="Haarlemmerbuurt")
+        person = await make.person(session, "Buiten", role=role, area=area, buurt=buurt)
         with pytest.raises(NotAllowed):
             await say(session, action, person, "yes")
         assert await statuses(session, action) == {}
@@ -465,24 +404,24 @@ async def test_volunteers_of_the_wijk_its_buurten_and_above_may_answer(
     db: Database, area: str, buurt: str | None
 ) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2, area="Haarlemmerbuurt")
-        person = await add_person(session, "Binnen", area=area, buurt=buurt)
+        action = await make.action(session, volunteers_needed=2, area="Haarlemmerbuurt")
+        person = await make.person(session, "Binnen", area=area, buurt=buurt)
         out = await say(session, action, person, "yes")
         assert out.status == "confirmed"
 
 
 async def test_volunteer_of_another_buurt_may_not_answer_a_buurt_action(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2, area="Planciusbuurt Noord")
-        sibling = await add_person(session, "Zus", buurt="Westerdokseiland")
+        action = await make.action(session, volunteers_needed=2, area="Planciusbuurt Noord")
+        sibling = await make.person(session, "Zus", buurt="Westerdokseiland")
         with pytest.raises(NotAllowed):
             await say(session, action, sibling, "yes")
 
 
 async def test_unknown_answer_and_unknown_action(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=2)
-        a = await add_person(session, "Ans")
+        action = await make.action(session, volunteers_needed=2)
+        a = await make.person(session, "Ans")
         with pytest.raises(InvalidInput) as info:
             await say(session, action, a, "ja")
         assert info.value.field == "answer"
@@ -499,7 +438,7 @@ async def test_unknown_answer_and_unknown_action(db: Database) -> None:
 @pytest.mark.parametrize("value", [7, -1])
 async def test_database_check_refuses_bad_confirmed_count(db: Database, value: int) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=6)
+        action = await make.action(session, volunteers_needed=6)
         action_id = action.id
 
     with pytest.raises(IntegrityError):
@@ -517,10 +456,11 @@ async def test_database_check_refuses_bad_confirmed_count(db: Database, value: i
         assert await confirmed_count(session, action_id) == 6
 
 
+@pytest.mark.several_connections
 async def test_twenty_volunteers_answer_yes_at_once_to_five_places(db: Database) -> None:
     async with db.begin() as session:
-        action = await add_action(session, needed=5)
-        vols = [await add_person(session, f"Vrijwilliger {i}") for i in range(20)]
+        action = await make.action(session, volunteers_needed=5)
+        vols = [await make.person(session, f"Vrijwilliger {i}") for i in range(20)]
         action_id = action.id
 
     async def yes(person: Person) -> RsvpOutcome:
@@ -569,9 +509,9 @@ async def test_promoted_then_leaving_again_drops_the_good_news_message(db: Datab
     """Found by a tester: a 'place came free' notice still pending when the promoted
     person leaves again must not be sent (they would think they have a place)."""
     async with db.begin() as session:
-        action = await add_action(session, needed=1)
-        first = await add_person(session, "Eerste")
-        second = await add_person(session, "Tweede")
+        action = await make.action(session, volunteers_needed=1)
+        first = await make.person(session, "Eerste")
+        second = await make.person(session, "Tweede")
         await say(session, action, first, "yes")
         await say(session, action, second, "yes")
         later = NOW + dt.timedelta(minutes=1)

@@ -23,6 +23,7 @@ from bot.i18n import Translator
 from bot.views.action import action_summary, kind_label, rsvp_keyboard
 from sandbox.fake_bot_api import parse_html
 from storage.models import Action
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NASTY_TITLE = "Soep & <koffie> *vet* _schuin_ [link](x)"
@@ -56,19 +57,15 @@ def dutch() -> Translator:
 def make_action(**overrides: object) -> Action:
     values: dict[str, object] = {
         "id": 42,
-        "kind": "doorstep",
         "title": NASTY_TITLE,
-        "area_id": 1,
         "meeting_place": NASTY_PLACE,
         # Saturday 5 December 2026, 14:00-16:00 in Amsterdam (UTC+1 in winter)
         "starts_at": dt.datetime(2026, 12, 5, 13, 0, tzinfo=dt.UTC),
         "ends_at": dt.datetime(2026, 12, 5, 15, 0, tzinfo=dt.UTC),
-        "volunteers_needed": 4,
         "confirmed_count": 1,
-        "status": "open",
     }
     values.update(overrides)
-    return Action(**values)
+    return make.unsaved_action(**values)
 
 
 def test_summary_in_english_escapes_user_text() -> None:
