@@ -262,7 +262,7 @@ async def test_attendance_recorded_shown_and_thanked(
     assert (await carla.wait_for_callback_answer()).text == "This action is not over yet."
 
     clock.set(SAT + dt.timedelta(hours=2, minutes=1))
-    ask = await carla.wait_for("is over. Who came?", timeout=10)
+    ask = await carla.wait_for("is over. Who came?")
     assert ask.text == (
         "Klaptafel (Saturday 6 December) is over. Who came? "
         "Tick who was there, so we can thank them."
@@ -288,8 +288,8 @@ async def test_attendance_recorded_shown_and_thanked(
     saved = await carla.wait_for("Saved: 2 of 3 came", after=mark)
     assert saved.text == ("Saved: 2 of 3 came to Klaptafel.\n2 volunteers get a thank-you message.")
     thanks = "Thank you for helping at Klaptafel! It made a difference for the neighbourhood."
-    assert (await vera.wait_for("Thank you for helping", timeout=10)).text == thanks
-    assert (await mia.wait_for("Thank you for helping", timeout=10)).text == thanks
+    assert (await vera.wait_for("Thank you for helping")).text == thanks
+    assert (await mia.wait_for("Thank you for helping")).text == thanks
     await wijkbot.outbox_idle()
     assert not any("Thank you for helping" in m.text for m in wim.messages + otto.messages)
 
