@@ -42,6 +42,7 @@ from bot.handlers.common import (
     esc,
     parse_callback,
     reply,
+    stale_button,
     translator_for,
 )
 from bot.handlers.keyboards import button_rows, page_of
@@ -179,7 +180,10 @@ async def on_area_menu(update: Update, context: WijkContext) -> None:
 async def on_create(update: Update, context: WijkContext) -> None:
     """`inv:a:<role>:<area>`: create the invite; send the link and its QR code."""
     query = update.callback_query
-    assert query is not None and update.effective_chat is not None
+    assert query is not None
+    if update.effective_chat is None:  # an inaccessible old message: no chat to send to
+        await stale_button(update, context)
+        return
     checked = await _checked(update, context)
     if checked is None:
         return

@@ -29,6 +29,7 @@ from bot.domain.errors import (
     InviteExpired,
     InviteInvalid,
     InviteUsedUp,
+    NotAllowed,
 )
 from bot.domain.tasks import HELP_REQUEST_TASKS
 from bot.handlers.account import stop_command
@@ -39,6 +40,7 @@ from bot.handlers.common import (
     edit_or_send,
     esc,
     reply,
+    stale_button,
     translator_for,
 )
 from bot.handlers.fallback import not_understood
@@ -279,8 +281,12 @@ async def chose_buurt(update: Update, context: WijkContext, buurt_id: int | None
     if person is None:
         return END
     t = translator_for(update, context, person)
-    async with context.atomic() as session:
-        await people.set_buurt(session=session, person=person, buurt_id=buurt_id)
+    try:
+        async with context.atomic() as session:
+            await people.set_buurt(session=session, person=person, buurt_id=buurt_id)
+    except NotAllowed:  # a forged buurt outside the invite's area: nothing changes
+        await stale_button(update, context)
+        return BUURT
     return await _after_buurt(update, context, person, t)
 
 
