@@ -1,6 +1,7 @@
 """Wiring: build the PTB Application with services, persistence, rate limiter and handlers.
 
-Handler groups: -1 guards (updates without a user, edited messages), 0 features and, last
+Handler groups: -2 guards (updates without a user, edited messages), -1 the exit rule of
+conversations (`bot.handlers.conversations`), 0 features and, last
 in group 0, the fallbacks for anything no feature took (see `bot.handlers.FEATURES`).
 
 Every update runs in one unit of work (`bot.unit_of_work`): `WijkApplication.process_update`
@@ -71,6 +72,10 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
             first=0.1,
             name="outbox-dispatcher",
         )
+    if application.job_queue is not None:
+        from bot.retention_job import schedule
+
+        schedule(application, services.settings)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -180,6 +180,57 @@ RSVP = route(
 )
 """A volunteer's answer to a call: `rsvp:<action id>:<y|m|n>`."""
 
+# Sign-up (bot.handlers.onboarding). Toggle buttons carry the state they set (1 = on,
+# 0 = off), so an old keyboard can never undo a newer choice (issue 12).
+from bot.domain.availability import PAUSE_DAYS  # noqa: E402
+from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS  # noqa: E402
+from bot.domain.vocabulary import DayPart  # noqa: E402
+
+ON_OFF = {"1": True, "0": False}
+DAY_PART_CODES = {"m": DayPart.MORNING, "a": DayPart.AFTERNOON, "e": DayPart.EVENING}
+
+OB_LANG = route("ob:lang", Choice("code", {"nl": "nl", "en": "en"}))
+OB_CONSENT = route("ob:consent", Choice("agreed", {"yes": True, "no": False}))
+OB_BUURT = route("ob:buurt", Int("buurt_id", 0, MAX_ID))
+"""`ob:buurt:<buurt id>`; 0 = "I don't know / the whole area"."""
+OB_SPOKEN_DONE = route("ob:sl:done")
+OB_SPOKEN = route("ob:sl", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF))
+OB_TASK_DONE = route("ob:task:done")
+OB_TASK = route("ob:task", Choice("code", {c: c for c in TASKS}), Choice("on", ON_OFF))
+OB_WANT_DONE = route("ob:want:done")
+OB_WANT = route("ob:want", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF))
+OB_OFFER_DONE = route("ob:offer:done")
+OB_OFFER = route("ob:offer", Choice("code", {c: c for c in TASKS}), Choice("on", ON_OFF))
+OB_AV_DONE = route("ob:av:done")
+OB_AV = route("ob:av", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
+"""`ob:av:<weekday 0-6>:<m|a|e>:<1|0>`: set one slot of the grid on or off."""
+
+# Availability screen (bot.handlers.availability).
+AV_PAUSE = route("av:pause")
+AV_BACK = route("av:back")
+AV_RESUME = route("av:resume")
+AV_UNTIL = route("av:p", Choice("days", {str(d): d for d in PAUSE_DAYS}))
+AV_SLOT = route("av", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
+"""`av:<weekday 0-6>:<m|a|e>:<1|0>`: set one slot of the weekly grid on or off."""
+
+# Planning an action (bot.handlers.new_action); formats as before the codec.
+from bot.domain.actions import NEEDED_MAX  # noqa: E402
+from bot.domain.tasks import ACTION_KINDS  # noqa: E402
+
+NA_KIND = route("na:k", Choice("kind", {k: k for k in ACTION_KINDS}))
+NA_WIJK = route("na:w", Id("wijk_id"))
+"""Open a wijk to choose one of its buurten."""
+NA_WIJKEN = route("na:wb")
+"""Back to the list of wijken."""
+NA_PAGE = route("na:p", Int("wijk_id", 0, MAX_ID), Int("page", 0, 999))
+"""Another page of the wijken (wijk_id 0) or of one wijk's buurten."""
+NA_AREA = route("na:a", Id("area_id"))
+NA_DATE = route("na:d", Text("day", 10))
+"""The date, `YYYY-MM-DD` (checked by the step: one of the next 14 days)."""
+NA_NEEDED = route("na:n", Int("needed", 1, NEEDED_MAX))
+NA_CONFIRM = route("na:ok")
+NA_RESTART = route("na:re")
+NA_CANCEL = route("na:x")
 # Attendance (bot.handlers.attendance): open the checklist on a page, tick / untick one
 # volunteer (the data carries the state the press sets, so a double press changes nothing),
 # save. Every press is checked again by bot.domain.attendance.

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.config import Settings
 
@@ -37,9 +37,61 @@ def _settings() -> Settings:
 
 
 def _settings_error(exc: ValidationError) -> str:
+    """One plain line for the first bad setting (without pydantic's 'Value error, ')."""
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]).upper() or "settings"
-    return f"{field}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if message.startswith(field):
+        return message
+    return f"{field}: {message} (got {_shown(first.get('input'))})"
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _database_answers(url: str) -> None:
+    """Connect once; raises SQLAlchemy's OperationalError when the database cannot be
+    reached (main() turns it into one line)."""
+    from sqlalchemy import create_engine, pool
+
+    from storage.db import install_sqlite_pragmas, is_sqlite, sync_url
+
+    engine = create_engine(sync_url(url), poolclass=pool.NullPool, hide_parameters=True)
+    if is_sqlite(url):
+        install_sqlite_pragmas(engine)
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+
+
+async def _check_bot_api(settings: Settings, token: str) -> str | None:
+    """Ask the Bot API server who we are (getMe) before starting: None when fine, else one
+    plain line (unreachable server, refused token)."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    bot = Bot(
+        token, base_url=settings.bot_api_base_url(), base_file_url=settings.bot_api_file_url()
+    )
+    try:
+        async with bot:
+            return None
+    except InvalidToken:
+        return (
+            f"the Bot API server at {settings.telegram_api_base_url} refused "
+            "TELEGRAM_BOT_TOKEN; check the token from @BotFather"
+        )
+    except NetworkError as exc:
+        return (
+            f"cannot reach the Bot API server at {settings.telegram_api_base_url}: "
+            f"{_first_line(exc).replace(token, '[redacted]')}"
+        )
+    except TelegramError as exc:
+        return f"the Bot API server answered: {_first_line(exc).replace(token, '[redacted]')}"
 
 
 def _setup_logging(level: str, *secrets: str) -> None:
@@ -59,6 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.app import build_application
     from bot.runtime import SchemaNotReady, ensure_schema, make_services
+    from storage.db import is_sqlite
 
     settings = _settings()
     if settings.telegram_bot_token is None:
@@ -68,7 +121,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     token = settings.telegram_bot_token.get_secret_value().strip()
     _setup_logging(settings.log_level, token, token.split(":", 1)[-1])
+    # Every check that can fail comes before SQLite's automatic migration (which logs), so a
+    # problem is one line: the database answers, the PostgreSQL schema is ready, the Bot
+    # API server answers and knows the token.
+    _database_answers(settings.database_url)
     try:
+        if not is_sqlite(settings.database_url):
+            ensure_schema(settings)
+        problem = asyncio.run(_check_bot_api(settings, token))
+        if problem:
+            return _fail(problem)
         ensure_schema(settings)
     except SchemaNotReady as exc:
         return _fail(str(exc))
@@ -138,8 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--area", required=True, help="area name, code or key, e.g. Haarlemmerbuurt"
     )
-    invite.add_argument("--uses", type=int, default=None, help="how many people may use it")
-    invite.add_argument("--expires", default=None, help="valid for e.g. 48h, 14d, 2w")
+    invite.add_argument(
+        "--uses",
+        type=int,
+        default=None,
+        help="how many people may use it (coordinator invites: 1 unless given)",
+    )
+    invite.add_argument(
+        "--expires",
+        default=None,
+        help="valid for e.g. 48h, 14d, 2w (coordinator invites: 7d unless given)",
+    )
     invite.add_argument("--qr", default=None, help="also write a QR code PNG to this file")
     invite.add_argument(
         "--bot-username", default=None, help="skip asking Telegram (getMe) for the bot's name"
@@ -161,6 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(_settings_error(exc))
     except OperationalError as exc:
         return _fail(f"cannot reach the database: {_first_line(exc.orig or exc)}")
+    except ArgumentError as exc:  # e.g. a DATABASE_URL that is not a URL
+        return _fail(f"DATABASE_URL: {_first_line(exc)}")
+    except ValueError as exc:  # e.g. an unsupported database in DATABASE_URL
+        return _fail(_first_line(exc))
     except KeyboardInterrupt:
         return 130
 

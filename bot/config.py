@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
     log_level: str = "INFO"
+    # Retention (issue 9; README "Privacy"): how long data is kept. The daily job runs at
+    # RETENTION_RUN_AT (wall clock in TIMEZONE).
+    retention_answers_days: int = Field(default=90, ge=1)  # after the action ended
+    retention_outbox_days: int = Field(default=90, ge=1)  # after the send (or creation)
+    retention_inactive_days: int = Field(default=365, ge=30)  # stopped / unreachable people
+    retention_invites_days: int = Field(default=30, ge=1)  # after expiry or last use
+    retention_signup_hours: int = Field(default=24, ge=1)  # unfinished sign-up state
+    retention_run_at: str = Field(default="03:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -53,6 +61,17 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather "
                 "(expected '<digits>:<letters>')"
             )
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _server_only(cls, value: str) -> str:
+        """Accept the server ('http://host:8081') and PTB's form with a trailing '/bot'."""
+        value = value.strip().rstrip("/")
+        if value.endswith("/bot"):
+            value = value.removesuffix("/bot").rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TELEGRAM_API_BASE_URL must start with http:// or https://")
         return value
 
     @field_validator("timezone")

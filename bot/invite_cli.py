@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import difflib
+from zoneinfo import ZoneInfo
 
 import segno
 from telegram import Bot
@@ -12,8 +15,24 @@ from bot.config import Settings
 from bot.domain.errors import InvalidInput
 from bot.domain.invites import create_invite, parse_duration
 from bot.runtime import ensure_schema
-from storage.areas import find_area
+from storage.areas import all_areas, find_area
 from storage.db import Database
+
+COORDINATOR_DEFAULT_USES = 1
+COORDINATOR_DEFAULT_EXPIRES = "7d"
+
+
+def local_time(when: dt.datetime, tz: ZoneInfo) -> str:
+    """'2026-12-06 23:27 CET (Europe/Amsterdam)': a UTC moment on the deployment's clock."""
+    local = when.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({tz.key})"
+
+
+def unknown_area(given: str, names: list[str]) -> str:
+    """One line: the area is unknown, the closest names, then every valid name."""
+    close = difflib.get_close_matches(given, names, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"unknown area {given!r}{hint}; valid names: {', '.join(sorted(set(names)))}"
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -41,8 +60,12 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     Raises `ValueError` with a one-line explanation for bad input.
     """
     ensure_schema(settings)
+    uses, expires_text = args.uses, args.expires
+    if args.role == "coordinator":  # safe defaults: one person, one week (as in the chat)
+        uses = COORDINATOR_DEFAULT_USES if uses is None else uses
+        expires_text = expires_text or COORDINATOR_DEFAULT_EXPIRES
     try:
-        valid_for = parse_duration(args.expires) if args.expires else None
+        valid_for = parse_duration(expires_text) if expires_text else None
     except InvalidInput as exc:
         raise ValueError(f"--expires: {exc}") from exc
     username = await _bot_username(settings, args.bot_username)
@@ -52,7 +75,7 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
             area = await find_area(session, args.area)
             if area is None:
                 raise ValueError(
-                    f"unknown area {args.area!r}; use a name or code from the area file"
+                    unknown_area(args.area, [a.name for a in await all_areas(session)])
                 )
             try:
                 new = await create_invite(
@@ -60,7 +83,7 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
                     role=args.role,
                     area=area,
                     now=Clock().now(),
-                    max_uses=args.uses,
+                    max_uses=uses,
                     valid_for=valid_for,
                 )
             except InvalidInput as exc:
@@ -71,8 +94,8 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     link = deep_link(username, new.token)
     print(
         f"invite for a {args.role} in {area.name}"
-        + (f", {args.uses} uses" if args.uses else ", unlimited uses")
-        + (f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ", no expiry")
+        + (f", {uses} use{'s' if uses != 1 else ''}" if uses else ", unlimited uses")
+        + (f", valid until {local_time(expires, settings.tz)}" if expires else ", no expiry")
     )
     print(f"link:  {link}")
     print(f"token: {new.token}")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot import unit_of_work
@@ -164,3 +164,25 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def flush(self) -> None:
         return None
+
+
+def forget_user(application: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> int:
+    """Drop everything PTB holds in memory about one Telegram user: their user_data and
+    every conversation state whose key (chat id, user id) holds the id, in every
+    ConversationHandler. Persistent conversations are tracked dicts, so the next flush
+    deletes their `ptb_state` rows too (erasure deletes them at once as well:
+    `bot.domain.erasure.delete_ptb_state`). Returns the number of conversation states
+    dropped. Call it after erasure and after retention purged a sign-up.
+    """
+    dropped = 0
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if not isinstance(handler, ConversationHandler):
+                continue
+            conversations = handler._conversations  # PTB keeps no public accessor
+            for key in [k for k in conversations if user_id in k]:
+                del conversations[key]
+                dropped += 1
+    if user_id in application.user_data:
+        application.drop_user_data(user_id)
+    return dropped

@@ -30,7 +30,7 @@ def migrate_and_seed(settings: Settings) -> int:
     SQLAlchemy errors (e.g. the database cannot be reached).
     """
     upgrade(settings.database_url)
-    engine = create_engine(sync_url(settings.database_url))
+    engine = create_engine(sync_url(settings.database_url), hide_parameters=True)
     if is_sqlite(settings.database_url):
         install_sqlite_pragmas(engine)
     try:

@@ -79,6 +79,9 @@ class Database:
 
     def __init__(self, url: str | URL, *, echo: bool = False, **engine_kwargs: Any) -> None:
         self.url = _normalise(url)
+        # hide_parameters: a database error never logs the bound values (typed titles,
+        # names, ids) in its "[parameters: ...]" line (issue 9, finding 6).
+        engine_kwargs.setdefault("hide_parameters", True)
         self.engine: AsyncEngine = create_async_engine(
             async_url(self.url), echo=echo, **engine_kwargs
         )

@@ -45,7 +45,7 @@ def head_revision() -> str:
 
 def current_revision(database_url: str) -> str | None:
     """The revision the database is at, or None for an empty (unmigrated) database."""
-    engine = create_engine(sync_url(database_url), poolclass=pool.NullPool)
+    engine = create_engine(sync_url(database_url), poolclass=pool.NullPool, hide_parameters=True)
     if is_sqlite(database_url):
         install_sqlite_pragmas(engine)
     try:

@@ -24,7 +24,9 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -105,7 +107,6 @@ class Person(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # fixed by the invite
     buurt_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # chosen in onboarding
     language: Mapped[str] = mapped_column(String(8))
-    spoken_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     onboarded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     stopped_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
@@ -115,6 +116,14 @@ class Person(Base):
 
     area: Mapped[Area] = relationship(foreign_keys=[area_id])
     buurt: Mapped[Area | None] = relationship(foreign_keys=[buurt_id])
+    # Spoken languages live in the indexed table `person_language` (matching filters on
+    # them); `spoken_languages` reads and writes them as a list of ISO 639-1 codes.
+    language_rows: Mapped[list[PersonLanguage]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+    spoken_languages: AssociationProxy[list[str]] = association_proxy(
+        "language_rows", "language", creator=lambda code: PersonLanguage(language=code)
+    )
 
     @property
     def home_area_id(self) -> int:
@@ -123,6 +132,8 @@ class Person(Base):
 
     __table_args__ = (
         CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+        # Home area (buurt, else invite area): matching searches volunteers area by area.
+        Index("ix_person_home", func.coalesce(buurt_id, area_id)),
     )
 
 
@@ -136,19 +147,258 @@ class Offer(Base):
     )
     task: Mapped[str] = mapped_column(String(32), primary_key=True)
 
+    __table_args__ = (Index("ix_offer_task", "task", "person_id"),)
+
+
+class PersonLanguage(Base):
+    """A language a person speaks (ISO 639-1 code from domain.tasks.SPOKEN_LANGUAGES)."""
+
+    __tablename__ = "person_language"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+    __table_args__ = (Index("ix_person_language_language", "language", "person_id"),)
+
+
+HELP_REQUEST_STATUSES = "'open','proposed','coupled','handed_over','closed'"
+
 
 class HelpRequest(Base):
-    """What a resident would like help with (hulpvraag), one row per task."""
+    """One resident's need at one time (hulpvraag): tasks, languages and times in child
+    tables, one volunteer. status: open | proposed | coupled | handed_over | closed (see
+    bot.domain.coupling.vocabulary.RequestStatus). `area_id` is the resident's home area
+    (buurt, else the invite's area) when asked; `raised_at` the last time the area's
+    coordinators were told about it (re-raised when nobody owns it)."""
 
     __tablename__ = "help_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
-    task: Mapped[str] = mapped_column(String(32))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(280))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    raised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
-    __table_args__ = (UniqueConstraint("person_id", "task"),)
+    __table_args__ = (
+        Index("ix_help_request_status_area", "status", "area_id"),
+        Index("ix_help_request_person", "person_id", "status"),
+        CheckConstraint(f"status IN ({HELP_REQUEST_STATUSES})", name="status"),
+    )
+
+
+class HelpRequestTask(Base):
+    """A task (domain.tasks.HELP_REQUEST_TASKS) a help request asks for."""
+
+    __tablename__ = "help_request_task"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    task: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class HelpRequestLanguage(Base):
+    """A language the resident of a help request speaks (ISO 639-1)."""
+
+    __tablename__ = "help_request_language"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class HelpRequestSlot(Base):
+    """A weekly day part that suits the resident (no rows: any time)."""
+
+    __tablename__ = "help_request_slot"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    day_part: Mapped[str] = mapped_column(String(12), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("day_part IN ('morning','afternoon','evening')", name="day_part"),
+    )
+
+
+class HelpRequestChange(Base):
+    """Status history of a help request: when, who (None: the bot), from -> to."""
+
+    __tablename__ = "help_request_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_help_request_change_request", "request_id", "at"),)
+
+
+class Organisation(Base):
+    """A partner organisation of an area, for hand-overs and the sociale kaart.
+
+    kind: neighbourhood_team | social_base | housing_corporation | area_broker | district |
+    resident_initiative | other (glossary). Loaded by key from an organisations TOML file,
+    or added by a coordinator (key None)."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    description: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    walk_in_hours: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('neighbourhood_team','social_base','housing_corporation','area_broker',"
+            "'district','resident_initiative','other')",
+            name="kind",
+        ),
+    )
+
+
+class PartnerMember(Base):
+    """Links a partner's staff member (a person) to their organisation."""
+
+    __tablename__ = "partner_member"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CouplingProfile(Base):
+    """A volunteer's coupling settings. No row: not ready, max 1 couple, no pause.
+
+    `ready_at`/`ready_by_id`: "klaar voor koppelen", set by a coordinator after a
+    kennismaking; `vog_date`: date of the certificate of conduct, if noted;
+    `not_now_until`: "liever niet nu" (no proposals until then, UTC)."""
+
+    __tablename__ = "coupling_profile"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    max_couples: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    ready_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    ready_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    vog_date: Mapped[dt.date | None] = mapped_column(Date)
+    not_now_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("max_couples BETWEEN 0 AND 10", name="max_couples"),)
+
+
+class Proposal(Base):
+    """A suggested couple (koppelvoorstel): asked to the volunteer, then the resident.
+
+    status: volunteer (waiting for the volunteer) | resident (volunteer said yes, waiting
+    for the resident) | accepted | declined | expired | withdrawn. Answers: yes | no |
+    not_now (volunteer only). One row per (request, volunteer) ever: never proposed twice."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12))
+    volunteer_answer: Mapped[str | None] = mapped_column(String(8))
+    volunteer_answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    resident_answer: Mapped[str | None] = mapped_column(String(8))
+    resident_answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    deadline_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "volunteer_id"),
+        Index("ix_proposal_volunteer_status", "volunteer_id", "status"),
+        Index("ix_proposal_status_deadline", "status", "deadline_at"),
+        CheckConstraint(
+            "status IN ('volunteer','resident','accepted','declined','expired','withdrawn')",
+            name="status",
+        ),
+    )
+
+
+class Couple(Base):
+    """A volunteer coupled to a resident for one help request (koppel).
+
+    Check-ins: `next_checkin_at` (UTC) is when both are next asked "Hoe gaat het?";
+    `checkins_sent` counts rounds sent (schedule: 1 week, 4 weeks, then every 3 months)."""
+
+    __tablename__ = "couple"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    next_checkin_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    checkins_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_couple_volunteer", "volunteer_id", "ended_at"),
+        Index("ix_couple_checkin", "ended_at", "next_checkin_at"),
+    )
+
+
+class CheckIn(Base):
+    """One "Hoe gaat het?" to one side of a couple. answer: good | could_be_better |
+    stopped (None: not answered)."""
+
+    __tablename__ = "check_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(SmallInteger)
+    asked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    answer: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("couple_id", "person_id", "round"),)
+
+
+class HandOver(Base):
+    """A help request handed over to a partner organisation, with the resident's consent.
+    answer: picked_up | not_for_us (with reason) | None (waiting)."""
+
+    __tablename__ = "hand_over"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    consent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    answer: Mapped[str | None] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_hand_over_organisation", "organisation_id", "answer"),)
 
 
 class AvailabilitySlot(Base):
@@ -385,6 +635,27 @@ class SignUp(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class PersonConsent(Base):
+    """Consent one person gave for one purpose (see `bot.domain.consent.PURPOSES`), with the
+    version of that purpose's text they agreed to and when (aware UTC)."""
+
+    __tablename__ = "person_consent"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    given_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ActionTally(Base):
+    """Anonymous answer counts of an action, kept when retention deletes its answers, so
+    overviews still show how many people said yes / maybe / no and how many had a place."""
+
+    __tablename__ = "action_tally"
+
+
 class CalendarCopy(Base):
     """Who received a calendar file (.ics) of an action, and its latest SEQUENCE (RFC 5545).
 
@@ -397,6 +668,13 @@ class CalendarCopy(Base):
     action_id: Mapped[int] = mapped_column(
         ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
     )
+    yes_count: Mapped[int] = mapped_column(Integer, default=0)
+    maybe_count: Mapped[int] = mapped_column(Integer, default=0)
+    no_count: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    counted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )

@@ -42,6 +42,14 @@ def render(
             "A resident in {place} signed up and would like help. See /helprequests.",
             place=place,
         ), None
+    if message_key == "coordinator_left":
+        counts = args or {}
+        return t.gettext(
+            "A coordinator of your area has left and deleted their data. Their open actions "
+            "({actions}) and invite links ({invites}) are now yours. See /actions.",
+            actions=int(counts.get("actions", 0)),
+            invites=int(counts.get("invites", 0)),
+        ), None
     if action is None:
         raise ValueError(f"message key {message_key!r} needs an action")
     summary = action_summary(t, action, area_name)

@@ -23,6 +23,7 @@ from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import may_answer
 from bot.domain.tasks import ACTION_KINDS
+from bot.domain.text import clean_text
 from storage.areas import descendant_ids
 from storage.models import Action, Area, OutboxMessage, Person, Rsvp
 from storage.outbox import delivery_counts
@@ -85,7 +86,8 @@ def validate_draft(
     Rules: known kind; title 1..120 and place 1..200 characters; start in the future; end
     after start and at most 12 hours later; 1..500 volunteers.
     """
-    title, meeting_place = " ".join(title.split()), " ".join(meeting_place.split())
+    title = " ".join(clean_text(title).split())
+    meeting_place = " ".join(clean_text(meeting_place).split())
     if kind not in ACTION_KINDS:
         raise InvalidInput("kind")
     if not 1 <= len(title) <= TITLE_MAX:

@@ -25,23 +25,23 @@ async def slots_of(*, session: AsyncSession, person_id: int) -> set[Slot]:
     return {(w, p) for w, p in rows.all()}
 
 
-async def toggle_slot(
-    *, session: AsyncSession, person_id: int, weekday: int, day_part: str
-) -> bool:
-    """Switch one slot on or off; returns True when it is now on.
+async def set_slot(
+    *, session: AsyncSession, person_id: int, weekday: int, day_part: str, on: bool
+) -> set[Slot]:
+    """Set one slot on or off (what the pressed button promised); returns all slots after.
 
+    Setting, not toggling: pressing an old grid can never undo a newer choice (issue 12).
     Raises `InvalidInput` for a weekday outside 0..6 or an unknown day part (forged buttons).
     """
     if weekday not in range(7) or day_part not in DAY_PARTS:
         raise InvalidInput("slot")
     existing = await session.get(AvailabilitySlot, (person_id, weekday, day_part))
-    if existing is not None:
+    if on and existing is None:
+        session.add(AvailabilitySlot(person_id=person_id, weekday=weekday, day_part=day_part))
+    elif not on and existing is not None:
         await session.delete(existing)
-        await session.flush()
-        return False
-    session.add(AvailabilitySlot(person_id=person_id, weekday=weekday, day_part=day_part))
     await session.flush()
-    return True
+    return await slots_of(session=session, person_id=person_id)
 
 
 async def set_slots(*, session: AsyncSession, person_id: int, slots: set[Slot]) -> None:
@@ -56,6 +56,10 @@ async def set_slots(*, session: AsyncSession, person_id: int, slots: set[Slot]) 
     await session.flush()
 
 
+PAUSE_DAYS = (7, 14, 28)
+"""The pause lengths a volunteer can choose (days): one, two or four weeks (the menu)."""
+
+
 def set_pause(*, person: Person, until: dt.date | None, today: dt.date) -> None:
     """Pause calls until (and including) `until`; None resumes.
 
@@ -64,6 +68,19 @@ def set_pause(*, person: Person, until: dt.date | None, today: dt.date) -> None:
     if until is not None and not (today <= until <= today + dt.timedelta(days=366)):
         raise InvalidInput("pause_until")
     person.paused_until = until
+
+
+def pause_for(*, person: Person, days: int, today: dt.date) -> dt.date:
+    """Pause calls for one of the offered lengths (`PAUSE_DAYS`); returns the last paused day.
+
+    `today` is the local (Europe/Amsterdam) date. Raises `InvalidInput` for any other length
+    (a forged button such as `av:p:366`).
+    """
+    if days not in PAUSE_DAYS:
+        raise InvalidInput("pause_days")
+    until = today + dt.timedelta(days=days)
+    set_pause(person=person, until=until, today=today)
+    return until
 
 
 def is_paused(person: Person, day: dt.date) -> bool:

@@ -12,7 +12,7 @@ from bot.domain import outbox
 from bot.domain.actions import require_coordinator
 from bot.domain.tasks import TASKS
 from storage.areas import descendant_ids
-from storage.models import Area, HelpRequest, Offer, Person
+from storage.models import Area, HelpRequest, HelpRequestTask, Offer, Person
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,18 @@ async def open_help_requests(
 ) -> list[ResidentNeeds]:
     """Residents in the coordinator's area with open help requests, newest first.
 
+    "In the area" is the request's home area (the resident's buurt, else the invite's
+    area), the same rule as the notice in `tell_coordinators`.
     Raises `NotAllowed` for anyone but a coordinator.
     """
     require_coordinator(coordinator)
     ids = await descendant_ids(session, coordinator.area_id)
+    open_requests = select(HelpRequest.person_id).where(
+        HelpRequest.status == "open", HelpRequest.area_id.in_(ids)
+    )
     residents = await session.scalars(
         select(Person)
-        .where(Person.role == "resident", Person.area_id.in_(ids))
-        .where(Person.id.in_(select(HelpRequest.person_id).where(HelpRequest.status == "open")))
+        .where(Person.role == "resident", Person.id.in_(open_requests))
         .order_by(Person.created_at.desc(), Person.id.desc())
         .limit(limit)
     )
@@ -50,9 +54,9 @@ async def open_help_requests(
         place = await session.get(Area, person.home_area_id)
         wants = set(
             await session.scalars(
-                select(HelpRequest.task).where(
-                    HelpRequest.person_id == person.id, HelpRequest.status == "open"
-                )
+                select(HelpRequestTask.task)
+                .join(HelpRequest, HelpRequest.id == HelpRequestTask.request_id)
+                .where(HelpRequest.person_id == person.id, HelpRequest.status == "open")
             )
         )
         offers = set(await session.scalars(select(Offer.task).where(Offer.person_id == person.id)))

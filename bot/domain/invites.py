@@ -100,6 +100,16 @@ async def check_invite(*, session: AsyncSession, token: str, now: dt.datetime) -
     if not TOKEN_RE.fullmatch(token):
         raise InviteInvalid()
     invite = await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+    return _usable(invite, now)
+
+
+async def check_invite_id(*, session: AsyncSession, invite_id: int, now: dt.datetime) -> Invite:
+    """Like `check_invite`, by the invite's id (what sign-up state keeps instead of the raw
+    token, so the database never holds a usable token). Raises like `check_invite`."""
+    return _usable(await session.get(Invite, invite_id), now)
+
+
+def _usable(invite: Invite | None, now: dt.datetime) -> Invite:
     if invite is None:
         raise InviteInvalid()
     if invite.expires_at is not None and invite.expires_at <= now:
@@ -109,14 +119,45 @@ async def check_invite(*, session: AsyncSession, token: str, now: dt.datetime) -
     return invite
 
 
-async def redeem_invite(*, session: AsyncSession, token: str, now: dt.datetime) -> Invite:
-    """Check the invite and count one use, atomically.
+async def redeem_invite(
+    *,
+    session: AsyncSession,
+    now: dt.datetime,
+    token: str | None = None,
+    invite_id: int | None = None,
+) -> Invite:
+    """Check the invite (by token or by id) and count one use, atomically.
 
     The use is counted with a conditional UPDATE (`uses < max_uses`), so two people
     redeeming the last use at once cannot both succeed; the CHECK constraint backs it up.
-    Raises like `check_invite`.
+    Raises like `check_invite`; `InviteInvalid` when neither token nor id is given.
     """
-    invite = await check_invite(session=session, token=token, now=now)
+    if token is not None:
+        invite = await check_invite(session=session, token=token, now=now)
+    elif invite_id is not None:
+        invite = await check_invite_id(session=session, invite_id=invite_id, now=now)
+    else:
+        raise InviteInvalid()
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id)
+        .where((Invite.max_uses.is_(None)) | (Invite.uses < Invite.max_uses))
+        .values(uses=Invite.uses + 1)
+    )
+    if result.rowcount != 1:
+        raise InviteUsedUp()
+    await session.refresh(invite)
+    return invite
+
+
+async def redeem_invite_id(*, session: AsyncSession, invite_id: int, now: dt.datetime) -> Invite:
+    """Like `redeem_invite`, for an invite already checked by its token (sign-up keeps only
+    the invite id between steps, never the raw token). Raises like `check_invite`."""
+    invite = await session.get(Invite, invite_id)
+    if invite is None:
+        raise InviteInvalid()
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise InviteExpired()
     result = await session.execute(
         update(Invite)
         .where(Invite.id == invite.id)

@@ -13,6 +13,9 @@ Message keys and their args:
 - "waitlist_promoted"  {} (action_id set): a place came free; you are now on the list
 - "help_request_new"   {"place": buurt name} (no action): to coordinators, a resident of
                        their area signed up and would like help (no personal details)
+- "coordinator_left"   {"actions": n, "invites": n} (no action): to coordinators, the open
+                       actions / invites of a coordinator who erased their data now belong
+                       to them (see bot.domain.erasure; no name of who left)
 - "attendance_ask"     {} (action_id set): to coordinators at the action's end, "Who came?"
 - "attendance_thanks"  {} (action_id set): thank-you to a volunteer who came
 """
@@ -25,6 +28,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.coupling.vocabulary import MessageKind
 from storage.models import OutboxMessage, Person
 
 MESSAGE_KEYS = (
@@ -34,12 +38,18 @@ MESSAGE_KEYS = (
     "action_cancelled",
     "waitlist_promoted",
     "help_request_new",
+    "coordinator_left",
     "attendance_ask",
     "attendance_thanks",
 )
 
+#: Coupling kinds (issue 6, bot.domain.coupling.vocabulary.MessageKind). They may be queued,
+#: but have no renderer yet (the outbox registry brings them): until then the dispatcher
+#: records them as failed ("unknown message key"). No handler queues them yet.
+COUPLING_KEYS = tuple(kind.value for kind in MessageKind)
+
 #: Message keys that are not about an action.
-ACTIONLESS_KEYS = ("help_request_new",)
+ACTIONLESS_KEYS = ("help_request_new", "coordinator_left")
 
 
 async def enqueue(
@@ -60,7 +70,7 @@ async def enqueue(
     cancelled or expired one is made pending again with the new times.
     Raises `ValueError` for an unknown message key.
     """
-    if message_key not in MESSAGE_KEYS:
+    if message_key not in MESSAGE_KEYS and message_key not in COUPLING_KEYS:
         raise ValueError(f"unknown message key {message_key!r}")
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:

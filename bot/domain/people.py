@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import areas, consent, text
+from bot.domain.coupling import requests as coupling_requests
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
-from storage.areas import descendant_ids
-from storage.models import HelpRequest, Offer, Person, Rsvp
+from storage.models import Offer, Person
+
+if TYPE_CHECKING:
+    from bot.domain.erasure import ErasureResult
 
 NAME_MAX = 64
 
@@ -24,29 +29,33 @@ async def by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Per
 
 
 def clean_name(first_name: str | None) -> str:
-    """A display name from Telegram's first_name: trimmed, at most 64 characters."""
-    name = " ".join((first_name or "").split())[:NAME_MAX]
-    return name or "?"
+    """A display name from Telegram's first_name: no control or format characters (zero-
+    width, bidi overrides), single spaces, at most 64 characters; "?" when nothing visible
+    remains (see `bot.domain.text.clean_name`)."""
+    return text.clean_name(first_name, NAME_MAX)
 
 
 async def register(
     *,
     session: AsyncSession,
-    token: str,
     telegram_user_id: int,
     chat_id: int,
     first_name: str | None,
     language: str,
     now: dt.datetime,
+    token: str | None = None,
+    invite_id: int | None = None,
 ) -> Person:
-    """Create a person after consent, with role and area fixed by the invite.
+    """Create a person after consent, with role and area fixed by the invite (given by its
+    token, or by its id as sign-up state keeps it).
 
-    Counts one use of the invite. Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`,
+    Counts one use of the invite and records consent to the current purposes (see
+    `bot.domain.consent`). Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`,
     or `AlreadyRegistered` when this Telegram account already has a person.
     """
     if await by_telegram_id(session=session, telegram_user_id=telegram_user_id) is not None:
         raise AlreadyRegistered()
-    invite = await redeem_invite(session=session, token=token, now=now)
+    invite = await redeem_invite(session=session, token=token, invite_id=invite_id, now=now)
     person = Person(
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
@@ -54,31 +63,45 @@ async def register(
         role=invite.role,
         area_id=invite.area_id,
         language=language,
-        spoken_languages=[],
+        language_rows=[],  # an empty, loaded collection: no lazy load in async code
         consent_at=now,
         created_at=now,
     )
     session.add(person)
     await session.flush()
+    await consent.give(
+        session=session,
+        person=person,
+        purposes=[p.key for p in consent.purposes_for(person.role)],
+        now=now,
+    )
     return person
 
 
 async def set_buurt(*, session: AsyncSession, person: Person, buurt_id: int | None) -> None:
     """Set the person's buurt; it must lie within the invite's area (None: no preference).
 
-    Raises `NotAllowed` for a buurt outside the area (a forged button).
+    Raises `NotAllowed` for a buurt outside the area or an unknown id (a forged button).
     """
-    if buurt_id is not None and buurt_id not in await descendant_ids(session, person.area_id):
+    tree = await areas.tree(session)
+    if buurt_id is not None and not tree.within(buurt_id, person.area_id):
         raise NotAllowed()
     person.buurt_id = buurt_id
 
 
 def set_spoken_languages(*, person: Person, languages: Iterable[str]) -> None:
-    """Languages the person speaks, from SPOKEN_LANGUAGES. Raises `InvalidInput`."""
+    """Languages the person speaks, from SPOKEN_LANGUAGES (rows of `person_language`,
+    written at the next flush). Raises `InvalidInput`."""
     chosen = list(dict.fromkeys(languages))
     if any(code not in SPOKEN_LANGUAGES for code in chosen):
         raise InvalidInput("languages")
-    person.spoken_languages = chosen
+    current = list(person.spoken_languages)
+    for code in current:
+        if code not in chosen:
+            person.spoken_languages.remove(code)
+    for code in chosen:
+        if code not in current:
+            person.spoken_languages.append(code)
 
 
 async def set_offers(*, session: AsyncSession, person: Person, tasks: Iterable[str]) -> None:
@@ -92,14 +115,21 @@ async def set_offers(*, session: AsyncSession, person: Person, tasks: Iterable[s
 async def set_help_requests(
     *, session: AsyncSession, person: Person, tasks: Iterable[str], now: dt.datetime
 ) -> None:
-    """Replace what a resident would like help with. Raises `InvalidInput`."""
+    """Replace the tasks of the resident's current help request (made when the first task
+    is chosen; an open request left without tasks is removed). Raises `InvalidInput`."""
     chosen = _valid_tasks(tasks, HELP_REQUEST_TASKS)
-    await session.execute(delete(HelpRequest).where(HelpRequest.person_id == person.id))
-    session.add_all(
-        HelpRequest(person_id=person.id, task=task, status="open", created_at=now)
-        for task in chosen
-    )
-    await session.flush()
+    request = await coupling_requests.active_request(session=session, resident_id=person.id)
+    if request is None:
+        if chosen:
+            await coupling_requests.create_request(
+                session=session, resident=person, tasks=chosen, now=now
+            )
+        return
+    if not chosen and request.status == "open":
+        await session.delete(request)
+        await session.flush()
+        return
+    await coupling_requests.set_tasks(session=session, request=request, tasks=chosen)
 
 
 def _valid_tasks(tasks: Iterable[str], allowed: tuple[str, ...] = TASKS) -> list[str]:
@@ -116,10 +146,11 @@ async def offers_of(*, session: AsyncSession, person_id: int) -> list[str]:
 
 
 async def help_requests_of(*, session: AsyncSession, person_id: int) -> list[str]:
-    """Task codes the person would like help with, in list order."""
-    rows = set(
-        await session.scalars(select(HelpRequest.task).where(HelpRequest.person_id == person_id))
-    )
+    """Task codes of the person's current help request, in list order ([] without one)."""
+    request = await coupling_requests.active_request(session=session, resident_id=person_id)
+    if request is None:
+        return []
+    rows = await coupling_requests.tasks_of(session=session, request_id=request.id)
     return [t for t in TASKS if t in rows]
 
 
@@ -146,25 +177,13 @@ def set_language(*, person: Person, language: str, supported: Iterable[str]) -> 
     person.language = language
 
 
-async def erase(*, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo) -> None:
-    """Delete the person and everything stored about them (GDPR erasure).
+async def erase(
+    *, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo
+) -> ErasureResult:
+    """Delete the person and everything stored about them (GDPR erasure); see
+    `bot.domain.erasure.erase` for what goes, what is handed over and what stays."""
+    from bot.domain.coupling.couples import end_for_erasure
+    from bot.domain.erasure import erase as erase_person
 
-    Places they held on actions are released first, so waiting lists move up.
-    """
-    from bot.domain.rsvp import answer  # local import: rsvp imports this module's helpers
-
-    rsvps = await session.scalars(
-        select(Rsvp).where(Rsvp.person_id == person.id, Rsvp.status == "confirmed")
-    )
-    for rsvp in rsvps.all():
-        await answer(
-            session=session,
-            action_id=rsvp.action_id,
-            person=person,
-            answer="no",
-            now=now,
-            tz=tz,
-            enforce_start=False,
-        )
-    await session.delete(person)
-    await session.flush()
+    await end_for_erasure(session=session, person=person, now=now)
+    return await erase_person(session=session, person=person, now=now, tz=tz)

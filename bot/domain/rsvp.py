@@ -127,7 +127,10 @@ async def answer(
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
     `ActionStarted` (answers close at the start).
     """
-    person = require_active(person)
+    if enforce_start:  # erasure and /stop release places of people who no longer take part
+        person = require_active(person)
+    if person is None:
+        raise NotSignedUp()
     if answer not in ANSWERS:
         raise InvalidInput("answer")
     action = await _locked_action(session, action_id)

@@ -18,10 +18,12 @@ from bot.handlers import (
     actions,
     attendance,
     availability,
+    conversations,
     fallback,
     guards,
     help_requests,
     invites,
+    my_data,
     my_actions,
     new_action,
     onboarding,
@@ -29,7 +31,7 @@ from bot.handlers import (
 )
 
 FEATURES: tuple[ModuleType, ...] = (
-    guards,  # group -1: updates without a user, groups, edited messages
+    guards,  # group -2: updates without a user, groups, edited messages
     onboarding,  # /start, language, consent, per-role questions
     availability,
     account,  # /stop, /help, /taal, /verwijderen
@@ -40,6 +42,8 @@ FEATURES: tuple[ModuleType, ...] = (
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
+    my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
 

@@ -12,6 +12,8 @@ from bot.context import WijkContext
 from bot.domain import people
 from bot.handlers.common import answer_query, current_person, edit_or_send, reply, translator_for
 from bot.i18n import Translator
+from bot.persistence import forget_user
+from bot.views.consent import periods_text
 from bot.views.help import coordinator_help
 from storage.models import Person
 
@@ -65,7 +67,9 @@ async def stop_command(update: Update, context: WijkContext) -> None:
         t.gettext(
             "Okay, you get no more messages from me. Send /start to turn them back on. "
             "Send /delete to remove everything stored about you."
-        ),
+        )
+        + " "
+        + periods_text(t, context.services.settings.retention_inactive_days),
     )
 
 
@@ -91,6 +95,7 @@ async def delete_command(update: Update, context: WijkContext) -> None:
     t = translator_for(update, context, person)
     if person is None:
         context.user_data.clear()
+        forget_user(context.application, update.effective_user.id)  # a sign-up in progress
         await reply(update, t.gettext("Nothing is stored about you."))
         return
     # A fresh code per question: only the newest question's "yes" deletes anything, so an
@@ -148,6 +153,7 @@ async def press(update: Update, context: WijkContext) -> None:
                 tz=context.services.settings.tz,
             )
         context.user_data.clear()
+        forget_user(context.application, update.effective_user.id)
         await answer_query(query)
         await edit_or_send(
             query,

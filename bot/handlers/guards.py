@@ -44,5 +44,5 @@ async def guard(update: Update, context: WijkContext) -> None:
 
 
 def register(application: Any) -> None:
-    """Add the guard in group -1 (runs before every feature)."""
-    application.add_handler(TypeHandler(Update, guard), group=-1)
+    """Add the guard in group -2 (runs before every feature and the exit rule of group -1)."""
+    application.add_handler(TypeHandler(Update, guard), group=-2)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import Route
+from bot.domain.signup import SignupChoices
 from bot.domain.tasks import DAY_PARTS, SPOKEN_LANGUAGES, TASKS
 from bot.i18n import Translator
 
@@ -56,47 +57,56 @@ def day_part_label(t: Translator, part: str) -> str:
 def choice_keyboard(
     options: Sequence[tuple[str, str]],
     chosen: set[str],
-    prefix: str,
+    toggle: Route,
+    done: Route,
     done_label: str,
     *,
     columns: int = 2,
 ) -> InlineKeyboardMarkup:
-    """Toggle buttons '✅ label' / '⬜ label' with data '<prefix>:<code>', then a done button
-    with data '<prefix>:done'. `options` is a list of (code, label)."""
+    """Buttons '✅ label' / '⬜ label' that set what they do not show yet (`toggle` with
+    code and on=1 for ⬜, on=0 for ✅), then a done button (`done`). `options`: (code, label).
+
+    Each button carries the state it sets, so an old keyboard cannot undo a newer choice.
+    """
     buttons = [
         InlineKeyboardButton(
-            f"{ON if code in chosen else OFF} {label}", callback_data=f"{prefix}:{code}"
+            f"{ON if code in chosen else OFF} {label}",
+            callback_data=toggle.encode(code=code, on=code not in chosen),
         )
         for code, label in options
     ]
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
-    rows.append([InlineKeyboardButton(done_label, callback_data=f"{prefix}:done")])
+    rows.append([InlineKeyboardButton(done_label, callback_data=done.encode())])
     return InlineKeyboardMarkup(rows)
 
 
 def task_keyboard(
-    t: Translator, chosen: set[str], prefix: str, tasks: tuple[str, ...] = TASKS
+    t: Translator, chosen: set[str], toggle: Route, done: Route, tasks: tuple[str, ...] = TASKS
 ) -> InlineKeyboardMarkup:
-    """The fixed task list (or the given subset) as toggles."""
+    """The fixed task list (or the given subset) as on/off buttons."""
     options = [(task, task_label(t, task)) for task in tasks]
-    return choice_keyboard(options, chosen, prefix, t.gettext("Done"))
+    return choice_keyboard(options, chosen, toggle, done, t.gettext("Done"))
 
 
-def spoken_keyboard(t: Translator, chosen: set[str], prefix: str) -> InlineKeyboardMarkup:
-    """Spoken languages as toggles."""
+def spoken_keyboard(
+    t: Translator, chosen: set[str], toggle: Route, done: Route
+) -> InlineKeyboardMarkup:
+    """Spoken languages as on/off buttons."""
     options = [(code, language_label(t, code)) for code in SPOKEN_LANGUAGES]
-    return choice_keyboard(options, chosen, prefix, t.gettext("Done"))
+    return choice_keyboard(options, chosen, toggle, done, t.gettext("Done"))
 
 
 def availability_keyboard(
     t: Translator,
     slots: set[tuple[int, str]],
-    prefix: str,
+    slot: Route,
     extra: Sequence[InlineKeyboardButton] = (),
 ) -> InlineKeyboardMarkup:
-    """7 rows (Monday..Sunday) x 3 day parts; label '✅ za middag'; data '<prefix>:<wd>:<part>'.
+    """7 rows (Monday..Sunday) x 3 day parts; label '✅ za middag'.
 
-    `extra` buttons form the last row (e.g. Done, Pause).
+    Each button's data is `slot` with weekday, part and on (1 for a ⬜ slot, 0 for a ✅
+    one): it sets the slot to the opposite of what it shows (issue 12). `extra` buttons form
+    the last row (e.g. Done, Pause).
     """
     rows = []
     for weekday in range(7):
@@ -105,7 +115,9 @@ def availability_keyboard(
                 InlineKeyboardButton(
                     f"{ON if (weekday, part) in slots else OFF} "
                     f"{t.short_weekday(weekday)} {day_part_label(t, part)}",
-                    callback_data=f"{prefix}:{weekday}:{part[0]}",
+                    callback_data=slot.encode(
+                        weekday=weekday, part=part, on=(weekday, part) not in slots
+                    ),
                 )
                 for part in DAY_PARTS
             ]
@@ -113,9 +125,6 @@ def availability_keyboard(
     if extra:
         rows.append(list(extra))
     return InlineKeyboardMarkup(rows)
-
-
-PART_BY_LETTER = {part[0]: part for part in DAY_PARTS}
 
 
 def describe_slots(t: Translator, slots: set[tuple[int, str]]) -> str:
@@ -127,17 +136,6 @@ def describe_slots(t: Translator, slots: set[tuple[int, str]]) -> str:
         f"{t.short_weekday(w)} {day_part_label(t, p)}"
         for w, p in sorted(slots, key=lambda s: (s[0], order.index(s[1])))
     )
-
-
-@dataclass(frozen=True)
-class SignupChoices:
-    """What someone chose while signing up (codes; `place` is a buurt or area name)."""
-
-    place: str
-    languages: list[str]
-    offers: list[str]
-    wants: list[str]
-    slots: set[tuple[int, str]]
 
 
 def describe_choices(t: Translator, role: str, choices: SignupChoices) -> str:

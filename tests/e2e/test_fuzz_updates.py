@@ -189,7 +189,7 @@ async def _world(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
             second_wave_delay=dt.timedelta(hours=2),
         )
     await wijkbot.outbox_idle()
-    await fake.settle()
+    await wijkbot.handled()
 
 
 @settings(
@@ -213,7 +213,7 @@ async def test_odd_updates_change_nothing_and_crash_nothing(
     with caplog.at_level(logging.ERROR):
         for update in batch:
             fake.inject_update(update)
-        await fake.settle(timeout=30)
+        await wijkbot.handled()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
     assert fake.errors == []
@@ -251,7 +251,7 @@ async def test_forged_presses_in_the_middle_of_signing_up_change_nothing(
         await tap(nina, "English")
         await tap(nina, "I agree")
         await nina.wait_for("buurt")
-        await fake.settle()
+        await wijkbot.handled()
     known = [
         "ob:buurt:2147483647",
         "ob:buurt:1",  # an area outside the invite's (the stadsdeel)
@@ -263,7 +263,7 @@ async def test_forged_presses_in_the_middle_of_signing_up_change_nothing(
     with caplog.at_level(logging.ERROR):
         for item in [*known, *data]:
             await nina.press_data(item)
-        await fake.settle(timeout=30)
+        await wijkbot.handled()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
     assert await snapshot(wijkbot) == before

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
-from storage.models import AvailabilitySlot, HelpRequest, Invite, Offer, Person
+from storage.models import AvailabilitySlot, HelpRequest, HelpRequestTask, Invite, Offer, Person
 
 
 async def test_volunteer_signs_up_in_english(wijkbot: BotUnderTest, fake) -> None:
@@ -120,7 +120,7 @@ async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -
     async with wijkbot.db.begin() as session:
         person = await session.scalar(select(Person))
         assert person.onboarded_at is not None and person.display_name == "Dora_*[]<b>"
-        assert (await session.scalars(select(HelpRequest.task))).all() == ["digital_help"]
+        assert (await session.scalars(select(HelpRequestTask.task))).all() == ["digital_help"]
         assert (await session.scalars(select(Offer.task))).all() == ["company"]
 
 

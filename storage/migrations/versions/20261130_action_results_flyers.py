@@ -4,7 +4,7 @@ Additive: five new tables, no change to existing ones. The lead re-chains down_r
 at merge.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29 23:10:31.032230
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

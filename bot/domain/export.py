@@ -1,0 +1,194 @@
+"""Everything stored about one person, for access and portability (AVG/GDPR art. 15 and
+20; `/mijngegevens`). Returns codes and values, no user-facing text; the handler renders a
+readable summary and sends the JSON (`PersonalData.as_json`).
+
+When a feature stores something new about a person, add it here (the erasure scan test
+finds data that erasure forgets; this list is its counterpart for access).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import attendance
+from bot.domain.consent import PURPOSE_KEYS
+from storage.models import (
+    Action,
+    Area,
+    AvailabilitySlot,
+    CalendarCopy,
+    HelpRequest,
+    Invite,
+    Offer,
+    OutboxMessage,
+    PersistedState,
+    Person,
+    PersonConsent,
+    Rsvp,
+)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """All stored data of one person. Datetimes are aware UTC, dates are calendar dates.
+
+    profile: the person row (Telegram ids, first name, role, area and buurt names, language,
+    spoken languages, sign-up / consent / onboarding / stop / unreachable times, pause).
+    offers / help_requests: task codes (with status and date for help requests).
+    availability: [{weekday 0=Monday, day_part}]. answers: [{action, answer, place status,
+    answered_at}]. consents: [{purpose, version, given_at}]. messages: outbox rows to them
+    [{message_key, status, due_at, sent_at}]. actions_created / invites_created: what they
+    made as a coordinator. chat_state: conversation steps and sign-up state the bot keeps.
+    attendance: [{action, starts_at, attended, recorded_at}] (bot.domain.attendance).
+    calendar_files: [{action, sequence}]: calendar files (.ics) they received.
+    """
+
+    profile: dict[str, Any]
+    offers: list[str] = field(default_factory=list)
+    help_requests: list[dict[str, Any]] = field(default_factory=list)
+    availability: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    actions_created: list[dict[str, Any]] = field(default_factory=list)
+    invites_created: list[dict[str, Any]] = field(default_factory=list)
+    chat_state: list[dict[str, Any]] = field(default_factory=list)
+    attendance: list[dict[str, Any]] = field(default_factory=list)
+    calendar_files: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> str:
+        """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
+        return json.dumps(asdict(self), default=_iso, ensure_ascii=False, indent=2)
+
+
+def _purpose_order(row: PersonConsent) -> tuple[int, str]:
+    keys = list(PURPOSE_KEYS)
+    return (keys.index(row.purpose) if row.purpose in keys else len(keys), row.purpose)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+async def personal_data(*, session: AsyncSession, person: Person) -> PersonalData:
+    """Collect everything stored about `person` (see `PersonalData`)."""
+    area = await session.get(Area, person.area_id)
+    buurt = await session.get(Area, person.buurt_id) if person.buurt_id else None
+    profile = {
+        "telegram_user_id": person.telegram_user_id,
+        "chat_id": person.chat_id,
+        "first_name": person.display_name,
+        "role": person.role,
+        "area": area.name if area else None,
+        "buurt": buurt.name if buurt else None,
+        "language": person.language,
+        "spoken_languages": list(person.spoken_languages or []),
+        "signed_up_at": person.created_at,
+        "consent_at": person.consent_at,
+        "onboarded_at": person.onboarded_at,
+        "stopped_at": person.stopped_at,
+        "unreachable_at": person.unreachable_at,
+        "paused_until": person.paused_until,
+    }
+    pid = person.id
+    offers = list(await session.scalars(select(Offer.task).where(Offer.person_id == pid)))
+    helps = await session.scalars(select(HelpRequest).where(HelpRequest.person_id == pid))
+    slots = await session.scalars(select(AvailabilitySlot).where(AvailabilitySlot.person_id == pid))
+    answers = await session.execute(
+        select(Rsvp, Action)
+        .join(Action, Action.id == Rsvp.action_id)
+        .where(Rsvp.person_id == pid)
+        .order_by(Action.starts_at)
+    )
+    consents = await session.scalars(
+        select(PersonConsent).where(PersonConsent.person_id == pid).order_by(PersonConsent.purpose)
+    )
+    messages = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.person_id == pid).order_by(OutboxMessage.id)
+    )
+    made = await session.scalars(
+        select(Action).where(Action.created_by_id == pid).order_by(Action.starts_at)
+    )
+    invites = await session.scalars(
+        select(Invite).where(Invite.created_by_id == pid).order_by(Invite.id)
+    )
+    came = await attendance.for_person(session=session, person_id=pid)
+    copies = await session.execute(
+        select(CalendarCopy.sequence, Action.title)
+        .join(Action, Action.id == CalendarCopy.action_id)
+        .where(CalendarCopy.person_id == pid)
+        .order_by(Action.starts_at)
+    )
+    tid = str(person.telegram_user_id)
+    state = await session.scalars(
+        select(PersistedState).where(
+            or_(
+                (PersistedState.kind == "user_data") & (PersistedState.key == tid),
+                PersistedState.kind.like("conversation:%") & PersistedState.key.contains(tid),
+            )
+        )
+    )
+    return PersonalData(
+        profile=profile,
+        offers=sorted(offers),
+        help_requests=[
+            {"task": h.task, "status": h.status, "since": h.created_at} for h in helps.all()
+        ],
+        availability=[
+            {"weekday": s.weekday, "day_part": s.day_part}
+            for s in sorted(slots.all(), key=lambda s: (s.weekday, s.day_part))
+        ],
+        answers=[
+            {
+                "action": a.title,
+                "starts_at": a.starts_at,
+                "answer": r.answer,
+                "status": r.status,
+                "answered_at": r.answered_at,
+            }
+            for r, a in answers.all()
+        ],
+        consents=[
+            {"purpose": c.purpose, "version": c.version, "given_at": c.given_at}
+            for c in sorted(consents.all(), key=_purpose_order)
+        ],
+        messages=[
+            {
+                "message_key": m.message_key,
+                "status": m.status,
+                "due_at": m.due_at,
+                "sent_at": m.sent_at,
+            }
+            for m in messages.all()
+        ],
+        actions_created=[
+            {"title": a.title, "starts_at": a.starts_at, "status": a.status} for a in made.all()
+        ],
+        invites_created=[
+            {"role": i.role, "uses": i.uses, "max_uses": i.max_uses, "expires_at": i.expires_at}
+            for i in invites.all()
+        ],
+        chat_state=[
+            {"kind": s.kind, "value": s.value, "updated_at": s.updated_at}
+            for s in state.all()
+            if s.kind == "user_data" or int(tid) in json.loads(s.key)
+        ],
+        attendance=[
+            {
+                "action": r.action_title,
+                "starts_at": r.starts_at,
+                "attended": r.attended,
+                "recorded_at": r.recorded_at,
+            }
+            for r in came
+        ],
+        calendar_files=[{"action": title, "sequence": seq} for seq, title in copies.all()],
+    )

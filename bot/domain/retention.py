@@ -1,0 +1,172 @@
+"""Retention: how long data is kept, and the purge the daily job runs (issue 9).
+
+Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
+- answers to an action [90 days after it ended]: deleted, after their anonymous counts are
+  kept in `action_tally` (yes / maybe / no / had a place) for overviews;
+- outbox rows that are done (sent, blocked, failed, expired, cancelled) [90 days after the
+  send, or after they were queued when never sent];
+- people who stopped (/stop) or are unreachable (blocked the bot) [12 months after that]:
+  erased completely (`bot.domain.erasure`), without a message;
+- invites [30 days after they expired, or after creation once used up];
+- unfinished sign-up state of people who never agreed (PTB `ptb_state` rows) [24 hours].
+  Someone who agreed and stopped halfway is a person and continues with /start.
+
+The 12 months and the 90 days follow the AVG/GDPR storage-limitation principle (art.
+5(1)(e)); the numbers are the product owner's defaults from issue 9.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import erasure
+from storage.models import Action, ActionTally, Invite, OutboxMessage, PersistedState, Person, Rsvp
+
+DONE_STATUSES = ("sent", "blocked", "failed", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """How long each kind of data is kept (timedeltas)."""
+
+    answers: dt.timedelta = dt.timedelta(days=90)
+    outbox: dt.timedelta = dt.timedelta(days=90)
+    inactive: dt.timedelta = dt.timedelta(days=365)
+    invites: dt.timedelta = dt.timedelta(days=30)
+    signup: dt.timedelta = dt.timedelta(hours=24)
+
+
+@dataclass
+class RetentionReport:
+    """What one purge removed (counts), and the Telegram user ids whose in-memory PTB state
+    must be dropped too (erased people and purged sign-ups)."""
+
+    answers: int = 0
+    actions_tallied: int = 0
+    outbox_rows: int = 0
+    people_erased: int = 0
+    invites: int = 0
+    signup_states: int = 0
+    forget_user_ids: list[int] = field(default_factory=list)
+
+
+def signup_expired(started_at: object, now: dt.datetime, max_age: dt.timedelta) -> bool:
+    """True when an unfinished sign-up that started at `started_at` (ISO 8601 text with
+    offset, as kept in user_data) is older than `max_age`; also for a missing or malformed
+    start (state from before this rule)."""
+    if not isinstance(started_at, str):
+        return True
+    try:
+        started = dt.datetime.fromisoformat(started_at)
+    except ValueError:
+        return True
+    if started.tzinfo is None:
+        return True
+    return now - started > max_age
+
+
+async def purge(
+    *, session: AsyncSession, now: dt.datetime, tz: ZoneInfo, periods: RetentionPeriods
+) -> RetentionReport:
+    """Remove everything past its retention period (see the module docstring). `now` is
+    aware UTC. Does not commit; safe to run twice (a second run finds nothing)."""
+    report = RetentionReport()
+    await _answers(session, now - periods.answers, now, report)
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(DONE_STATUSES),
+            func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < now - periods.outbox,
+        )
+    )
+    report.outbox_rows = result.rowcount or 0
+    cutoff = now - periods.inactive
+    inactive = await session.scalars(
+        select(Person).where(or_(Person.stopped_at < cutoff, Person.unreachable_at < cutoff))
+    )
+    for person in inactive.all():
+        done = await erasure.erase(session=session, person=person, now=now, tz=tz)
+        report.people_erased += 1
+        report.forget_user_ids.append(done.telegram_user_id)
+    cutoff = now - periods.invites
+    result = await session.execute(
+        delete(Invite).where(
+            or_(
+                Invite.expires_at < cutoff,
+                (Invite.max_uses.is_not(None))
+                & (Invite.uses >= Invite.max_uses)
+                & (Invite.created_at < cutoff),
+            )
+        )
+    )
+    report.invites = result.rowcount or 0
+    await _signups(session, now - periods.signup, report)
+    await session.flush()
+    return report
+
+
+async def _answers(
+    session: AsyncSession, cutoff: dt.datetime, now: dt.datetime, report: RetentionReport
+) -> None:
+    ended = select(Action.id).where(Action.ends_at < cutoff)
+    counts = await session.execute(
+        select(Rsvp.action_id, Rsvp.answer, Rsvp.status, func.count())
+        .where(Rsvp.action_id.in_(ended))
+        .group_by(Rsvp.action_id, Rsvp.answer, Rsvp.status)
+    )
+    tallies: dict[int, ActionTally] = {}
+    for action_id, answer, status, count in counts.all():
+        tally = tallies.get(action_id)
+        if tally is None:
+            tally = await session.get(ActionTally, action_id)
+            if tally is None:
+                tally = ActionTally(
+                    action_id=action_id,
+                    yes_count=0,
+                    maybe_count=0,
+                    no_count=0,
+                    confirmed_count=0,
+                    counted_at=now,
+                )
+                session.add(tally)
+            tallies[action_id] = tally
+        if answer == "yes":
+            tally.yes_count += count
+        elif answer == "maybe":
+            tally.maybe_count += count
+        else:
+            tally.no_count += count
+        if status == "confirmed":
+            tally.confirmed_count += count
+        tally.counted_at = now
+    await session.flush()
+    result = await session.execute(delete(Rsvp).where(Rsvp.action_id.in_(ended)))
+    report.answers = result.rowcount or 0
+    report.actions_tallied = len(tallies)
+
+
+async def _signups(session: AsyncSession, cutoff: dt.datetime, report: RetentionReport) -> None:
+    """Delete old PTB state of Telegram users who are not a person (never agreed)."""
+    people = set(await session.scalars(select(Person.telegram_user_id)))
+    rows = await session.scalars(
+        select(PersistedState).where(PersistedState.updated_at < cutoff)
+    )
+    for row in rows.all():
+        if row.kind == "user_data":
+            user_ids = {int(row.key)} if row.key.lstrip("-").isdigit() else set()
+        elif row.kind.startswith("conversation:"):
+            try:
+                user_ids = {k for k in json.loads(row.key) if isinstance(k, int)}
+            except ValueError:
+                user_ids = set()
+        else:
+            continue
+        if user_ids and not user_ids & people:
+            await session.delete(row)
+            report.signup_states += 1
+            report.forget_user_ids.extend(sorted(user_ids))

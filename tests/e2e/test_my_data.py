@@ -1,0 +1,60 @@
+"""/mijngegevens (/mydata): everything stored about me, in chat and as a JSON file."""
+
+from __future__ import annotations
+
+import json
+
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person
+
+
+async def test_my_data_shows_and_sends_everything_stored(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    lena = fake.user(5001, "Lena", language_code="en")
+    await add_person(
+        wijkbot,
+        lena,
+        role="volunteer",
+        area="Haarlemmerbuurt",
+        buurt="Westerdokseiland",
+        language="en",
+        slots=[(5, "afternoon")],
+        offers=["street_stand"],
+    )
+    await lena.send("/mydata")
+    text = await lena.wait_for("What is stored about you")
+    assert text.text.splitlines()[:6] == [
+        "What is stored about you",
+        "First name: Lena",
+        "Telegram account: 5001",
+        "Role: Volunteer",
+        "Buurt: Westerdokseiland",
+        "Languages: –",
+    ]
+    assert "You like to do: Street stand" in text.text
+    assert "When you can help: Sat afternoon" in text.text
+    assert (
+        "You agreed to: calls for actions, coupling with a volunteer or resident, "
+        "passing on messages, who comes to actions"
+    ) in text.text
+    doc = await lena.wait_for(predicate=lambda m: m.kind == "document")
+    assert doc.document_name == "wijkbot-my-data.json"
+    data = json.loads(doc.document)
+    assert data["profile"]["first_name"] == "Lena"
+    assert data["profile"]["telegram_user_id"] == 5001
+    assert data["profile"]["buurt"] == "Westerdokseiland"
+    assert data["offers"] == ["street_stand"]
+    assert data["availability"] == [{"weekday": 5, "day_part": "afternoon"}]
+    assert [c["purpose"] for c in data["consents"]] == [
+        "calls",
+        "coupling",
+        "relaying",
+        "attendance",
+    ]
+
+
+async def test_my_data_in_dutch_for_a_stranger(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
+    stranger = fake.user(5002, "Sam", language_code="nl")
+    await stranger.send("/mijngegevens")
+    await stranger.wait_for("Er is niets over jou opgeslagen.")
