@@ -231,6 +231,43 @@ NA_NEEDED = route("na:n", Int("needed", 1, NEEDED_MAX))
 NA_CONFIRM = route("na:ok")
 NA_RESTART = route("na:re")
 NA_CANCEL = route("na:x")
+
+# Coordinators: /acties, the roster and cancelling (bot.handlers.actions).
+from bot.domain.vocabulary import Role  # noqa: E402
+
+PAGE = 999  # the highest page number any list button carries
+ACTION_LIST = route("act:l", Int("page", 0, PAGE))
+"""A page of the coordinator's upcoming actions: `act:l:<page>` (page 0 is /acties)."""
+ROSTER = route("act:r", Id("action_id"))
+"""The roster of an action (first page; also "Refresh" and "No, keep it"): `act:r:<id>`."""
+ROSTER_PAGE = route("act:rp", Id("action_id"), Int("page", 0, PAGE))
+"""A later page of a long roster: `act:rp:<id>:<page>`."""
+ASK_CANCEL = route("act:c", Id("action_id"))
+"""Ask before cancelling: `act:c:<id>`."""
+CANCEL = route("act:cc", Id("action_id"))
+"""Cancel for real: `act:cc:<id>`."""
+
+# Coordinators: invite links (bot.handlers.invites). Role letters: v | r | c.
+_ROLES = Choice("role", {"v": Role.VOLUNTEER, "r": Role.RESIDENT, "c": Role.COORDINATOR})
+INVITE_ROLE = route("inv:r", _ROLES)
+"""Role chosen; opens the coordinator's own area: `inv:r:<v|r|c>`."""
+INVITE_AREA = route("inv:o", _ROLES, Id("area_id"), Int("page", 0, PAGE))
+"""Open an area to choose it or a part of it: `inv:o:<v|r|c>:<area id>:<page>`."""
+INVITE_CREATE = route("inv:a", _ROLES, Id("area_id"))
+"""Make the invite for this area: `inv:a:<v|r|c>:<area id>`."""
+
+# Everyone: language and erasure (bot.handlers.account).
+LANGUAGE = route("acc:lang", Choice("language", {"nl": "nl", "en": "en"}))
+"""Choose the language: `acc:lang:<nl|en>`."""
+DELETE_YES = route("acc:del:yes", Text("code", 16))
+"""Erase everything; `code` is the one-time code of the newest question: `acc:del:yes:<code>`."""
+DELETE_NO = route("acc:del:no")
+"""Keep everything: `acc:del:no`."""
+
+# Coordinators: residents' help requests (bot.handlers.help_requests).
+HELP_REQUESTS = route("hr:p", Int("page", 0, PAGE))
+"""A page of /hulpvragen: `hr:p:<page>`."""
+
 # Attendance (bot.handlers.attendance): open the checklist on a page, tick / untick one
 # volunteer (the data carries the state the press sets, so a double press changes nothing),
 # save. Every press is checked again by bot.domain.attendance.

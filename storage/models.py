@@ -655,6 +655,15 @@ class ActionTally(Base):
 
     __tablename__ = "action_tally"
 
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    yes_count: Mapped[int] = mapped_column(Integer, default=0)
+    maybe_count: Mapped[int] = mapped_column(Integer, default=0)
+    no_count: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    counted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
 
 class CalendarCopy(Base):
     """Who received a calendar file (.ics) of an action, and its latest SEQUENCE (RFC 5545).
@@ -668,13 +677,6 @@ class CalendarCopy(Base):
     action_id: Mapped[int] = mapped_column(
         ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
     )
-    yes_count: Mapped[int] = mapped_column(Integer, default=0)
-    maybe_count: Mapped[int] = mapped_column(Integer, default=0)
-    no_count: Mapped[int] = mapped_column(Integer, default=0)
-    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
-    counted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-
-
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
