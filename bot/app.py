@@ -11,6 +11,7 @@ transaction commits and only then the replies are sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import warnings
 from typing import Any
@@ -22,7 +23,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot import handlers
 from bot.context import Services, WijkContext
+from bot.handlers.guards import slow_down
 from bot.persistence import DatabasePersistence
+from bot.throttle import Throttle, Verdict
 from bot.unit_of_work import UnitOfWork
 from bot.views.commands import command_list
 
@@ -41,11 +44,38 @@ class WijkApplication(Application[Any, WijkContext, Any, Any, Any, Any]):
     `UnitOfWork`: one transaction, committed before any reply is sent.
     """
 
+    _throttle: Throttle | None = None
+
+    def throttle(self, services: Services) -> Throttle:
+        """The per-user throttle of this process (`bot.throttle`), made from the settings."""
+        if self._throttle is None:
+            settings = services.settings
+            self._throttle = Throttle(
+                max_updates=settings.throttle_max_updates,
+                window=dt.timedelta(seconds=settings.throttle_window_seconds),
+                mute=dt.timedelta(seconds=settings.throttle_mute_seconds),
+            )
+        return self._throttle
+
     async def process_update(self, update: object) -> None:
-        """Handle one update in its own unit of work (see `bot.unit_of_work`)."""
+        """Handle one update in its own unit of work (see `bot.unit_of_work`).
+
+        The per-user throttle comes first: a muted user's update is dropped before any
+        database work; the update that trips it gets only the "slow down" answer.
+        """
         services: Services = self.bot_data["services"]
         user = update.effective_user if isinstance(update, Update) else None
+        verdict = Verdict.PASS
+        if user is not None:
+            verdict = self.throttle(services).check(user.id, services.clock.now())
+            if verdict is Verdict.IGNORE:
+                return
         uow = UnitOfWork(services.db, user.id if user is not None else None)
+
+        if verdict is Verdict.TRIP:
+            assert isinstance(update, Update)
+            await uow.run(lambda: slow_down(update, services.i18n))
+            return
 
         async def work() -> None:
             await super(WijkApplication, self).process_update(update)

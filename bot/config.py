@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
+    # Per-user throttle (bot.throttle): more than THROTTLE_MAX_UPDATES updates within
+    # THROTTLE_WINDOW_SECONDS: one "slow down" answer, then ignored for THROTTLE_MUTE_SECONDS.
+    throttle_max_updates: int = Field(default=20, ge=1)
+    throttle_window_seconds: float = Field(default=10.0, gt=0)
+    throttle_mute_seconds: float = Field(default=60.0, ge=0)
     log_level: str = "INFO"
     # Retention (issue 9; README "Privacy"): how long data is kept. The daily job runs at
     # RETENTION_RUN_AT (wall clock in TIMEZONE).

@@ -13,7 +13,7 @@ from telegram import Bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
-from bot.domain.invites import create_invite, parse_duration
+from bot.domain.invites import create_by_coordinator, parse_duration
 from bot.runtime import ensure_schema
 from storage.areas import all_areas, find_area
 from storage.db import Database
@@ -78,17 +78,20 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
                     unknown_area(args.area, [a.name for a in await all_areas(session)])
                 )
             try:
-                new = await create_invite(
+                # The chat's policy function, as the operator (any area); the flags given
+                # here (None: unlimited / no expiry) replace the policy's defaults.
+                new = await create_by_coordinator(
                     session=session,
+                    coordinator=None,
                     role=args.role,
-                    area=area,
+                    area_id=area.id,
                     now=Clock().now(),
                     max_uses=uses,
                     valid_for=valid_for,
                 )
             except InvalidInput as exc:
                 raise ValueError(f"--{exc.field}: out of range") from exc
-            expires = new.invite.expires_at
+            expires = new.expires_at
     finally:
         await db.dispose()
     link = deep_link(username, new.token)

@@ -12,21 +12,20 @@ called at once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import attendance, outbox
+from bot.domain import areas, attendance, outbox
 from bot.domain.availability import fits, is_paused, slots_of
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import may_answer
 from bot.domain.tasks import ACTION_KINDS
 from bot.domain.text import clean_text
-from storage.areas import descendant_ids
-from storage.models import Action, Area, OutboxMessage, Person, Rsvp
-from storage.outbox import delivery_counts
+from bot.domain.vocabulary import ActionStatus, OutboxStatus, Role
+from storage.models import Action, OutboxMessage, Person, Rsvp
 from storage.queries import related_area_ids
 
 TITLE_MAX = 120
@@ -104,17 +103,17 @@ def validate_draft(
 
 
 def require_coordinator(person: Person | None) -> Person:
-    """The person if they are a coordinator; raises `NotAllowed` otherwise."""
-    if person is None or person.role != "coordinator" or person.onboarded_at is None:
+    """The person if they are a signed-up coordinator; raises `NotAllowed` otherwise."""
+    if person is None or person.role != Role.COORDINATOR or person.onboarded_at is None:
         raise NotAllowed()
     return person
 
 
 async def may_manage(*, session: AsyncSession, person: Person, area_id: int) -> bool:
     """Coordinators manage actions in their own area and everything below it."""
-    if person.role != "coordinator":
+    if person.role != Role.COORDINATOR:
         return False
-    return area_id in await descendant_ids(session, person.area_id)
+    return (await areas.tree(session)).within(area_id, person.area_id)
 
 
 async def create_action(
@@ -265,95 +264,77 @@ async def call_joiner(
 async def get_managed_action(
     *, session: AsyncSession, coordinator: Person, action_id: int
 ) -> Action:
-    """An action the coordinator may manage. Raises `NotFound` or `NotAllowed`."""
+    """An action the coordinator may manage (in their area or below it), in the session.
+
+    Raises `NotAllowed` when `coordinator` is not a signed-up coordinator, and `NotFound` both
+    when no action has this id and when it lies outside their area: the two are one answer
+    on purpose, so a forged id does not tell whether it exists (issue 9, item 12).
+    """
     require_coordinator(coordinator)
     action = await session.get(Action, action_id)
     if action is None:
         raise NotFound()
     if not await may_manage(session=session, person=coordinator, area_id=action.area_id):
-        raise NotAllowed()
+        raise NotFound()
     return action
 
 
-async def upcoming_actions(
-    *, session: AsyncSession, coordinator: Person, now: dt.datetime, limit: int = 20
-) -> list[Action]:
-    """Open actions in the coordinator's area that have not ended, soonest first."""
-    require_coordinator(coordinator)
-    ids = await descendant_ids(session, coordinator.area_id)
-    rows = await session.scalars(
-        select(Action)
-        .where(Action.area_id.in_(ids), Action.status == "open", Action.ends_at > now)
-        .order_by(Action.starts_at, Action.id)
-        .limit(limit)
-    )
-    return list(rows.all())
+def cancellable(action: Action, now: dt.datetime) -> bool:
+    """Whether the action may still be cancelled: open and not started at `now`."""
+    return action.status == ActionStatus.OPEN and action.starts_at > now
 
 
-@dataclass
-class Roster:
-    """Who comes to an action. Names are display names; lists are in answer order.
-
-    delivery: counts of the call's outbox rows by status (sent, blocked, failed, pending,
-    expired, cancelled).
-    """
-
-    action: Action
-    area_name: str
-    confirmed: list[str] = field(default_factory=list)
-    waitlisted: list[str] = field(default_factory=list)
-    maybe: list[str] = field(default_factory=list)
-    declined: list[str] = field(default_factory=list)
-    called: int = 0
-    delivery: dict[str, int] = field(default_factory=dict)
-    came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
-    absent: list[str] | None = None
-
-
-async def roster(*, session: AsyncSession, coordinator: Person, action_id: int) -> Roster:
-    """The roster of an action the coordinator may manage. Raises `NotFound`/`NotAllowed`."""
-    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
-    area = await session.get(Area, action.area_id)
-    result = Roster(action=action, area_name=area.name if area else "?")
-    rows = await session.execute(
-        select(Rsvp.answer, Rsvp.status, Person.display_name)
-        .join(Person, Person.id == Rsvp.person_id)
-        .where(Rsvp.action_id == action.id)
-        .order_by(Rsvp.answered_at, Rsvp.id)
-    )
-    for answer, status, name in rows.all():
-        if status == "confirmed":
-            result.confirmed.append(name)
-        elif status == "waitlisted":
-            result.waitlisted.append(name)
-        elif answer == "maybe":
-            result.maybe.append(name)
-        else:
-            result.declined.append(name)
-    recorded = await attendance.recorded(session=session, action_id=action.id)
-    if recorded is not None:
-        result.came, result.absent = recorded
-    result.delivery = await delivery_counts(session, action_id=action.id)
-    result.called = sum(result.delivery.values())
-    return result
-
-
-async def cancel_action(
-    *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
-) -> int:
-    """Cancel an action: drop its pending calls and reminders, and tell every volunteer who
-    answered or whose call was delivered (they may have kept the time free).
-
-    Returns the number of people told. Raises `NotFound`, `NotAllowed`, `ActionCancelled`
-    (already cancelled: a double press) and `ActionStarted` (it has started or is over:
-    nothing is changed). A notice still unsent at the start is not sent any more.
-    """
-    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
-    if action.status == "cancelled":
+def _check_cancellable(action: Action, now: dt.datetime) -> None:
+    """The one rule for cancelling: raises `ActionCancelled` (already cancelled: a double
+    press) or `ActionStarted` (it has started or is over)."""
+    if action.status == ActionStatus.CANCELLED:
         raise ActionCancelled()
     if action.starts_at <= now:
         raise ActionStarted()
-    action.status = "cancelled"
+
+
+@dataclass(frozen=True)
+class CancelQuestion:
+    """What the "cancel this action?" question shows: the action's id and title."""
+
+    action_id: int
+    title: str
+
+
+async def ask_cancel(
+    *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
+) -> CancelQuestion:
+    """Whether the action may be cancelled now (changes nothing), for the confirmation.
+
+    Raises like `cancel`: `NotAllowed`, `NotFound`, `ActionCancelled`, `ActionStarted`.
+    """
+    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
+    _check_cancellable(action, now)
+    return CancelQuestion(action_id=action.id, title=action.title)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """A cancelled action: its id, title and how many people are told (outbox notices)."""
+
+    action_id: int
+    title: str
+    told: int
+
+
+async def cancel(
+    *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
+) -> Cancelled:
+    """Cancel an action: drop its pending calls and reminders, and tell every volunteer who
+    answered or whose call was delivered (they may have kept the time free).
+
+    Raises `NotFound`, `NotAllowed` (see `get_managed_action`), `ActionCancelled` (already
+    cancelled: a double press) and `ActionStarted` (it has started or is over: nothing is
+    changed). A notice still unsent at the start is not sent any more.
+    """
+    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
+    _check_cancellable(action, now)
+    action.status = ActionStatus.CANCELLED
     action.cancelled_at = now
     await outbox.cancel_pending(session=session, action_id=action.id)
     answered = select(Rsvp.person_id).where(Rsvp.action_id == action.id)
@@ -362,7 +343,7 @@ async def cancel_action(
         OutboxMessage.message_key == "action_call",
         # A call on its way right now ('sending') is told by the dispatcher once it is
         # delivered (see bot.delivery.dispatcher: notice_if_cancelled).
-        OutboxMessage.status == "sent",
+        OutboxMessage.status == OutboxStatus.SENT,
     )
     people = await session.scalars(
         select(Person).where(Person.id.in_(answered.union(called))).order_by(Person.id)
@@ -372,4 +353,12 @@ async def cancel_action(
         await queue_cancel_notice(session=session, action=action, person=person, now=now)
         told += 1
     await session.flush()
-    return told
+    return Cancelled(action_id=action.id, title=action.title, told=told)
+
+
+async def cancel_action(
+    *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
+) -> int:
+    """`cancel`, returning only the number of people told (kept for older callers)."""
+    done = await cancel(session=session, coordinator=coordinator, action_id=action_id, now=now)
+    return done.told

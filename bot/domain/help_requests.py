@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
@@ -29,10 +30,55 @@ class ResidentNeeds:
     since: dt.datetime
 
 
+@dataclass(frozen=True)
+class NeedsPage:
+    """One page of `open_help_requests`: the residents shown, how many there are in all, and
+    the index of the first one shown (0-based)."""
+
+    items: list[ResidentNeeds]
+    total: int
+    offset: int
+
+    @property
+    def remaining(self) -> int:
+        """How many come after this page."""
+        return max(0, self.total - self.offset - len(self.items))
+
+
+async def help_request_page(
+    *, session: AsyncSession, coordinator: Person, offset: int = 0, limit: int = 8
+) -> NeedsPage:
+    """`limit` residents with open help requests in the coordinator's area from `offset`
+    (newest first), with the total. Raises `NotAllowed` for anyone but a coordinator."""
+    require_coordinator(coordinator)
+    ids = await descendant_ids(session, coordinator.area_id)
+    total = await session.scalar(
+        select(func.count()).select_from(Person).where(*_with_open_requests(ids))
+    )
+    items = await open_help_requests(
+        session=session, coordinator=coordinator, offset=offset, limit=limit
+    )
+    return NeedsPage(items=items, total=total or 0, offset=max(0, offset))
+
+
+def _with_open_requests(area_ids: set[int]) -> tuple[Any, ...]:
+    """Residents with an open request whose home area (the request's area: the resident's
+    buurt, else the invite's area) lies in `area_ids`: the rule the notice uses too."""
+    return (
+        Person.role == "resident",
+        Person.id.in_(
+            select(HelpRequest.person_id).where(
+                HelpRequest.status == "open", HelpRequest.area_id.in_(area_ids)
+            )
+        ),
+    )
+
+
 async def open_help_requests(
-    *, session: AsyncSession, coordinator: Person, limit: int = 30
+    *, session: AsyncSession, coordinator: Person, limit: int = 30, offset: int = 0
 ) -> list[ResidentNeeds]:
-    """Residents in the coordinator's area with open help requests, newest first.
+    """Residents in the coordinator's area with open help requests, newest first (`limit`
+    of them from `offset`).
 
     "In the area" is the request's home area (the resident's buurt, else the invite's
     area), the same rule as the notice in `tell_coordinators`.
@@ -40,13 +86,11 @@ async def open_help_requests(
     """
     require_coordinator(coordinator)
     ids = await descendant_ids(session, coordinator.area_id)
-    open_requests = select(HelpRequest.person_id).where(
-        HelpRequest.status == "open", HelpRequest.area_id.in_(ids)
-    )
     residents = await session.scalars(
         select(Person)
-        .where(Person.role == "resident", Person.id.in_(open_requests))
+        .where(*_with_open_requests(ids))
         .order_by(Person.created_at.desc(), Person.id.desc())
+        .offset(max(0, offset))
         .limit(limit)
     )
     result = []

@@ -13,13 +13,24 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import InvalidInput, InviteExpired, InviteInvalid, InviteUsedUp
+from bot.domain import areas
+from bot.domain.areas import AreaNode
+from bot.domain.errors import (
+    InvalidInput,
+    InviteExpired,
+    InviteInvalid,
+    InviteUsedUp,
+    NotAllowed,
+    NotFound,
+)
 from bot.domain.tasks import ROLES
-from storage.models import Area, Invite
+from bot.domain.vocabulary import Role
+from storage.models import Area, Invite, Person
 
 TOKEN_BYTES = 16
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Telegram's deep-link payload alphabet
@@ -59,7 +70,7 @@ async def create_invite(
     *,
     session: AsyncSession,
     role: str,
-    area: Area,
+    area: Area | AreaNode,
     now: dt.datetime,
     max_uses: int | None = None,
     valid_for: dt.timedelta | None = None,
@@ -168,3 +179,129 @@ async def redeem_invite_id(*, session: AsyncSession, invite_id: int, now: dt.dat
         raise InviteUsedUp()
     await session.refresh(invite)
     return invite
+
+
+# --- The invite policy: one place for the chat (/uitnodigen) and the command line ----------
+
+CHAT_VALID_FOR = dt.timedelta(days=30)
+"""How long an invite made in the chat works (flyers are printed and handed out for weeks)."""
+
+
+class _Policy:
+    """Marker: "use the policy's value" (distinct from None, which means "no limit")."""
+
+    def __repr__(self) -> str:
+        return "POLICY"
+
+
+POLICY: Any = _Policy()
+
+
+def policy_uses(role: str) -> int | None:
+    """Uses of an invite made in the chat: one for a coordinator invite (it makes someone a
+    coordinator, so it is meant for one person), unlimited for volunteers and residents (a
+    flyer link)."""
+    return 1 if role == Role.COORDINATOR else None
+
+
+@dataclass(frozen=True)
+class CreatedInvite:
+    """A new invite as the views show it. `token` is shown once and never stored;
+    `expires_at` is aware UTC (None: never); `max_uses` None: unlimited."""
+
+    token: str
+    role: Role
+    area_id: int
+    area_name: str
+    max_uses: int | None
+    expires_at: dt.datetime | None
+
+
+async def create_by_coordinator(
+    *,
+    session: AsyncSession,
+    coordinator: Person | None,
+    role: str,
+    area_id: int,
+    now: dt.datetime,
+    max_uses: int | None = POLICY,
+    valid_for: dt.timedelta | None = POLICY,
+) -> CreatedInvite:
+    """Create an invite under the one policy (role, area scope, uses, expiry).
+
+    `coordinator` is the coordinator making it in the chat: the area must be theirs or lie
+    below it. None is the operator on the command line (`wijkbot invite`), who may invite
+    for any area. `max_uses` and `valid_for` default to the policy (`policy_uses`,
+    `CHAT_VALID_FOR`); None means unlimited / never expiring.
+
+    Raises `NotAllowed` when `coordinator` is not a signed-up coordinator, `NotFound` for an
+    unknown area or one outside theirs (one answer for both: a forged id tells nothing),
+    and `InvalidInput` for an unknown role, uses outside 1..10000 or a validity outside
+    1 hour..366 days.
+    """
+    if role not in set(Role):
+        raise InvalidInput("role")
+    tree = await areas.tree(session)
+    area = tree.get(area_id)
+    if coordinator is not None:
+        if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
+            raise NotAllowed()
+        if area is None or not tree.within(area_id, coordinator.area_id):
+            raise NotFound()
+    if area is None:
+        raise NotFound()
+    uses = policy_uses(role) if max_uses is POLICY else max_uses
+    valid = CHAT_VALID_FOR if valid_for is POLICY else valid_for
+    new = await create_invite(
+        session=session,
+        role=role,
+        area=area,
+        now=now,
+        max_uses=uses,
+        valid_for=valid,
+        created_by_id=coordinator.id if coordinator is not None else None,
+    )
+    return CreatedInvite(
+        token=new.token,
+        role=Role(role),
+        area_id=area.id,
+        area_name=area.name,
+        max_uses=uses,
+        expires_at=new.invite.expires_at,
+    )
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    """One button of the invite's area menu: the area and whether it has parts to open."""
+
+    area: AreaNode
+    has_parts: bool
+
+
+@dataclass(frozen=True)
+class AreaMenu:
+    """The area menu at `node`: its parts, and the parent to go back to (None at the
+    coordinator's own area, which is as far up as they may go)."""
+
+    node: AreaNode
+    parts: list[AreaChoice]
+    back_to: int | None
+
+
+async def area_menu(*, session: AsyncSession, coordinator: Person, area_id: int | None) -> AreaMenu:
+    """The areas a coordinator may invite for, opened at `area_id` (None: their own area).
+
+    Raises `NotAllowed` for anyone but a signed-up coordinator and `NotFound` for an area
+    outside theirs or unknown (one answer for both).
+    """
+    if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
+        raise NotAllowed()
+    tree = await areas.tree(session)
+    wanted = coordinator.area_id if area_id is None else area_id
+    node = tree.get(wanted)
+    if node is None or not tree.within(wanted, coordinator.area_id):
+        raise NotFound()
+    parts = [AreaChoice(kid, bool(tree.children_of(kid.id))) for kid in tree.children_of(node.id)]
+    back = node.parent_id if node.id != coordinator.area_id else None
+    return AreaMenu(node=node, parts=parts, back_to=back)

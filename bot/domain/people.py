@@ -170,6 +170,12 @@ def resume(*, person: Person) -> None:
     person.unreachable_at = None
 
 
+def mark_unreachable(*, person: Person, now: dt.datetime) -> None:
+    """The person blocked the bot (Telegram's my_chat_member "kicked"): no message is sent to
+    them until they send /start again (`resume`). `now` is aware UTC."""
+    person.unreachable_at = now
+
+
 def set_language(*, person: Person, language: str, supported: Iterable[str]) -> None:
     """Change the person's language. Raises `InvalidInput` for an unsupported one."""
     if language not in supported:

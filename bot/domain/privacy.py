@@ -14,26 +14,48 @@ from __future__ import annotations
 
 #: Columns holding personal data; erasing a person deletes their rows.
 PERSONAL: dict[str, tuple[str, ...]] = {
-    "person": ("display_name", "spoken_languages"),
+    "person": ("display_name",),
     "ptb_state": ("key", "value"),  # conversation keys hold Telegram ids
     "outbox_message": ("args", "dedup_key", "last_error"),
+    "help_request": ("note",),  # a resident's own words about their need
+    "hand_over": ("reason",),  # a partner's answer about one resident's request
 }
 
 #: Organisational text: stays after erasure, its author column is set to NULL.
 ORGANISATIONAL: dict[str, tuple[str, ...]] = {
     "action": ("title", "meeting_place"),
     "area": ("key", "code", "name"),
+    # the sociale kaart: organisations' names, descriptions, phone and walk-in hours
+    "organisation": ("key", "name", "description", "phone", "walk_in_hours"),
+    "area_theme": ("key", "name"),
+    "action_result": ("street",),  # a street name, never a flat number or a name
+    "flyer": ("label",),  # where a flyer hangs
 }
 
 #: Author columns of organisational rows (set to NULL on erasure).
-AUTHOR_COLUMNS: dict[str, str] = {"action": "created_by_id", "invite": "created_by_id"}
+AUTHOR_COLUMNS: dict[str, str] = {
+    "action": "created_by_id",
+    "invite": "created_by_id",
+    "area_theme": "created_by_id",
+    "action_result": "person_id",
+}
 
 #: Values from fixed lists, and hashes.
 CODES: dict[str, tuple[str, ...]] = {
     "area": ("level",),
     "person": ("role", "language"),
     "offer": ("task",),
-    "help_request": ("task", "status"),
+    "help_request": ("status",),
+    "help_request_task": ("task",),
+    "help_request_language": ("language",),
+    "help_request_slot": ("day_part",),
+    "help_request_change": ("from_status", "to_status"),
+    "person_language": ("language",),
+    "organisation": ("kind",),
+    "proposal": ("status", "volunteer_answer", "resident_answer"),
+    "hand_over": ("answer",),
+    "check_in": ("answer",),
+    "action_result_theme": ("theme",),
     "availability_slot": ("day_part",),
     "invite": ("token_hash", "role"),
     "action": ("kind", "status"),

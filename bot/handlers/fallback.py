@@ -3,15 +3,18 @@ feature handled, and the error handler."""
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import unit_of_work
 from bot.context import WijkContext
-from bot.handlers.common import answer_query, current_person, reply, translator_for
+from bot.handlers.common import answer_query, reply, stale_button, translator_for
+from bot.handlers.keyboards import refused_text
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -19,7 +22,7 @@ log = logging.getLogger(__name__)
 
 async def unknown_command(update: Update, context: WijkContext) -> None:
     """A command no feature knows."""
-    t = translator_for(update, context, await current_person(update, context))
+    t = translator_for(update, context, await context.person())
     await reply(update, t.gettext("I don't know that command. Send /help to see what you can do."))
 
 
@@ -33,13 +36,13 @@ def not_understood(t: Translator) -> str:
 
 async def free_text(update: Update, context: WijkContext) -> None:
     """Text outside any question."""
-    t = translator_for(update, context, await current_person(update, context))
+    t = translator_for(update, context, await context.person())
     await reply(update, not_understood(t))
 
 
 async def not_text(update: Update, context: WijkContext) -> None:
     """Stickers, voice notes, photos, files, locations..."""
-    t = translator_for(update, context, await current_person(update, context))
+    t = translator_for(update, context, await context.person())
     await reply(
         update,
         t.gettext(
@@ -48,14 +51,12 @@ async def not_text(update: Update, context: WijkContext) -> None:
     )
 
 
-async def stale_button(update: Update, context: WijkContext) -> None:
-    """A press no feature recognised (old onboarding message, forged data...)."""
-    t = translator_for(update, context, await current_person(update, context))
-    await answer_query(update.callback_query, t.gettext("This button no longer works."))
-
-
 async def on_error(update: object, context: WijkContext) -> None:
-    """Log the failure without personal data and tell the user something went wrong."""
+    """Log the failure without personal data and tell the user something went wrong.
+
+    A `BadRequest` (Telegram refused a message: too long, bad markup...) is named in the
+    answer (`refused_text`), never the vague "something went wrong" (issue 9, item 3).
+    """
     log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
     uow = unit_of_work.current()
     if uow is not None:  # undo the update's half-done work and drop its queued replies
@@ -66,10 +67,13 @@ async def on_error(update: object, context: WijkContext) -> None:
         t = translator_for(update, context)
         if update.callback_query is not None:
             await answer_query(update.callback_query)
-        await reply(
-            update,
-            t.gettext("Sorry, something went wrong on my side. Please try again in a moment."),
-        )
+        if isinstance(context.error, BadRequest):
+            text = html.escape(refused_text(t, context.error.message))
+        else:
+            text = t.gettext(
+                "Sorry, something went wrong on my side. Please try again in a moment."
+            )
+        await reply(update, text)
     except Exception:  # the error handler must never raise
         log.warning("could not tell the user about the error")
 
@@ -80,5 +84,5 @@ def register(application: Any) -> None:
     application.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(message & filters.TEXT, free_text))
     application.add_handler(MessageHandler(message, not_text))
-    application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(CallbackQueryHandler(stale_button))  # the one stale answer
     application.add_error_handler(on_error)

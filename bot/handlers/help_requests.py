@@ -1,4 +1,7 @@
-"""/hulpvragen (/helprequests): coordinators see what residents of their area asked for."""
+"""/hulpvragen (/helprequests): coordinators see what residents of their area asked for.
+
+Long lists are paged (`hr:p:<page>`, `bot.callbacks.HELP_REQUESTS`), newest residents first.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +10,45 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.callbacks import HELP_REQUESTS
 from bot.context import WijkContext
 from bot.domain.errors import NotAllowed
-from bot.domain.help_requests import ResidentNeeds, open_help_requests
-from bot.handlers.common import current_person, esc, reply, translator_for
-from bot.i18n import Translator
-from bot.views.people import task_label
+from bot.domain.help_requests import help_request_page
+from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
+from bot.handlers.keyboards import say
+from bot.views.help import HELP_PAGE_SIZE, help_requests_view
 
 
-def _entry(t: Translator, needs: ResidentNeeds) -> str:
-    lines = [
-        f"<b>{esc(needs.name)}</b> · {esc(needs.place)} · {needs.language} · "
-        f"{esc(t.date(needs.since.astimezone(t.tz).date()))}",
-        t.gettext(
-            "Would like help with: {tasks}",
-            tasks=esc(", ".join(task_label(t, x) for x in needs.wants)),
-        ),
-    ]
-    if needs.offers:
-        lines.append(
-            t.gettext(
-                "Can offer: {tasks}", tasks=esc(", ".join(task_label(t, x) for x in needs.offers))
-            )
-        )
-    return "\n".join(lines)
-
-
-async def list_help_requests(update: Update, context: WijkContext) -> None:
-    """The command: newest residents with open help requests first (at most 30)."""
-    person = await current_person(update, context)
+async def list_help_requests(update: Update, context: WijkContext, page: int = 0) -> None:
+    """The command (page 0) and `hr:p:<page>`: residents with open help requests."""
+    person = await context.person()
     t = translator_for(update, context, person)
     try:
         async with context.atomic() as session:
-            found = await open_help_requests(session=session, coordinator=person)  # type: ignore[arg-type]
+            found = await help_request_page(
+                session=session,
+                coordinator=person,  # type: ignore[arg-type]
+                offset=page * HELP_PAGE_SIZE,
+                limit=HELP_PAGE_SIZE,
+            )
     except NotAllowed:
-        await reply(update, t.gettext("Sorry, only coordinators can do this."))
+        if update.callback_query is not None:
+            await answer_query(update.callback_query, coordinators_only_text(t))
+        else:
+            await say(update, coordinators_only_text(t), t=t)
         return
-    if not found:
-        await reply(update, t.gettext("No open help requests in your area."))
+    if not found.items:
+        await say(update, t.gettext("No open help requests in your area."), t=t)
         return
-    head = t.ngettext(
-        "{n} resident would like help. Get in touch with them, or ask a volunteer.",
-        "{n} residents would like help. Get in touch with them, or ask a volunteer.",
-        len(found),
-    )
-    await reply(update, head + "\n\n" + "\n\n".join(_entry(t, needs) for needs in found))
+    await say(update, *help_requests_view(t, found, page), t=t)
+
+
+async def on_page(update: Update, context: WijkContext, *, page: int) -> None:
+    """`hr:p:<page>`: another page of the list."""
+    await list_help_requests(update, context, page)
 
 
 def register(application: Any) -> None:
-    """Add /hulpvragen and /helprequests."""
+    """Add /hulpvragen, /helprequests and their page buttons."""
     application.add_handler(CommandHandler(["hulpvragen", "helprequests"], list_help_requests))
+    application.add_handler(button(HELP_REQUESTS, on_page))

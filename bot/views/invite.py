@@ -6,11 +6,15 @@ import io
 from html import escape as esc
 
 import segno
+from telegram import InlineKeyboardMarkup
 
+from bot.callbacks import INVITE_ROLE
+from bot.domain.vocabulary import Role
 from bot.i18n import Translator
+from bot.views.lists import keyboard
 
-#: Role letter in callback data -> role code (see bot.domain.tasks.ROLES).
-ROLE_LETTERS = {"v": "volunteer", "r": "resident", "c": "coordinator"}
+#: The roles an invite can be for, in the order of the buttons.
+INVITE_ROLES = (Role.VOLUNTEER, Role.RESIDENT, Role.COORDINATOR)
 
 QR_SCALE = 10  # pixels per module: a 25x25 code plus border is about 330 px, sharp on paper
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
@@ -18,20 +22,56 @@ QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
 def role_label(t: Translator, role: str) -> str:
     """The reader's word for a role (coordinator | volunteer | resident); plain text."""
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         return t.gettext("Coordinator")
-    if role == "resident":
+    if role == Role.RESIDENT:
         return t.gettext("Resident")
     return t.gettext("Volunteer")
+
+
+def roles_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """One button per role: Volunteer / Resident / Coordinator (`inv:r:<v|r|c>`)."""
+    return keyboard(
+        [[(role_label(t, role), INVITE_ROLE.encode(role=role))] for role in INVITE_ROLES]
+    )
+
+
+def area_menu_view(t: Translator, role: str, area_name: str) -> str:
+    """'Invite for: <role>. For which area? Choose <area> or a part of it.' (HTML)."""
+    return t.gettext(
+        "Invite for: {role}. For which area? Choose {area} or a part of it.",
+        role=esc(role_label(t, role)),
+        area=f"<b>{esc(area_name)}</b>",
+    )
+
+
+def invite_text(t: Translator, role: str, area_name: str, link: str, until: str | None) -> str:
+    """The message with the link (HTML): who it is for, where, until when, how often.
+
+    `until` is the formatted last day (None: the invite does not expire)."""
+    uses = (
+        t.gettext("It works for one person.")
+        if role == Role.COORDINATOR
+        else t.gettext("Everyone with the link can join.")
+    )
+    head = t.gettext(
+        "Invite link for: {role}, {area}",
+        role=esc(role_label(t, role)),
+        area=f"<b>{esc(area_name)}</b>",
+    )
+    until_line = t.gettext("It works until {date}.", date=esc(until)) + " " if until else ""
+    keep = t.gettext("Share it only with the people it is meant for.")
+    return f"{head}\n{esc(link)}\n\n{until_line}{uses}\n{keep}"
 
 
 def qr_caption(t: Translator, role: str, until: str) -> str:
     """The caption under the QR code (HTML; `until` is the formatted last day).
 
     A volunteer or resident invite goes on a flyer; a coordinator invite works for one
-    person and is meant for the new coordinator only.
+    person and is meant for the new coordinator only. Chat invites always expire (the
+    policy, `bot.domain.invites.CHAT_VALID_FOR`).
     """
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         return t.gettext(
             "Send this link or QR code only to the new coordinator. "
             "It works for one person, until {date}.",

@@ -581,7 +581,8 @@ async def test_other_coordinators_cannot_see_or_cancel(
     for data in (f"act:r:{action_id}", f"act:c:{action_id}", f"act:cc:{action_id}"):
         await other.press_data(data)
         answer = await other.wait_for_callback_answer()
-        assert answer.text == "This action is not in your area.", data
+        # The same answer as for an id that does not exist (issue 9, item 12).
+        assert answer.text == "This button no longer works.", data
     await coord.send("/actions")
     await coord.wait_for("Your upcoming actions.")
     for data in ("act:r:abc", "act:r:99999999999", "act:r:424242", "act:x"):

@@ -52,8 +52,8 @@ async def _bump_person_ids(bot: BotUnderTest) -> None:
             await session.execute(
                 text(
                     "INSERT INTO person (id, telegram_user_id, chat_id, display_name, role, "
-                    "area_id, language, spoken_languages, consent_at, created_at) "
-                    "SELECT 900000, 1, 1, 'filler', 'volunteer', id, 'nl', '[]', "
+                    "area_id, language, consent_at, created_at) "
+                    "SELECT 900000, 1, 1, 'filler', 'volunteer', id, 'nl', "
                     ":now, :now FROM area LIMIT 1"
                 ),
                 {"now": NOW.astimezone(dt.UTC).replace(tzinfo=None)},
