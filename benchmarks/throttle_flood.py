@@ -27,13 +27,13 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import TEST_TOKEN, BotUnderTest, add_person, tap
 from sqlalchemy import create_engine, text
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import migrate_and_seed
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import TEST_TOKEN, BotUnderTest, add_person, tap
 from storage.db import sync_url
 
 AMS = ZoneInfo("Europe/Amsterdam")

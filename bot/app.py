@@ -16,9 +16,10 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommandScopeDefault, Update
+from telegram import Bot, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import handlers
@@ -95,22 +96,40 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
             scope=BotCommandScopeDefault(),
             language_code=None if lang == services.settings.default_language else lang,
         )
-    if services.dispatcher is not None and application.job_queue is not None:
-        application.job_queue.run_repeating(
-            services.dispatcher.job,
-            interval=services.settings.outbox_tick_seconds,
-            first=0.1,
-            name="outbox-dispatcher",
-        )
+    if services.dispatcher is not None:
+        await services.dispatcher.start(await _outbox_bot(application))
     if application.job_queue is not None:
         from bot.retention_job import schedule
 
         schedule(application, services.settings)
 
 
+async def _outbox_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> Bot:
+    """A plain `Bot` for the outbox (no AIORateLimiter: the dispatcher paces itself, see
+    `bot.delivery.pacing`), on the same server and token as the Application's bot, with a
+    connection pool for the dispatcher's concurrent sends."""
+    from bot.delivery.dispatcher import MAX_IN_FLIGHT
+
+    ext = application.bot
+    bot = Bot(
+        ext.token,
+        base_url=application.bot_data["outbox_base_url"],
+        base_file_url=application.bot_data["outbox_base_file_url"],
+        request=HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT + 2),
+    )
+    await bot.initialize()
+    application.bot_data["outbox_bot"] = bot
+    return bot
+
+
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close the database's pooled connections once the Application has stopped."""
+    """Stop the outbox loop (in-flight sends are recorded) and close its bot."""
     services: Services = application.bot_data["services"]
+    if services.dispatcher is not None:
+        await services.dispatcher.stop()
+    bot = application.bot_data.pop("outbox_bot", None)
+    if bot is not None:
+        await bot.shutdown()
     await services.db.dispose()
 
 
@@ -145,6 +164,8 @@ def build_application(
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data["outbox_base_url"] = base_url
+    application.bot_data["outbox_base_file_url"] = base_file_url
     handlers.register_all(application)
     return application
 

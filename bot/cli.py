@@ -1,4 +1,4 @@
-"""The `wijkbot` command: run, migrate, invite, demo.
+"""The `wijkbot` command: run, send, migrate, invite, demo.
 
 Exit codes: 0 fine, 2 configuration or input problem (one line on stderr, no traceback).
 """
@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -105,8 +106,26 @@ def _setup_logging(level: str, *secrets: str) -> None:
     quiet_loggers(*secrets)
 
 
+def _token_or_fail(settings: Settings) -> str | None:
+    if settings.telegram_bot_token is None:
+        _fail(
+            "TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather and put it in .env "
+            "(see .env.example)."
+        )
+        return None
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    secrets = [token, token.split(":", 1)[-1]]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    _setup_logging(settings.log_level, *secrets)
+    return token
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run the bot with long polling until Ctrl+C."""
+    """Run the bot (long polling, or a webhook with --webhook) until Ctrl+C / SIGTERM.
+
+    `--no-outbox`: take updates only; `wijkbot send` processes do the sending.
+    """
     from telegram import Update
 
     from bot.app import build_application
@@ -114,13 +133,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from storage.db import is_sqlite
 
     settings = _settings()
-    if settings.telegram_bot_token is None:
-        return _fail(
-            "TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather and put it in .env "
-            "(see .env.example)."
-        )
-    token = settings.telegram_bot_token.get_secret_value().strip()
-    _setup_logging(settings.log_level, token, token.split(":", 1)[-1])
+    token = _token_or_fail(settings)
+    if token is None:
+        return 2
+    if args.webhook and (settings.webhook_url is None or settings.webhook_secret is None):
+        return _fail("--webhook needs WEBHOOK_URL and WEBHOOK_SECRET (see .env.example)")
     # Every check that can fail comes before SQLite's automatic migration (which logs), so a
     # problem is one line: the database answers, the PostgreSQL schema is ready, the Bot
     # API server answers and knows the token.
@@ -135,14 +152,52 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SchemaNotReady as exc:
         return _fail(str(exc))
     services = make_services(settings)
+    if args.no_outbox:
+        services.dispatcher = None
     application = build_application(
         services,
         token=token,
         base_url=settings.bot_api_base_url(),
         base_file_url=settings.bot_api_file_url(),
     )
+    if args.webhook:
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        path = urlsplit(settings.webhook_url).path.strip("/")
+        log.info(
+            "wijkbot takes updates on a webhook at %s:%d",
+            settings.webhook_listen,
+            settings.webhook_port,
+        )
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; PTB answers 403 without it.
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return 0
     log.info("wijkbot starts polling %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    """Only send the outbox (no updates) until Ctrl+C / SIGTERM; any number of these share
+    one PostgreSQL outbox (`SKIP LOCKED`)."""
+    from bot.runtime import SchemaNotReady, ensure_schema, make_services, run_sender
+
+    settings = _settings()
+    token = _token_or_fail(settings)
+    if token is None:
+        return 2
+    try:
+        ensure_schema(settings)
+    except SchemaNotReady as exc:
+        return _fail(str(exc))
+    services = make_services(settings)
+    asyncio.run(run_sender(services, token=token))
     return 0
 
 
@@ -191,7 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used by the tests)."""
     parser = argparse.ArgumentParser(prog="wijkbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates on a webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN/PORT)",
+    )
+    run.add_argument(
+        "--no-outbox", action="store_true", help="do not send the outbox (`wijkbot send` does)"
+    )
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("send", help="only send the outbox (scale-out)").set_defaults(func=cmd_send)
     sub.add_parser("migrate", help="upgrade the database and load areas").set_defaults(
         func=cmd_migrate
     )

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     outbox_tick_seconds: float = Field(default=1.0, gt=0, le=60)
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    # This process's sender id in the outbox (default: host name + random); set it to a
+    # stable value so a restarted process releases its own earlier claims at once.
+    outbox_instance_id: str | None = Field(default=None, max_length=40)
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
     # Per-user throttle (bot.throttle): more than THROTTLE_MAX_UPDATES updates within
@@ -46,6 +49,13 @@ class Settings(BaseSettings):
     throttle_max_updates: int = Field(default=20, ge=1)
     throttle_window_seconds: float = Field(default=10.0, gt=0)
     throttle_mute_seconds: float = Field(default=60.0, ge=0)
+    # Webhook mode (`wijkbot run --webhook`): the public HTTPS URL Telegram posts to (its
+    # last path part is the local path), a secret Telegram sends with every request
+    # (1-256 of A-Z a-z 0-9 _ -), and the local address to listen on behind the proxy.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
     # Retention (issue 9; README "Privacy"): how long data is kept. The daily job runs at
     # RETENTION_RUN_AT (wall clock in TIMEZONE).
@@ -55,6 +65,15 @@ class Settings(BaseSettings):
     retention_invites_days: int = Field(default=30, ge=1)  # after expiry or last use
     retention_signup_hours: int = Field(default=24, ge=1)  # unfinished sign-up state
     retention_run_at: str = Field(default="03:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -66,3 +66,37 @@ def make_services(settings: Settings, clock: Clock | None = None) -> Services:
     services = Services(settings=settings, db=db, i18n=i18n, clock=clock)
     services.dispatcher = OutboxDispatcher(db=db, i18n=i18n, clock=clock, settings=settings)
     return services
+
+
+async def run_sender(services: Services, *, token: str) -> None:
+    """`wijkbot send`: run only the outbox dispatcher until SIGINT/SIGTERM, then stop it
+    cleanly (in-flight sends recorded, claims given back) and close the database."""
+    import asyncio
+    import signal
+
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from bot.delivery.dispatcher import MAX_IN_FLIGHT
+
+    assert services.dispatcher is not None
+    settings = services.settings
+    bot = Bot(
+        token,
+        base_url=settings.bot_api_base_url(),
+        base_file_url=settings.bot_api_file_url(),
+        request=HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT + 2),
+    )
+    await bot.initialize()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await services.dispatcher.start(bot)
+    log.info("outbox sender %s started", services.dispatcher.instance)
+    try:
+        await stop.wait()
+    finally:
+        await services.dispatcher.stop()
+        await bot.shutdown()
+        await services.db.dispose()

@@ -115,6 +115,8 @@ class UnitOfWork:
                 # The update's work is committed; a reply that cannot be delivered (user
                 # blocked the bot, message gone) must not undo it or stop the others.
                 log.warning("a reply could not be sent: %s", type(exc).__name__)
+            except Exception:  # after-commit work (e.g. queueing a call) must not stop the rest
+                log.exception("work after the commit failed")
 
     async def run(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run `work` (all handlers of the update) inside this unit of work, then reply."""

@@ -77,6 +77,8 @@ class BotUnderTest:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        if self.application.post_shutdown:  # as run_polling does: stops the outbox loop
+            await self.application.post_shutdown(self.application)
         assert self.services is not None
         await self.services.db.dispose()
         self.application = None

@@ -526,6 +526,8 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Instance id of the sender process holding the claim (see OutboxSender).
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -538,6 +540,20 @@ class OutboxMessage(Base):
             name="status",
         ),
     )
+
+
+class OutboxSender(Base):
+    """A process that sends outbox rows: its instance id and last heartbeat (UTC).
+
+    A sender whose heartbeat is older than a few seconds is dead: its claims are released
+    at once by any other sender (see `storage.outbox.release_dead_claims`). No personal data.
+    """
+
+    __tablename__ = "outbox_sender"
+
+    instance_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class PersistedState(Base):

@@ -1,11 +1,13 @@
-"""Delivery of proactive messages: the outbox dispatcher and the message renderer.
+"""Delivery of proactive messages: the outbox dispatcher, its registry and the renderers.
 
-`OutboxDispatcher` (see `dispatcher.py`) is ticked by the PTB JobQueue; `render` (see
-`render.py`) turns an outbox row's message key into text and buttons in the reader's
-language.
+`OutboxDispatcher` (`dispatcher.py`) runs as a long-lived task per process (started in
+`post_init`, stopped in `post_shutdown`); `kinds.REGISTRY` joins each message kind's
+domain rules with its renderer (`render.py`); `pacing.Pacer` is the one pacing mechanism;
+`calls.queue_action_call` queues a big call in chunks of their own transactions.
 """
 
-from bot.delivery.dispatcher import DispatchReport, OutboxDispatcher
+from bot.delivery.batch import DispatchReport
+from bot.delivery.dispatcher import OutboxDispatcher
 from bot.delivery.render import render
 
 __all__ = ["DispatchReport", "OutboxDispatcher", "render"]

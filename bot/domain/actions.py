@@ -1,32 +1,31 @@
 """Actions: create (and send the call), list, roster, cancel.
 
-Who is called: volunteers who finished onboarding, did not /stop, are reachable, are not
-paused on the action's day, and whose home area (buurt, else the invite's area) lies in,
-under or above the action's area. Those whose weekly availability covers the action get
-the call at once; the others `second_wave_delay` later (default 2 hours, setting
-CALL_SECOND_WAVE_DELAY_SECONDS), and only while places are still open (checked at send
-time by the dispatcher). When the action starts before that delay is over, everyone is
-called at once.
+Who is called: see `call_recipients` (one SQL query). Those who fit (tasks and weekly
+availability) get the call at once; the others `second_wave_delay` later (default 2
+hours, setting CALL_SECOND_WAVE_DELAY_SECONDS), and only while places are still open
+(checked at send time by the dispatcher). When the action starts before that delay is
+over, everyone is called at once. The rows are written with bulk inserts in chunks
+(`write_call_chunk`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, attendance, outbox
-from bot.domain.availability import fits, is_paused, slots_of
+from bot.domain.availability import is_paused
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import may_answer
-from bot.domain.tasks import ACTION_KINDS
+from bot.domain.tasks import ACTION_KINDS, TASKS, day_parts_of
 from bot.domain.text import clean_text
 from bot.domain.vocabulary import ActionStatus, OutboxStatus, Role
-from storage.models import Action, OutboxMessage, Person, Rsvp
-from storage.queries import related_area_ids
+from storage.models import Action, Area, AvailabilitySlot, Offer, OutboxMessage, Person, Rsvp
 
 TITLE_MAX = 120
 PLACE_MAX = 200
@@ -124,9 +123,14 @@ async def create_action(
     now: dt.datetime,
     tz: ZoneInfo,
     second_wave_delay: dt.timedelta,
+    queue: bool = True,
 ) -> tuple[Action, CallPlan]:
     """Store the action and queue its call for the volunteers of the area.
 
+    With `queue=False` the call is only planned (the counts are returned) and the caller
+    queues it after its commit with `bot.delivery.calls.queue_action_call` (chunks in
+    their own short transactions: use this for big areas, so the handler's transaction
+    never holds SQLite's write lock while thousands of rows are written).
     Raises `NotAllowed` when the coordinator may not plan in that area.
     """
     require_coordinator(coordinator)
@@ -136,59 +140,154 @@ async def create_action(
     action.created_by_id, action.created_at = coordinator.id, now
     session.add(action)
     await session.flush()
-    plan = await _queue_call(
+    call = await plan_call(
         session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay
     )
+    if queue:
+        for chunk in call.chunks():
+            await write_call_chunk(
+                session=session,
+                action_id=action.id,
+                not_after=action.starts_at,
+                rows=chunk,
+                now=now,
+            )
     await attendance.queue_ask(session=session, action=action, now=now)
-    return action, plan
+    return action, call.plan
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A volunteer to call: ids only, and whether they fit (tasks and availability)."""
+
+    person_id: int
+    chat_id: int
+    fits: bool
+
+
+#: Rows per INSERT when a call is queued: about 20-50 ms per chunk on SQLite.
+CALL_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """The rows of a call (`NewRow`s, wave 1 first) and its `CallPlan` counts."""
+
+    rows: list[outbox.NewRow]
+    plan: CallPlan
+
+    def chunks(self, size: int | None = None) -> list[list[outbox.NewRow]]:
+        """The rows in chunks of `size` (default `CALL_CHUNK`) for one INSERT each."""
+        size = size or CALL_CHUNK
+        return [self.rows[i : i + size] for i in range(0, len(self.rows), size)]
+
+
+def _related_areas(area_id: int) -> Any:
+    """A subquery of the area, everything below it and everything above it (recursive CTEs:
+    a volunteer of the wijk is asked for an action in one of its buurten, and the other
+    way round)."""
+    down = select(Area.id).where(Area.id == area_id).cte("area_down", recursive=True)
+    down = down.union_all(select(Area.id).where(Area.parent_id == down.c.id))
+    up = select(Area.id, Area.parent_id).where(Area.id == area_id).cte("area_up", recursive=True)
+    up = up.union_all(select(Area.id, Area.parent_id).where(Area.id == up.c.parent_id))
+    return select(down.c.id).union(select(up.c.id))
 
 
 async def call_recipients(
     *, session: AsyncSession, action: Action, tz: ZoneInfo
-) -> list[tuple[Person, bool]]:
-    """Volunteers to call, each with whether their availability fits; fitting ones first."""
-    related = await related_area_ids(session, action.area_id)
-    candidates = await session.scalars(
-        select(Person)
+) -> list[Recipient]:
+    """Volunteers to call, chosen in ONE query, those who fit first, then by person id.
+
+    Called: role volunteer, sign-up finished, not stopped, reachable, not paused on the
+    action's (local) day, home area (`Person.home_area_id`: buurt, else the invite's area)
+    in, under or above the action's area. Fits (issue 7 item 4, "fit first"): their
+    weekly availability covers every day part the action overlaps (`bot.domain.tasks
+    .day_parts_of` on the wall clock `tz`) AND their tasks include the action's kind. A
+    volunteer who chose no tasks at all stated no preference and counts as fitting on
+    tasks; kind 'other' is no task, so only availability counts there.
+    """
+    day = action.starts_at.astimezone(tz).date()
+    needed = day_parts_of(action.starts_at.astimezone(tz), action.ends_at.astimezone(tz))
+    if needed:
+        covered = (
+            select(func.count())
+            .where(
+                AvailabilitySlot.person_id == Person.id,
+                or_(
+                    *(
+                        and_(AvailabilitySlot.weekday == w, AvailabilitySlot.day_part == p)
+                        for w, p in sorted(needed)
+                    )
+                ),
+            )
+            .scalar_subquery()
+        )
+        available: Any = covered == len(needed)
+    else:
+        available = false()
+    if action.kind in TASKS:
+        has_tasks = exists().where(Offer.person_id == Person.id)
+        does_kind = exists().where(Offer.person_id == Person.id, Offer.task == action.kind)
+        likes: Any = or_(~has_tasks, does_kind)
+    else:
+        likes = true()
+    fits = case((and_(available, likes), 1), else_=0).label("fits")
+    home = func.coalesce(Person.buurt_id, Person.area_id)
+    rows = await session.execute(
+        select(Person.id, Person.chat_id, fits)
         .where(
             Person.role == "volunteer",
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
             Person.unreachable_at.is_(None),
+            or_(Person.paused_until.is_(None), Person.paused_until < day),
+            home.in_(_related_areas(action.area_id)),
         )
-        .order_by(Person.id)
+        .order_by(fits.desc(), Person.id)
     )
-    action_day = action.starts_at.astimezone(tz).date()
-    result = []
-    for person in candidates.all():
-        if person.home_area_id not in related or is_paused(person, action_day):
-            continue
-        slots = await slots_of(session=session, person_id=person.id)
-        result.append((person, fits(slots, action.starts_at, action.ends_at, tz)))
-    result.sort(key=lambda pair: not pair[1])
-    return result
+    return [Recipient(pid, chat, bool(fit)) for pid, chat, fit in rows.all()]
 
 
-async def _queue_call(
+async def plan_call(
     *,
     session: AsyncSession,
     action: Action,
     now: dt.datetime,
     tz: ZoneInfo,
     second_wave_delay: dt.timedelta,
-) -> CallPlan:
-    first = second = 0
-    for person, fitting in await call_recipients(session=session, action=action, tz=tz):
-        # No time left for a second wave before the start: everyone is called now
-        # (fitting volunteers first, as the outbox sends in due order then id order).
-        later = now + second_wave_delay
-        due = now if fitting or later >= action.starts_at else later
-        await queue_call(session=session, action=action, person=person, due_at=due, now=now)
-        if due == now:
-            first += 1
-        else:
-            second += 1
-    return CallPlan(first, second)
+) -> PlannedCall:
+    """Who gets the action's call and when (aware UTC): those who fit at `now`, the rest
+    `second_wave_delay` later (only while places are open: the call's "still true?" check
+    at send time), everyone at `now` when the start comes before that. Writes nothing."""
+    later = now + second_wave_delay
+    no_time = later >= action.starts_at
+    rows = [
+        outbox.NewRow(r.person_id, r.chat_id, now if r.fits or no_time else later)
+        for r in await call_recipients(session=session, action=action, tz=tz)
+    ]
+    first = sum(1 for r in rows if r.due_at == now)
+    return PlannedCall(rows, CallPlan(first, len(rows) - first))
+
+
+async def write_call_chunk(
+    *,
+    session: AsyncSession,
+    action_id: int,
+    not_after: dt.datetime,
+    rows: list[outbox.NewRow],
+    now: dt.datetime,
+) -> int:
+    """Bulk-insert one chunk of a call's outbox rows (dedup key `action_call:<action>:
+    <person>`, unique in the database: a person never gets two calls for one action);
+    expiring at `not_after` (the action's start). Returns the rows inserted."""
+    return await outbox.enqueue_many(
+        session=session,
+        kind=outbox.MessageKind.ACTION_CALL,
+        rows=rows,
+        action_id=action_id,
+        not_after=not_after,
+        now=now,
+    )
 
 
 async def queue_call(
@@ -204,10 +303,10 @@ async def queue_call(
     return await outbox.enqueue(
         session=session,
         person=person,
-        message_key="action_call",
+        message_key=outbox.MessageKind.ACTION_CALL,
         due_at=due_at,
         not_after=action.starts_at,
-        dedup_key=f"action_call:{action.id}:{person.id}",
+        dedup_key=outbox.RULES[outbox.MessageKind.ACTION_CALL].dedup(action.id, person.id, ""),
         action_id=action.id,
         now=now,
     )
@@ -221,10 +320,10 @@ async def queue_cancel_notice(
     return await outbox.enqueue(
         session=session,
         person=person,
-        message_key="action_cancelled",
+        message_key=outbox.MessageKind.ACTION_CANCELLED,
         due_at=now,
         not_after=action.starts_at,
-        dedup_key=f"action_cancelled:{action.id}:{person.id}",
+        dedup_key=outbox.RULES[outbox.MessageKind.ACTION_CANCELLED].dedup(action.id, person.id, ""),
         action_id=action.id,
         now=now,
     )

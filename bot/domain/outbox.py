@@ -1,55 +1,250 @@
-"""Writing proactive messages to the outbox (in the caller's transaction).
+"""The outbox's message kinds and their rules (domain side), and queueing rows.
 
-A row holds the recipient, a `message_key` (what kind of message; rendered in the
-recipient's language at send time by `bot.delivery.render`), JSON `args`, when it is due
-(UTC), an optional `not_after` (UTC; past it the row expires unsent) and a unique
-`dedup_key` so the same message is never queued twice.
+Every proactive message is an outbox row first (written in the transaction of the change
+that causes it): recipient, `message_key` (a `MessageKind`), JSON `args`, when it is due
+(aware UTC), an optional `not_after` (aware UTC; past it the row expires unsent) and a
+unique `dedup_key`, so the same message is never queued twice.
 
-Message keys and their args:
-- "action_call"        {} (action_id column set): the call with Ja/Misschien/Nee buttons
-- "reminder_24h"       {} (action_id set): reminder the day before (wall clock)
-- "reminder_2h"        {} (action_id set): reminder two hours before
-- "action_cancelled"   {} (action_id set): the action does not go ahead
-- "waitlist_promoted"  {} (action_id set): a place came free; you are now on the list
-- "help_request_new"   {"place": buurt name} (no action): to coordinators, a resident of
-                       their area signed up and would like help (no personal details)
-- "coordinator_left"   {"actions": n, "invites": n} (no action): to coordinators, the open
-                       actions / invites of a coordinator who erased their data now belong
-                       to them (see bot.domain.erasure; no name of who left)
-- "attendance_ask"     {} (action_id set): to coordinators at the action's end, "Who came?"
-- "attendance_thanks"  {} (action_id set): thank-you to a volunteer who came
+**One registry.** `RULES` holds, per kind, everything the domain knows about it: whether it
+is about an action, its "still true?" check, its expiry rule, its dedup key and whether it
+waits for quiet hours. `bot.delivery.kinds` adds the renderer for each kind and checks at
+import time that both sides list the same kinds. Adding a kind = one `MessageKind` member,
+one `KindRule` here, one renderer there, and its texts.
+
+Kinds and their args:
+- action_call        {} (action): the call with Ja/Misschien/Nee buttons
+- reminder_24h       {} (action): reminder the day before (wall clock)
+- reminder_2h        {} (action): reminder two hours before
+- action_cancelled   {} (action): the action does not go ahead
+- waitlist_promoted  {} (action): a place came free; you are now on the list
+- help_request_new   {"place": buurt name} (no action): to coordinators, a resident of
+                     their area signed up and would like help (no personal details)
+- coordinator_left   {"actions": n, "invites": n} (no action): to coordinators, what an
+                     erased coordinator left them
+- attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
+                     (bot.domain.attendance)
+- attendance_thanks  {} (action): one thank-you to a volunteer who came
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, Integer, String, cast, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.coupling.vocabulary import MessageKind
-from storage.models import OutboxMessage, Person
+from bot.domain.coupling.vocabulary import MessageKind as CouplingKind
+from storage.models import OutboxMessage, Person, UtcDateTime
+from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
 
-MESSAGE_KEYS = (
-    "action_call",
-    "reminder_24h",
-    "reminder_2h",
-    "action_cancelled",
-    "waitlist_promoted",
-    "help_request_new",
-    "coordinator_left",
-    "attendance_ask",
-    "attendance_thanks",
-)
 
-#: Coupling kinds (issue 6, bot.domain.coupling.vocabulary.MessageKind). They may be queued,
-#: but have no renderer yet (the outbox registry brings them): until then the dispatcher
-#: records them as failed ("unknown message key"). No handler queues them yet.
-COUPLING_KEYS = tuple(kind.value for kind in MessageKind)
+class MessageKind(enum.StrEnum):
+    """What a proactive message is about (stored in `outbox_message.message_key`)."""
 
-#: Message keys that are not about an action.
-ACTIONLESS_KEYS = ("help_request_new", "coordinator_left")
+    ACTION_CALL = "action_call"
+    REMINDER_24H = "reminder_24h"
+    REMINDER_2H = "reminder_2h"
+    ACTION_CANCELLED = "action_cancelled"
+    WAITLIST_PROMOTED = "waitlist_promoted"
+    HELP_REQUEST_NEW = "help_request_new"
+    COORDINATOR_LEFT = "coordinator_left"
+    ATTENDANCE_ASK = "attendance_ask"
+    ATTENDANCE_THANKS = "attendance_thanks"
+
+
+class PersonFacts(Protocol):
+    """What the checks read of a recipient (a `Person` row or any object with these)."""
+
+    stopped_at: dt.datetime | None
+    unreachable_at: dt.datetime | None
+
+
+class ActionFacts(Protocol):
+    """What the checks read of an action (an `Action` row or any object with these)."""
+
+    status: str
+    starts_at: dt.datetime
+    confirmed_count: int
+    volunteers_needed: int
+
+
+#: A verdict: None = send; `(status, reason)` = record this instead of sending. Status is
+#: 'cancelled' (no longer true), 'expired' (past `not_after`) or 'failed' (cannot render).
+Verdict = tuple[str, str] | None
+
+
+def _open_and_not_started(action: ActionFacts, now: dt.datetime) -> Verdict:
+    """Messages that invite or remind: only while the action goes ahead and has not begun."""
+    if action.status == "cancelled":
+        return "cancelled", "action cancelled"
+    if now >= action.starts_at:
+        return "cancelled", "started"
+    return None
+
+
+def _not_cancelled(action: ActionFacts, now: dt.datetime) -> Verdict:
+    """Messages after an action (attendance): only when it went ahead."""
+    del now
+    if action.status == "cancelled":
+        return "cancelled", "action cancelled"
+    return None
+
+
+def _call_still_true(action: ActionFacts, now: dt.datetime) -> Verdict:
+    """A call: as above, and only while places are open."""
+    verdict = _open_and_not_started(action, now)
+    if verdict is None and action.confirmed_count >= action.volunteers_needed:
+        return "cancelled", "full"
+    return verdict
+
+
+def _always(action: ActionFacts, now: dt.datetime) -> Verdict:
+    """Notices that stay true (a cancellation stays a cancellation); expiry still applies."""
+    del action, now
+    return None
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """The domain's rules for one message kind.
+
+    `needs_action`: the row's `action_id` must be set and the action must exist.
+    `still_true(action, now)`: the "still true?" check at send time (None = send); only
+    called for kinds that need an action.
+    `expiry`: a sentence naming the `not_after` rule (enforced by `not_after` on the row).
+    `dedup(action_id, person_id, extra)`: the row's unique dedup key.
+    `waits_for_quiet_hours`: non-urgent; held during quiet hours (issue 7 item 8) once
+    that rule is switched on.
+    """
+
+    needs_action: bool
+    still_true: Callable[[ActionFacts, dt.datetime], Verdict]
+    expiry: str
+    dedup: Callable[[int | None, int, str], str]
+    waits_for_quiet_hours: bool
+
+    @property
+    def stops_when_action_cancelled(self) -> bool:
+        """True when a cancelled action makes this kind untrue (calls, reminders)."""
+        return self.still_true is not _always
+
+
+def _key(kind: MessageKind) -> Callable[[int | None, int, str], str]:
+    def dedup(action_id: int | None, person_id: int, extra: str = "") -> str:
+        base = f"{kind.value}:{action_id}:{person_id}" if action_id is not None else ""
+        if not base:
+            base = f"{kind.value}:{extra}:{person_id}"
+        elif extra:
+            base = f"{base}:{extra}"
+        return base
+
+    return dedup
+
+
+RULES: dict[MessageKind, KindRule] = {
+    MessageKind.ACTION_CALL: KindRule(
+        True, _call_still_true, "the action's start", _key(MessageKind.ACTION_CALL), True
+    ),
+    MessageKind.REMINDER_24H: KindRule(
+        True,
+        _open_and_not_started,
+        "midnight before the action's day (it says 'tomorrow'), or the start",
+        _key(MessageKind.REMINDER_24H),
+        False,
+    ),
+    MessageKind.REMINDER_2H: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.REMINDER_2H), False
+    ),
+    MessageKind.ACTION_CANCELLED: KindRule(
+        True, _always, "the action's start", _key(MessageKind.ACTION_CANCELLED), False
+    ),
+    MessageKind.WAITLIST_PROMOTED: KindRule(
+        True,
+        _open_and_not_started,
+        "the action's start",
+        _key(MessageKind.WAITLIST_PROMOTED),
+        False,
+    ),
+    # dedup: help_request_new:<resident id>:<coordinator id> (extra = resident id).
+    MessageKind.HELP_REQUEST_NEW: KindRule(
+        False, _always, "none", _key(MessageKind.HELP_REQUEST_NEW), True
+    ),
+    # {"actions": n, "invites": n}: an erased coordinator's open actions and invites now
+    # belong to the other coordinators of the area (bot.domain.erasure; no name of who left)
+    MessageKind.COORDINATOR_LEFT: KindRule(
+        False, _always, "none", _key(MessageKind.COORDINATOR_LEFT), False
+    ),
+    # bot.domain.attendance: queued when the action is created, due at its end
+    MessageKind.ATTENDANCE_ASK: KindRule(
+        True,
+        _not_cancelled,
+        "7 days after the action's end",
+        _key(MessageKind.ATTENDANCE_ASK),
+        False,
+    ),
+    MessageKind.ATTENDANCE_THANKS: KindRule(
+        True,
+        _not_cancelled,
+        "2 days after the attendance was saved",
+        _key(MessageKind.ATTENDANCE_THANKS),
+        True,
+    ),
+}
+
+#: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`): the coupling
+#: domain may queue them, but they have no renderer yet (their handlers are not built), so
+#: the dispatcher records them as failed ("unknown message key"). No handler queues them yet.
+COUPLING_KEYS: tuple[str, ...] = tuple(kind.value for kind in CouplingKind)
+
+#: Kinds a person gets only while they hold a place on the action.
+PLACE_KINDS = (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H, MessageKind.WAITLIST_PROMOTED)
+
+
+def verdict(
+    *,
+    kind: str,
+    person: PersonFacts | None,
+    action: ActionFacts | None,
+    has_action_id: bool,
+    not_after: dt.datetime | None,
+    now: dt.datetime,
+) -> Verdict:
+    """Whether a claimed row of `kind` should still be sent at `now` (aware UTC).
+
+    Returns None to send, else `(status, reason)`: 'cancelled' when the person is gone,
+    stopped or unreachable, the action is gone, or the kind's `still_true` says no;
+    'expired' when `not_after` has passed; 'failed' for an unknown kind or a row of an
+    action kind without `action_id`. The person checks come first, then the action's
+    status (a cancelled action beats expiry), then expiry, then the rest of the kind's check.
+    """
+    if person is None:
+        return "cancelled", "person gone"
+    if person.stopped_at is not None:
+        return "cancelled", "stopped"
+    if person.unreachable_at is not None:
+        return "cancelled", "unreachable"
+    try:
+        rule = RULES[MessageKind(kind)]
+    except ValueError:
+        return "failed", "unknown message key"
+    expired = not_after is not None and now > not_after
+    if not rule.needs_action:
+        return ("expired", "not_after passed") if expired else None
+    if not has_action_id:
+        return "failed", "no action"
+    if action is None:
+        return "cancelled", "action gone"
+    result = rule.still_true(action, now)
+    if result == ("cancelled", "action cancelled"):
+        return result
+    if expired:
+        return "expired", "not_after passed"
+    return result
 
 
 async def enqueue(
@@ -70,14 +265,15 @@ async def enqueue(
     cancelled or expired one is made pending again with the new times.
     Raises `ValueError` for an unknown message key.
     """
-    if message_key not in MESSAGE_KEYS and message_key not in COUPLING_KEYS:
-        raise ValueError(f"unknown message key {message_key!r}")
+    if message_key not in COUPLING_KEYS:
+        MessageKind(message_key)  # ValueError for an unknown kind
+    session.info[WAKE_FLAG] = True
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:
         row = OutboxMessage(
             person_id=person.id,
             chat_id=person.chat_id,
-            message_key=message_key,
+            message_key=str(message_key),
             args=args or {},
             action_id=action_id,
             due_at=due_at,
@@ -97,14 +293,124 @@ async def enqueue(
     return row
 
 
+@dataclass(frozen=True)
+class NewRow:
+    """One row for `enqueue_many`: recipient ids and when it is due (aware UTC)."""
+
+    person_id: int
+    chat_id: int
+    due_at: dt.datetime
+
+
+async def enqueue_many(
+    *,
+    session: AsyncSession,
+    kind: MessageKind,
+    rows: Sequence[NewRow],
+    action_id: int | None,
+    not_after: dt.datetime | None,
+    now: dt.datetime,
+    args: dict[str, Any] | None = None,
+) -> int:
+    """Bulk-queue rows of one kind for an action: per run of rows with the same `due_at`,
+    ONE `INSERT INTO outbox_message SELECT ... FROM person WHERE id IN (...)
+    ON CONFLICT (dedup_key) DO NOTHING` (SQLite and PostgreSQL). The dedup key
+    `<kind>:<action id>:<person id>` (`RULES[kind].dedup`) is built in SQL; a row whose
+    key exists already is left as it is (not re-armed: use `enqueue` for that). Rows keep
+    their order (ids ascend in the order given within one due time).
+
+    `action_id` is required (keys without an action need `enqueue`). Returns the number of
+    rows inserted. Callers chunk large lists (`bot.domain.actions.CALL_CHUNK`), so one
+    statement stays short. Raises `ValueError` without `action_id`.
+    """
+    if action_id is None:
+        raise ValueError("enqueue_many needs an action_id")
+    if not rows:
+        return 0
+    session.info[WAKE_FLAG] = True
+    inserted = 0
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end].due_at == rows[start].due_at:
+            end += 1
+        inserted += await _insert_select(
+            session,
+            kind=kind,
+            person_ids=[r.person_id for r in rows[start:end]],
+            due_at=rows[start].due_at,
+            action_id=action_id,
+            not_after=not_after,
+            now=now,
+            args=args or {},
+        )
+        start = end
+    return inserted
+
+
+async def _insert_select(
+    session: AsyncSession,
+    *,
+    kind: MessageKind,
+    person_ids: list[int],
+    due_at: dt.datetime,
+    action_id: int,
+    not_after: dt.datetime | None,
+    now: dt.datetime,
+    args: dict[str, Any],
+) -> int:
+    table = OutboxMessage.__table__
+    prefix = RULES[kind].dedup(action_id, 0, "").removesuffix("0")  # '<kind>:<action>:'
+    source = (
+        select(
+            Person.id,
+            Person.chat_id,
+            literal(kind.value, String),
+            literal(args, JSON),
+            literal(action_id, Integer),
+            literal(due_at, UtcDateTime),
+            literal(not_after, UtcDateTime),
+            literal(prefix, String) + cast(Person.id, String),
+            literal("pending", String),
+            literal(0, Integer),
+            literal(now, UtcDateTime),
+        )
+        .where(Person.id.in_(person_ids))
+        .order_by(Person.id)
+    )
+    columns = [
+        "person_id",
+        "chat_id",
+        "message_key",
+        "args",
+        "action_id",
+        "due_at",
+        "not_after",
+        "dedup_key",
+        "status",
+        "attempts",
+        "created_at",
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(table)
+        .from_select(columns, source)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
+    connection = await session.connection()  # Core: no ORM objects
+    result = await connection.execute(stmt)
+    return max(result.rowcount or 0, 0)
+
+
 async def cancel_pending(
     *,
     session: AsyncSession,
     action_id: int | None = None,
     person_id: int | None = None,
-    message_keys: tuple[str, ...] | None = None,
+    message_keys: Sequence[str] | None = None,
 ) -> int:
-    """Cancel pending rows for an action and/or person (optionally only some keys).
+    """Cancel pending rows for an action and/or person (optionally only some kinds).
 
     Returns the number of rows cancelled. At least one of action_id/person_id is required.
     """
@@ -116,6 +422,10 @@ async def cancel_pending(
     if person_id is not None:
         stmt = stmt.where(OutboxMessage.person_id == person_id)
     if message_keys is not None:
-        stmt = stmt.where(OutboxMessage.message_key.in_(message_keys))
+        stmt = stmt.where(OutboxMessage.message_key.in_([str(k) for k in message_keys]))
     result = await session.execute(stmt.values(status="cancelled"))
     return result.rowcount or 0
+
+
+#: Kept for callers and tests that list the kinds as strings.
+MESSAGE_KEYS = tuple(kind.value for kind in MessageKind)

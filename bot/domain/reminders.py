@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
+from bot.domain.outbox import RULES, MessageKind
 from storage.models import Action, Person
 
-REMINDER_KEYS = ("reminder_24h", "reminder_2h")
+REMINDER_KEYS = (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H)
 
 
 def _wall_clock_minus(starts_at: dt.datetime, tz: ZoneInfo, delta: dt.timedelta) -> dt.datetime:
@@ -20,7 +21,7 @@ def _wall_clock_minus(starts_at: dt.datetime, tz: ZoneInfo, delta: dt.timedelta)
     return local.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
-def reminder_times(starts_at: dt.datetime, tz: ZoneInfo) -> dict[str, dt.datetime]:
+def reminder_times(starts_at: dt.datetime, tz: ZoneInfo) -> dict[MessageKind, dt.datetime]:
     """When to remind, as aware UTC datetimes, for an action starting at `starts_at` (UTC).
 
     'reminder_24h': the same wall-clock time on the day before (so across the clock change
@@ -31,14 +32,14 @@ def reminder_times(starts_at: dt.datetime, tz: ZoneInfo) -> dict[str, dt.datetim
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be timezone-aware")
     return {
-        "reminder_24h": _wall_clock_minus(starts_at, tz, dt.timedelta(days=1)),
-        "reminder_2h": _wall_clock_minus(starts_at, tz, dt.timedelta(hours=2)),
+        MessageKind.REMINDER_24H: _wall_clock_minus(starts_at, tz, dt.timedelta(days=1)),
+        MessageKind.REMINDER_2H: _wall_clock_minus(starts_at, tz, dt.timedelta(hours=2)),
     }
 
 
 async def schedule_reminders(
     *, session: AsyncSession, person: Person, action: Action, now: dt.datetime, tz: ZoneInfo
-) -> list[str]:
+) -> list[MessageKind]:
     """Queue the reminders for a person with a place; returns the keys queued.
 
     A reminder whose time has already passed when the person gets their place is not
@@ -49,8 +50,11 @@ async def schedule_reminders(
     """
     local_day = action.starts_at.astimezone(tz).date()
     midnight = dt.datetime.combine(local_day, dt.time(0), tz).astimezone(dt.UTC)
-    expires = {"reminder_24h": min(midnight, action.starts_at), "reminder_2h": action.starts_at}
-    queued = []
+    expires = {
+        MessageKind.REMINDER_24H: min(midnight, action.starts_at),
+        MessageKind.REMINDER_2H: action.starts_at,
+    }
+    queued: list[MessageKind] = []
     for key, due in reminder_times(action.starts_at, tz).items():
         if due <= now or expires[key] <= now:
             continue
@@ -60,7 +64,7 @@ async def schedule_reminders(
             message_key=key,
             due_at=due,
             not_after=expires[key],
-            dedup_key=f"{key}:{action.id}:{person.id}",
+            dedup_key=RULES[key].dedup(action.id, person.id, ""),
             action_id=action.id,
             now=now,
         )
@@ -69,7 +73,7 @@ async def schedule_reminders(
 
 
 # Messages that only make sense while the person holds a place on the action.
-PLACE_MESSAGE_KEYS = (*REMINDER_KEYS, "waitlist_promoted")
+PLACE_MESSAGE_KEYS = outbox.PLACE_KINDS
 
 
 async def drop_place_messages(*, session: AsyncSession, person_id: int, action_id: int) -> int:

@@ -41,8 +41,9 @@ async def test_odd_updates_get_kind_answers_and_the_bot_keeps_going(
 
 async def test_availability_grid_and_pause(wijkbot: BotUnderTest, fake) -> None:
     fred = fake.user(2002, "Fred", language_code="en")
-    await add_person(wijkbot, fred, role="volunteer", area="Jordaan", language="en",
-                     slots={(0, "morning")})
+    await add_person(
+        wijkbot, fred, role="volunteer", area="Jordaan", language="en", slots={(0, "morning")}
+    )
     await fred.send("/availability")
     await tap(fred, "⬜ Sat afternoon")
     await fred.wait_for(predicate=lambda m: "✅ Sat afternoon" in m.labels)
@@ -99,7 +100,9 @@ async def test_stop_language_and_delete(wijkbot: BotUnderTest, fake) -> None:
 async def test_group_chat_is_refused_politely(wijkbot: BotUnderTest, fake) -> None:
     update = {
         "message": {
-            "message_id": 1, "date": 0, "text": "/help",
+            "message_id": 1,
+            "date": 0,
+            "text": "/help",
             "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
             "chat": {"id": -100123, "type": "supergroup", "title": "Buurt"},
             "from": {"id": 2004, "is_bot": False, "first_name": "Hans", "language_code": "en"},
@@ -126,9 +129,7 @@ async def test_blocking_the_bot_marks_the_person_unreachable_until_start(
         assert (await session.scalar(select(Person))).unreachable_at is None
 
 
-async def test_forged_numbers_in_buttons_get_the_polite_answer(
-    wijkbot: BotUnderTest, fake
-) -> None:
+async def test_forged_numbers_in_buttons_get_the_polite_answer(wijkbot: BotUnderTest, fake) -> None:
     jan = fake.user(2006, "Jan", language_code="en")
     await add_person(wijkbot, jan, role="volunteer", area="Jordaan", language="en")
     await jan.send("/availability")

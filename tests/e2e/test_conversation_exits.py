@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
 from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.handlers.conversations import REGISTRY
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.models import AvailabilitySlot, PersistedState
 
 AMS = ZoneInfo("Europe/Amsterdam")

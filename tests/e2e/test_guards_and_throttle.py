@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from bot.testing.fake_bot_api import FakeBotAPI
-from bot.testing.harness import BotUnderTest, add_person, make_invite
 from sqlalchemy import func, select
 
 from bot.clock import Clock
+from sandbox.fake_bot_api import FakeBotAPI
+from sandbox.harness import BotUnderTest, add_person, make_invite
 from storage.models import PersistedState, Person
 
 NOT_UNDERSTOOD = "I didn't understand that."

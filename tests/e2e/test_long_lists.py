@@ -10,13 +10,13 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person
 from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain import rsvp
 from bot.domain.tasks import HELP_REQUEST_TASKS, TASKS
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person
 from storage.areas import find_area
 from storage.models import Action, HelpRequest, Offer, Person
 

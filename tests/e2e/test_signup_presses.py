@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from bot.testing.fake_bot_api import FakeBotAPI, FakeUser
-from bot.testing.harness import BotUnderTest, add_person, make_invite, tap
 from sqlalchemy import select
 
+from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.areas import find_area
 from storage.models import AvailabilitySlot, PersistedState, Person
 

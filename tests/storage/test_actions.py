@@ -186,13 +186,14 @@ async def test_call_goes_to_fitting_volunteers_first_and_others_later(db: Databa
         assert rows.all() == [(f"action_call:{action.id}:{fit.id}", STARTS, fit.chat_id)]
 
         recipients = await call_recipients(session=session, action=action, tz=AMS)
-        assert [(p.display_name, fitting) for p, fitting in recipients] == [
-            ("Fleur", True),
-            ("Pim", True),
-            ("Cees", True),
-            ("Pauline", True),
-            ("Noor", False),
-            ("Bram", False),
+        # One query returns ids, not Person objects (set-based calls, issue 7 item 4).
+        assert [(r.person_id, r.chat_id, r.fits) for r in recipients] == [
+            (fit.id, fit.chat_id, True),
+            (fit_buurt.id, fit_buurt.chat_id, True),
+            (fit_centrum.id, fit_centrum.chat_id, True),
+            (paused_before.id, paused_before.chat_id, True),
+            (no_fit.id, no_fit.chat_id, False),
+            (no_slots_buurt.id, no_slots_buurt.chat_id, False),
         ]
         stored = await session.get(Action, action.id)
         assert stored is not None

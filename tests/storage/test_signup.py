@@ -15,7 +15,7 @@ from bot.domain.errors import InvalidInput, InviteUsedUp, NotAllowed
 from bot.domain.signup import Choice
 from storage.areas import find_area
 from storage.db import Database
-from storage.models import AvailabilitySlot, HelpRequest, Invite, Person
+from storage.models import AvailabilitySlot, HelpRequestTask, Invite, Person
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -95,7 +95,8 @@ async def test_choices_are_set_not_toggled_and_forged_codes_are_refused(db: Data
             await signup.set_choice(
                 session=session, person=person, step=Choice.WANTS, code="doorstep", on=True, now=NOW
             )
-        assert [r.task for r in (await session.scalars(select(HelpRequest))).all()] == ["shopping"]
+        # one help request per need (issue 6): its tasks are child rows
+        assert (await session.scalars(select(HelpRequestTask.task))).all() == ["shopping"]
         chosen = await signup.set_choice(
             session=session, person=person, step=Choice.SPOKEN, code="tr", on=True, now=NOW
         )

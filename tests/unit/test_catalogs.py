@@ -46,8 +46,11 @@ def test_every_code_string_is_translated(lang: str) -> None:
     for msgid in sorted(code_messages()):
         message = cat.get(msgid)
         strings = (
-            [] if message is None
-            else list(message.string) if isinstance(message.string, tuple) else [message.string]
+            []
+            if message is None
+            else list(message.string)
+            if isinstance(message.string, tuple)
+            else [message.string]
         )
         if not strings or not all(strings):
             missing.append(msgid)
@@ -81,6 +84,14 @@ SAME_IN_BOTH = {"Buurt: {place}"}
 
 def test_dutch_is_really_dutch() -> None:
     cat = catalog("nl")
-    same = [m.id for m in cat if m.id and isinstance(m.id, str) and m.string == m.id
-            and len(m.id) > 12 and " " in m.id and m.id not in SAME_IN_BOTH]
+    same = [
+        m.id
+        for m in cat
+        if m.id
+        and isinstance(m.id, str)
+        and m.string == m.id
+        and len(m.id) > 12
+        and " " in m.id
+        and m.id not in SAME_IN_BOTH
+    ]
     assert not same, f"nl entries identical to the English source: {same[:5]}"

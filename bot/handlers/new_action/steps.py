@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import WijkContext
+from bot.delivery.calls import queue_action_call
 from bot.domain import actions, areas
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.handlers.action_input import (
@@ -27,6 +28,7 @@ from bot.handlers.common import (
     answer_query,
     current_person,
     reply,
+    send_later,
     stale_text,
     translator_for,
 )
@@ -308,6 +310,7 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
                 now=context.clock.now(),
                 tz=settings.tz,
                 second_wave_delay=dt.timedelta(seconds=settings.call_second_wave_delay_seconds),
+                queue=False,  # planned here; written in short chunks after the commit
             )
             area_name = (await areas.tree(session)).name(action.area_id)
     except InvalidInput:
@@ -320,6 +323,19 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
     summary = action_summary(t, action, area_name)
     text = f"{_created_text(t, action, plan)}\n\n{summary}"
     await say(update, text, _roster_button(t, action.id))
+    # The call's outbox rows are written after this update's commit, each chunk in its own
+    # short transaction, so a call to 10,000 volunteers never holds SQLite's write lock
+    # while other people's updates wait (issue 7 item 4, issue 11).
+    action_id, now = action.id, context.clock.now()
+    await send_later(
+        lambda: queue_action_call(
+            db=context.db,
+            action_id=action_id,
+            now=now,
+            tz=settings.tz,
+            second_wave_delay=dt.timedelta(seconds=settings.call_second_wave_delay_seconds),
+        )
+    )
     return ConversationHandler.END  # type: ignore[return-value]
 
 
