@@ -1,7 +1,7 @@
 """calendar copies (.ics sent per action and person) and attendance per action
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
