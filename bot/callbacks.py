@@ -267,3 +267,19 @@ DELETE_NO = route("acc:del:no")
 # Coordinators: residents' help requests (bot.handlers.help_requests).
 HELP_REQUESTS = route("hr:p", Int("page", 0, PAGE))
 """A page of /hulpvragen: `hr:p:<page>`."""
+
+# Attendance (bot.handlers.attendance): open the checklist on a page, tick / untick one
+# volunteer (the data carries the state the press sets, so a double press changes nothing),
+# save. Every press is checked again by bot.domain.attendance.
+ATTENDANCE_OPEN = route("att:o", Id("action_id"), Int("page", 0, 99))
+"""Show the "Who came?" checklist of an action: `att:o:<action id>:<page>`."""
+ATTENDANCE_SET = route(
+    "att:t",
+    Id("action_id"),
+    Id("person_id"),
+    Choice("attended", {"1": True, "0": False}),
+    Int("page", 0, 99),
+)
+"""Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
+ATTENDANCE_SAVE = route("att:s", Id("action_id"))
+"""Save the checklist and thank who came: `att:s:<action id>`."""

@@ -679,3 +679,43 @@ class ActionTally(Base):
     no_count: Mapped[int] = mapped_column(Integer, default=0)
     confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
     counted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class CalendarCopy(Base):
+    """Who received a calendar file (.ics) of an action, and its latest SEQUENCE (RFC 5545).
+
+    Kept so a cancellation (METHOD:CANCEL, a higher SEQUENCE) reaches exactly the people who
+    have the event in their calendar. Erased with the person (cascade).
+    """
+
+    __tablename__ = "calendar_copy"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attendance(Base):
+    """Whether a volunteer came to an action (aanwezigheid), as recorded by a coordinator.
+
+    One row per action and person; no running score per person is kept. Erased with the
+    person (cascade); `recorded_by_id` is set to NULL when the coordinator is erased.
+    """
+
+    __tablename__ = "attendance"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    attended: Mapped[bool]
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

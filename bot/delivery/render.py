@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
+from bot.views import attendance
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
@@ -83,6 +84,20 @@ def _coordinator_left(
     ), None
 
 
+def _attendance_ask(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    assert action is not None
+    return attendance.ask_text(t, action), attendance.ask_keyboard(t, action.id)
+
+
+def _attendance_thanks(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    assert action is not None
+    return attendance.thanks_text(t, action), None
+
+
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.
 #: Kinds that need no action get `None` for it. Collected in `bot.delivery.kinds`.
 RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
@@ -93,6 +108,8 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.WAITLIST_PROMOTED: _promoted,
     MessageKind.HELP_REQUEST_NEW: _help_request_new,
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
+    MessageKind.ATTENDANCE_ASK: _attendance_ask,
+    MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
 }
 
 

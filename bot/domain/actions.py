@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, attendance, outbox
 from bot.domain.availability import is_paused
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import may_answer
@@ -152,6 +152,7 @@ async def create_action(
                 rows=chunk,
                 now=now,
             )
+    await attendance.queue_ask(session=session, action=action, now=now)
     return action, call.plan
 
 

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import attendance
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
     Area,
     AvailabilitySlot,
+    CalendarCopy,
     HelpRequest,
     Invite,
     Offer,
@@ -43,6 +45,8 @@ class PersonalData:
     answered_at}]. consents: [{purpose, version, given_at}]. messages: outbox rows to them
     [{message_key, status, due_at, sent_at}]. actions_created / invites_created: what they
     made as a coordinator. chat_state: conversation steps and sign-up state the bot keeps.
+    attendance: [{action, starts_at, attended, recorded_at}] (bot.domain.attendance).
+    calendar_files: [{action, sequence}]: calendar files (.ics) they received.
     """
 
     profile: dict[str, Any]
@@ -55,6 +59,8 @@ class PersonalData:
     actions_created: list[dict[str, Any]] = field(default_factory=list)
     invites_created: list[dict[str, Any]] = field(default_factory=list)
     chat_state: list[dict[str, Any]] = field(default_factory=list)
+    attendance: list[dict[str, Any]] = field(default_factory=list)
+    calendar_files: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -114,6 +120,13 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
     invites = await session.scalars(
         select(Invite).where(Invite.created_by_id == pid).order_by(Invite.id)
     )
+    came = await attendance.for_person(session=session, person_id=pid)
+    copies = await session.execute(
+        select(CalendarCopy.sequence, Action.title)
+        .join(Action, Action.id == CalendarCopy.action_id)
+        .where(CalendarCopy.person_id == pid)
+        .order_by(Action.starts_at)
+    )
     tid = str(person.telegram_user_id)
     state = await session.scalars(
         select(PersistedState).where(
@@ -168,4 +181,14 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             for s in state.all()
             if s.kind == "user_data" or int(tid) in json.loads(s.key)
         ],
+        attendance=[
+            {
+                "action": r.action_title,
+                "starts_at": r.starts_at,
+                "attended": r.attended,
+                "recorded_at": r.recorded_at,
+            }
+            for r in came
+        ],
+        calendar_files=[{"action": title, "sequence": seq} for seq, title in copies.all()],
     )

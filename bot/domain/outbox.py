@@ -21,6 +21,9 @@ Kinds and their args:
                      their area signed up and would like help (no personal details)
 - coordinator_left   {"actions": n, "invites": n} (no action): to coordinators, what an
                      erased coordinator left them
+- attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
+                     (bot.domain.attendance)
+- attendance_thanks  {} (action): one thank-you to a volunteer who came
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class MessageKind(enum.StrEnum):
     WAITLIST_PROMOTED = "waitlist_promoted"
     HELP_REQUEST_NEW = "help_request_new"
     COORDINATOR_LEFT = "coordinator_left"
+    ATTENDANCE_ASK = "attendance_ask"
+    ATTENDANCE_THANKS = "attendance_thanks"
 
 
 class PersonFacts(Protocol):
@@ -79,6 +84,14 @@ def _open_and_not_started(action: ActionFacts, now: dt.datetime) -> Verdict:
         return "cancelled", "action cancelled"
     if now >= action.starts_at:
         return "cancelled", "started"
+    return None
+
+
+def _not_cancelled(action: ActionFacts, now: dt.datetime) -> Verdict:
+    """Messages after an action (attendance): only when it went ahead."""
+    del now
+    if action.status == "cancelled":
+        return "cancelled", "action cancelled"
     return None
 
 
@@ -165,6 +178,21 @@ RULES: dict[MessageKind, KindRule] = {
     # belong to the other coordinators of the area (bot.domain.erasure; no name of who left)
     MessageKind.COORDINATOR_LEFT: KindRule(
         False, _always, "none", _key(MessageKind.COORDINATOR_LEFT), False
+    ),
+    # bot.domain.attendance: queued when the action is created, due at its end
+    MessageKind.ATTENDANCE_ASK: KindRule(
+        True,
+        _not_cancelled,
+        "7 days after the action's end",
+        _key(MessageKind.ATTENDANCE_ASK),
+        False,
+    ),
+    MessageKind.ATTENDANCE_THANKS: KindRule(
+        True,
+        _not_cancelled,
+        "2 days after the attendance was saved",
+        _key(MessageKind.ATTENDANCE_THANKS),
+        True,
     ),
 }
 

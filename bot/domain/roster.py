@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas
+from bot.domain import areas, attendance
 from bot.domain.actions import cancellable, get_managed_action, require_coordinator
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus
 from storage.models import Action, Person, Rsvp
@@ -91,6 +91,8 @@ class Roster:
     called: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
     cancellable: bool = False
+    came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
+    absent: list[str] | None = None
 
 
 async def roster(
@@ -120,6 +122,9 @@ async def roster(
             result.maybe.append(name)
         else:
             result.declined.append(name)
+    recorded = await attendance.recorded(session=session, action_id=action.id)
+    if recorded is not None:
+        result.came, result.absent = recorded
     result.delivery = await delivery_counts(session, action_id=action.id)
     result.called = sum(result.delivery.values())
     result.cancellable = now is not None and cancellable(action, now)

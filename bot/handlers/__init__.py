@@ -16,12 +16,14 @@ from typing import Any
 from bot.handlers import (
     account,
     actions,
+    attendance,
     availability,
     conversations,
     fallback,
     guards,
     help_requests,
     invites,
+    my_actions,
     my_data,
     new_action,
     onboarding,
@@ -36,6 +38,8 @@ FEATURES: tuple[ModuleType, ...] = (
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
+    my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
+    attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)

@@ -22,6 +22,7 @@ from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
 from bot.context import WijkContext
 from bot.domain import actions, roster
 from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
+from bot.handlers import calendar_files
 from bot.handlers.common import answer_query, button, stale_text, translator_for
 from bot.handlers.keyboards import not_coordinator, say
 from bot.i18n import Translator
@@ -132,6 +133,7 @@ async def do_cancel(update: Update, context: WijkContext, *, action_id: int) -> 
                 action_id=action_id,
                 now=context.clock.now(),
             )
+        await calendar_files.after_cancel(context, done.action_id)
     except (NotAllowed, NotFound, ActionCancelled, ActionStarted) as exc:
         await _refuse(update, context, exc)
         return

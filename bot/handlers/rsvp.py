@@ -26,6 +26,7 @@ from bot.domain.errors import (
     NotSignedUp,
 )
 from bot.domain.vocabulary import Answer, PlaceStatus
+from bot.handlers import calendar_files
 from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard
@@ -92,6 +93,8 @@ async def on_answer(
     await answer_query(query)
     text = f"{action_summary(t, outcome.action, outcome.area_name)}\n\n{answer_line(t, outcome)}"
     await edit_or_send(query, text, rsvp_keyboard(t, action_id))
+    assert person is not None  # the domain refused anyone else
+    await calendar_files.after_answer(context, t, person, outcome)
 
 
 def register(application: Any) -> None:

@@ -10,6 +10,7 @@ from bot.i18n import Translator
 COMMANDS = {
     "nl": {
         "availability": "beschikbaarheid",
+        "myactions": "mijnacties",
         "language": "taal",
         "delete": "verwijderen",
         "newaction": "nieuweactie",
@@ -19,6 +20,7 @@ COMMANDS = {
     },
     "en": {
         "availability": "availability",
+        "myactions": "myactions",
         "language": "language",
         "delete": "delete",
         "newaction": "newaction",
@@ -33,6 +35,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
     """The menu for volunteers and everyone else, in `lang` (nl or en)."""
     names = COMMANDS[lang]
     return [
+        BotCommand(names["myactions"], t.gettext("My actions and my answers")),
         BotCommand(names["availability"], t.gettext("Set when you can help")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),

@@ -34,6 +34,7 @@ def help_text(t: Translator, person: Person | None) -> str:
         return t.gettext(
             "You are a volunteer. When an action in your neighbourhood needs help, "
             "you get a message: answer with Yes, Maybe or No.\n"
+            "/myactions – the actions you answered; change your answer\n"
             "/availability – when you can help, or take a break\n"
             "/language – change the language\n"
             "/stop – stop all messages\n"

@@ -97,6 +97,13 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         lines.append(f"<b>{esc(label)}</b> ({len(names)}): {listed}")
     if remaining:
         lines.append(esc(more_line(t, remaining)))
+    if result.came is not None and result.absent is not None:
+        came_label, absent_label = t.gettext("Came"), t.gettext("Did not come")
+        came = ", ".join(esc(cut(n)) for n in result.came) or "–"
+        lines.append(f"<b>{esc(came_label)}</b> ({len(result.came)}): {came}")
+        if result.absent:
+            absent = ", ".join(esc(cut(n)) for n in result.absent)
+            lines.append(f"<b>{esc(absent_label)}</b> ({len(result.absent)}): {absent}")
     d = result.delivery
     lines += [
         "",

@@ -381,6 +381,8 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
                     for key in ("reminder_24h", "reminder_2h")
                 ],
                 *[(p.id, "action_cancelled", "pending") for p in (a, b, c, d, e)],
+                # the coordinator's "Who came?" at the end is not needed any more
+                (coordinator.id, "attendance_ask", "cancelled"),
             ]
         )
         assert got == expected
@@ -669,5 +671,6 @@ async def test_cancel_also_tells_volunteers_whose_call_arrived_but_who_did_not_a
             (silent.id, "action_call", "sent"),
             (silent.id, "action_cancelled", "pending"),
             (unsent.id, "action_call", "cancelled"),
+            (coordinator.id, "attendance_ask", "cancelled"),
         ]
     )

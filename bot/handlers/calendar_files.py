@@ -1,0 +1,69 @@
+"""Calendar files (.ics) sent in chat: after a Ja that got a place, and when an action is
+cancelled (METHOD:CANCEL to everyone who received one).
+
+Both are sent after the update's transaction committed (`send_later`). The cancellation
+files go out from the coordinator's cancel update, not through the outbox: the outbox has
+no message kind for documents yet (when its registry lands, this becomes one kind).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from telegram import InputFile
+
+from bot.context import WijkContext
+from bot.domain import calendar
+from bot.domain.rsvp import RsvpOutcome
+from bot.domain.vocabulary import PlaceStatus
+from bot.handlers.common import send_later
+from bot.i18n import Translator
+from bot.views.calendar import action_ics, file_name
+
+if TYPE_CHECKING:
+    from storage.models import Person
+
+
+async def _send(
+    context: WijkContext, t: Translator, copy: calendar.CalendarFile, *, cancel: bool, caption: str
+) -> None:
+    data = action_ics(
+        t,
+        copy.action,
+        copy.area_name,
+        sequence=copy.sequence,
+        stamp=context.clock.now(),
+        cancel=cancel,
+    )
+    document = InputFile(BytesIO(data), filename=file_name(copy.action))
+    chat_id = copy.chat_id
+    await send_later(
+        lambda: context.bot.send_document(chat_id=chat_id, document=document, caption=caption)
+    )
+
+
+async def after_answer(
+    context: WijkContext, t: Translator, person: Person, outcome: RsvpOutcome
+) -> None:
+    """Send the action's .ics to `person` when their answer just got them a place."""
+    if not outcome.changed or outcome.status != PlaceStatus.CONFIRMED:
+        return
+    async with context.atomic() as session:
+        copy = await calendar.record_copy(session=session, action=outcome.action, person=person)
+    caption = t.gettext("Add it to your calendar: open this file.")
+    await _send(context, t, copy, cancel=False, caption=caption)
+
+
+async def after_cancel(context: WijkContext, action_id: int) -> int:
+    """Queue a METHOD:CANCEL file for everyone who received the action's .ics; returns how
+    many. Each file is in its recipient's language."""
+    async with context.atomic() as session:
+        copies = await calendar.cancel_copies(session=session, action_id=action_id)
+    for copy in copies:
+        t = context.i18n.translator(copy.language)
+        caption = t.gettext(
+            "This action is cancelled: open this file to remove it from your calendar."
+        )
+        await _send(context, t, copy, cancel=True, caption=caption)
+    return len(copies)
