@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.config import Settings
+from bot.domain.vocabulary import Role
 
 log = logging.getLogger("wijkbot")
 
@@ -261,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_migrate
     )
     invite = sub.add_parser("invite", help="make an invite link")
-    invite.add_argument("--role", required=True, choices=["coordinator", "volunteer", "resident"])
+    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
     invite.add_argument(
         "--area", required=True, help="area name, code or key, e.g. Haarlemmerbuurt"
     )

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
 from bot.domain.invites import create_by_coordinator, parse_duration
+from bot.domain.vocabulary import Role
 from bot.runtime import ensure_schema
 from storage.areas import all_areas, find_area
 from storage.db import Database
@@ -61,7 +62,7 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     """
     ensure_schema(settings)
     uses, expires_text = args.uses, args.expires
-    if args.role == "coordinator":  # safe defaults: one person, one week (as in the chat)
+    if args.role == Role.COORDINATOR:  # safe defaults: one person, one week (as in the chat)
         uses = COORDINATOR_DEFAULT_USES if uses is None else uses
         expires_text = expires_text or COORDINATOR_DEFAULT_EXPIRES
     try:

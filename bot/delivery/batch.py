@@ -18,6 +18,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
 from bot.domain.outbox import MessageKind, verdict
+from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
 
@@ -162,7 +163,9 @@ async def prepare_batch(
             )
         except Exception as exc:  # a rendering bug must not stop the others
             logger.error("outbox: render failed: %s at %s", type(exc).__name__, where(exc))
-            batch.skipped.append(Outcome(row.id, "failed", f"render: {type(exc).__name__}"))
+            batch.skipped.append(
+                Outcome(row.id, OutboxStatus.FAILED, f"render: {type(exc).__name__}")
+            )
             continue
         batch.chats.add(row.chat_id)
         must_be_open = kind.rule.stops_when_action_cancelled

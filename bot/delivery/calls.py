@@ -20,6 +20,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.domain.actions import CallPlan, plan_call, write_call_chunk
+from bot.domain.vocabulary import ActionStatus
 from storage.db import Database
 from storage.models import Action
 
@@ -38,7 +39,7 @@ async def queue_action_call(
     """
     async with db.begin() as session:
         action = await session.get(Action, action_id)
-        if action is None or action.status != "open":
+        if action is None or action.status != ActionStatus.OPEN:
             return CallPlan(0, 0)
         call = await plan_call(
             session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay

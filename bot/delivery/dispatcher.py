@@ -50,6 +50,7 @@ from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
 from bot.domain.actions import queue_cancel_notice
+from bot.domain.vocabulary import OutboxStatus
 from storage.db import Database
 from storage.models import Action, Person
 from storage.outbox import (
@@ -336,7 +337,7 @@ class OutboxDispatcher:
                 outcomes.append(Outcome(row.id, "release"))
                 return
             if item.must_be_open and row.action_id in await cancelled_now():
-                outcomes.append(Outcome(row.id, "cancelled", "action cancelled"))
+                outcomes.append(Outcome(row.id, OutboxStatus.CANCELLED, "action cancelled"))
                 return
             async with in_flight:
                 outcome = await send_one(
@@ -389,7 +390,9 @@ class OutboxDispatcher:
     async def _notice_cancelled_calls(
         self, session: Any, chunk: list[Outcome], now: dt.datetime
     ) -> None:
-        sent_calls = [o for o in chunk if o.kind == "sent" and o.call_action_id is not None]
+        sent_calls = [
+            o for o in chunk if o.kind == OutboxStatus.SENT and o.call_action_id is not None
+        ]
         if not sent_calls:
             return
         gone = await cancelled_action_ids(session, {o.call_action_id for o in sent_calls})

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.delivery.batch import RETRY_AFTER, Item, where
 from bot.delivery.pacing import Pacer
 from bot.domain.outbox import MessageKind
+from bot.domain.vocabulary import OutboxStatus
 from storage.outbox import Outcome
 
 logger = logging.getLogger("bot.delivery.dispatcher")
@@ -100,12 +101,12 @@ async def send_one(
         logger.warning("outbox: Telegram asked to slow down; pausing %.1f s", seconds)
         return outcome("release", RETRY_AFTER)
     except Forbidden as exc:
-        return outcome("blocked", exc.message)
+        return outcome(OutboxStatus.BLOCKED, exc.message)
     except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it
         lowered = exc.message.lower()
         if any(text in lowered for text in UNREACHABLE_MESSAGES):
             return outcome("unreachable", exc.message)
-        return outcome("failed", exc.message)
+        return outcome(OutboxStatus.FAILED, exc.message)
     except InvalidToken:
         stop.set()
         logger.error("outbox: Telegram rejected the bot token; stopping this batch")
@@ -113,16 +114,16 @@ async def send_one(
     except (TimedOut, NetworkError) as exc:  # time-outs, connection errors, 5xx
         reason = f"{type(exc).__name__}: {exc.message}"
         if row.attempts >= MAX_ATTEMPTS:
-            return outcome("failed", reason)
+            return outcome(OutboxStatus.FAILED, reason)
         due = clock.now() + dt.timedelta(seconds=retry_delay_seconds(row.attempts))
         return outcome("retry", reason, due)
     except TelegramError as exc:  # e.g. ChatMigrated, Conflict
-        return outcome("failed", f"{type(exc).__name__}: {exc.message}")
+        return outcome(OutboxStatus.FAILED, f"{type(exc).__name__}: {exc.message}")
     except Exception as exc:  # anything else: this row fails, the others go on
         logger.error("outbox: send failed: %s at %s", type(exc).__name__, where(exc))
-        return outcome("failed", type(exc).__name__)
+        return outcome(OutboxStatus.FAILED, type(exc).__name__)
     finally:
         # Pace from the end of the request too: the next message to this chat starts at
         # least a full interval after this one was answered.
         pacer.mark_sent(row.chat_id)
-    return outcome("sent")
+    return outcome(OutboxStatus.SENT)

@@ -64,7 +64,7 @@ class ActionDraft:
             ends_at=self.ends_at,
             volunteers_needed=self.volunteers_needed,
             confirmed_count=0,
-            status="open",
+            status=ActionStatus.OPEN,
         )
 
 
@@ -236,7 +236,7 @@ async def call_recipients(
     rows = await session.execute(
         select(Person.id, Person.chat_id, fits)
         .where(
-            Person.role == "volunteer",
+            Person.role == Role.VOLUNTEER,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
             Person.unreachable_at.is_(None),
@@ -339,12 +339,12 @@ async def call_joiner(
     stopped is re-armed (same dedup key). Returns the number of calls queued. A pause, an
     unfinished sign-up or another role queues nothing.
     """
-    if person.role != "volunteer" or person.onboarded_at is None or person.stopped_at:
+    if person.role != Role.VOLUNTEER or person.onboarded_at is None or person.stopped_at:
         return 0
     answered = set(await session.scalars(select(Rsvp.action_id).where(Rsvp.person_id == person.id)))
     candidates = await session.scalars(
         select(Action).where(
-            Action.status == "open",
+            Action.status == ActionStatus.OPEN,
             Action.starts_at > now,
             Action.confirmed_count < Action.volunteers_needed,
         )
@@ -356,7 +356,7 @@ async def call_joiner(
         if not await may_answer(session=session, person=person, action=action):
             continue
         row = await queue_call(session=session, action=action, person=person, due_at=now, now=now)
-        queued += row.status == "pending"
+        queued += row.status == OutboxStatus.PENDING
     return queued
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput
+from bot.domain.vocabulary import Role
 from storage.models import Person, PersonConsent
 
 
@@ -34,13 +35,13 @@ class Purpose:
 #: interaction. Keys are stored in person_consent.purpose.
 PURPOSES: tuple[Purpose, ...] = (
     # Calls for actions that fit where and when you can help (volunteers).
-    Purpose("calls", 1, ("volunteer",)),
+    Purpose("calls", 1, (Role.VOLUNTEER,)),
     # Coupling a volunteer and a resident who asked for help (buddy matches).
-    Purpose("coupling", 1, ("volunteer", "resident")),
+    Purpose("coupling", 1, (Role.VOLUNTEER, Role.RESIDENT)),
     # Relaying messages between people through the bot (coordinators, couples).
-    Purpose("relaying", 1, ("coordinator", "volunteer", "resident")),
+    Purpose("relaying", 1, (Role.COORDINATOR, Role.VOLUNTEER, Role.RESIDENT)),
     # Recording who answered and who came to an action (attendance).
-    Purpose("attendance", 1, ("volunteer",)),
+    Purpose("attendance", 1, (Role.VOLUNTEER,)),
 )
 PURPOSE_KEYS = tuple(p.key for p in PURPOSES)
 

@@ -26,6 +26,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
+from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
 from storage.areas import descendant_ids
 from storage.models import Action, Invite, OutboxMessage, PersistedState, Person, Rsvp
 
@@ -58,14 +59,14 @@ async def erase(
     from bot.domain.rsvp import answer  # local import: rsvp imports people, people us
 
     rsvps = await session.scalars(
-        select(Rsvp).where(Rsvp.person_id == person.id, Rsvp.status == "confirmed")
+        select(Rsvp).where(Rsvp.person_id == person.id, Rsvp.status == PlaceStatus.CONFIRMED)
     )
     for rsvp in rsvps.all():
         await answer(
             session=session,
             action_id=rsvp.action_id,
             person=person,
-            answer="no",
+            answer=Answer.NO,
             now=now,
             tz=tz,
             enforce_start=False,
@@ -132,7 +133,7 @@ async def other_coordinators(
     rows = await session.scalars(
         select(Person)
         .where(
-            Person.role == "coordinator",
+            Person.role == Role.COORDINATOR,
             Person.id != besides,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
@@ -158,14 +159,14 @@ async def _hand_over(
         ),
         0,
     )
-    if coordinator.role != "coordinator":
+    if coordinator.role != Role.COORDINATOR:
         return counts
     told: dict[int, tuple[Person, int, int]] = {}
     actions = await session.scalars(
         select(Action)
         .where(
             Action.created_by_id == coordinator.id,
-            Action.status == "open",
+            Action.status == ActionStatus.OPEN,
             Action.starts_at > now,
         )
         .order_by(Action.id)

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.actions import may_manage
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.invites import create_invite
+from bot.domain.vocabulary import Role
 from storage.models import Area, Flyer, Person, SignUp
 
 LABEL_MIN, LABEL_MAX = 2, 40
-FLYER_ROLES = ("volunteer", "resident")
+FLYER_ROLES = (Role.VOLUNTEER, Role.RESIDENT)
 #: A flyer hangs for weeks; 90 days unless the coordinator says otherwise (our choice).
 DEFAULT_VALID_FOR = dt.timedelta(days=90)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import outbox
 from bot.domain.actions import require_coordinator
 from bot.domain.tasks import TASKS
+from bot.domain.vocabulary import HelpRequestStatus, Role
 from storage.areas import descendant_ids
 from storage.models import Area, HelpRequest, HelpRequestTask, Offer, Person
 
@@ -65,10 +66,10 @@ def _with_open_requests(area_ids: set[int]) -> tuple[Any, ...]:
     """Residents with an open request whose home area (the request's area: the resident's
     buurt, else the invite's area) lies in `area_ids`: the rule the notice uses too."""
     return (
-        Person.role == "resident",
+        Person.role == Role.RESIDENT,
         Person.id.in_(
             select(HelpRequest.person_id).where(
-                HelpRequest.status == "open", HelpRequest.area_id.in_(area_ids)
+                HelpRequest.status == HelpRequestStatus.OPEN, HelpRequest.area_id.in_(area_ids)
             )
         ),
     )
@@ -100,7 +101,9 @@ async def open_help_requests(
             await session.scalars(
                 select(HelpRequestTask.task)
                 .join(HelpRequest, HelpRequest.id == HelpRequestTask.request_id)
-                .where(HelpRequest.person_id == person.id, HelpRequest.status == "open")
+                .where(
+                    HelpRequest.person_id == person.id, HelpRequest.status == HelpRequestStatus.OPEN
+                )
             )
         )
         offers = set(await session.scalars(select(Offer.task).where(Offer.person_id == person.id)))
@@ -123,7 +126,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
     only the buurt name, no personal details; `/hulpvragen` shows the rest to coordinators.
     Returns the number of coordinators told.
     """
-    if resident.role != "resident":
+    if resident.role != Role.RESIDENT:
         return 0
     wants = await session.scalar(
         select(HelpRequest.id).where(HelpRequest.person_id == resident.id).limit(1)
@@ -134,7 +137,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
     place = await session.get(Area, home)
     coordinators = await session.scalars(
         select(Person).where(
-            Person.role == "coordinator",
+            Person.role == Role.COORDINATOR,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
         )

@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling.vocabulary import MessageKind as CouplingKind
+from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from storage.models import OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
 
@@ -80,10 +81,10 @@ Verdict = tuple[str, str] | None
 
 def _open_and_not_started(action: ActionFacts, now: dt.datetime) -> Verdict:
     """Messages that invite or remind: only while the action goes ahead and has not begun."""
-    if action.status == "cancelled":
-        return "cancelled", "action cancelled"
+    if action.status == ActionStatus.CANCELLED:
+        return OutboxStatus.CANCELLED, "action cancelled"
     if now >= action.starts_at:
-        return "cancelled", "started"
+        return OutboxStatus.CANCELLED, "started"
     return None
 
 
@@ -99,7 +100,7 @@ def _call_still_true(action: ActionFacts, now: dt.datetime) -> Verdict:
     """A call: as above, and only while places are open."""
     verdict = _open_and_not_started(action, now)
     if verdict is None and action.confirmed_count >= action.volunteers_needed:
-        return "cancelled", "full"
+        return OutboxStatus.CANCELLED, "full"
     return verdict
 
 
@@ -223,27 +224,27 @@ def verdict(
     status (a cancelled action beats expiry), then expiry, then the rest of the kind's check.
     """
     if person is None:
-        return "cancelled", "person gone"
+        return OutboxStatus.CANCELLED, "person gone"
     if person.stopped_at is not None:
-        return "cancelled", "stopped"
+        return OutboxStatus.CANCELLED, "stopped"
     if person.unreachable_at is not None:
-        return "cancelled", "unreachable"
+        return OutboxStatus.CANCELLED, "unreachable"
     try:
         rule = RULES[MessageKind(kind)]
     except ValueError:
-        return "failed", "unknown message key"
+        return OutboxStatus.FAILED, "unknown message key"
     expired = not_after is not None and now > not_after
     if not rule.needs_action:
-        return ("expired", "not_after passed") if expired else None
+        return (OutboxStatus.EXPIRED, "not_after passed") if expired else None
     if not has_action_id:
-        return "failed", "no action"
+        return OutboxStatus.FAILED, "no action"
     if action is None:
-        return "cancelled", "action gone"
+        return OutboxStatus.CANCELLED, "action gone"
     result = rule.still_true(action, now)
-    if result == ("cancelled", "action cancelled"):
+    if result == (OutboxStatus.CANCELLED, "action cancelled"):
         return result
     if expired:
-        return "expired", "not_after passed"
+        return OutboxStatus.EXPIRED, "not_after passed"
     return result
 
 
@@ -279,13 +280,13 @@ async def enqueue(
             due_at=due_at,
             not_after=not_after,
             dedup_key=dedup_key,
-            status="pending",
+            status=OutboxStatus.PENDING,
             attempts=0,
             created_at=now,
         )
         session.add(row)
-    elif row.status in ("cancelled", "expired"):
-        row.status = "pending"
+    elif row.status in (OutboxStatus.CANCELLED, OutboxStatus.EXPIRED):
+        row.status = OutboxStatus.PENDING
         row.due_at = due_at
         row.not_after = not_after
         row.args = args or {}
@@ -371,7 +372,7 @@ async def _insert_select(
             literal(due_at, UtcDateTime),
             literal(not_after, UtcDateTime),
             literal(prefix, String) + cast(Person.id, String),
-            literal("pending", String),
+            literal(OutboxStatus.PENDING.value, String),
             literal(0, Integer),
             literal(now, UtcDateTime),
         )
@@ -416,14 +417,14 @@ async def cancel_pending(
     """
     if action_id is None and person_id is None:
         raise ValueError("give action_id or person_id")
-    stmt = update(OutboxMessage).where(OutboxMessage.status == "pending")
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
     if action_id is not None:
         stmt = stmt.where(OutboxMessage.action_id == action_id)
     if person_id is not None:
         stmt = stmt.where(OutboxMessage.person_id == person_id)
     if message_keys is not None:
         stmt = stmt.where(OutboxMessage.message_key.in_([str(k) for k in message_keys]))
-    result = await session.execute(stmt.values(status="cancelled"))
+    result = await session.execute(stmt.values(status=OutboxStatus.CANCELLED))
     return result.rowcount or 0
 
 

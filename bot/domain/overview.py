@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.actions import may_manage
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.results import Theme, default_themes
+from bot.domain.vocabulary import ActionStatus, AreaLevel, HelpRequestStatus, PlaceStatus, Role
 from storage.areas import descendant_ids
 from storage.models import (
     Action,
@@ -161,7 +162,7 @@ async def build_overview(
         await session.execute(
             select(Action.id, Action.area_id).where(
                 Action.area_id.in_(ids),
-                Action.status != "cancelled",
+                Action.status != ActionStatus.CANCELLED,
                 Action.starts_at >= since,
                 Action.starts_at < until,
                 Action.ends_at <= now,
@@ -175,7 +176,7 @@ async def build_overview(
     held = list(action_area)
     for action_id, person_id in await session.execute(
         select(Rsvp.action_id, Rsvp.person_id).where(
-            Rsvp.action_id.in_(held), Rsvp.status == "confirmed"
+            Rsvp.action_id.in_(held), Rsvp.status == PlaceStatus.CONFIRMED
         )
     ):
         for key in targets(action_area[action_id]):
@@ -201,7 +202,7 @@ async def build_overview(
         .outerjoin(SignUp, SignUp.person_id == Person.id)
         .outerjoin(Flyer, Flyer.invite_id == SignUp.invite_id)
         .where(
-            Person.role.in_(("volunteer", "resident")),
+            Person.role.in_((Role.VOLUNTEER, Role.RESIDENT)),
             Person.created_at >= since,
             Person.created_at < until,
         )
@@ -212,7 +213,7 @@ async def build_overview(
     for buurt_id, invite_area in await session.execute(
         select(Person.buurt_id, Person.area_id)
         .join(HelpRequest, HelpRequest.person_id == Person.id)
-        .where(HelpRequest.status == "open", Person.role == "resident")
+        .where(HelpRequest.status == HelpRequestStatus.OPEN, Person.role == Role.RESIDENT)
     ):
         for key in targets(_home(buurt_id, invite_area)):
             tally.counts[key]["help_requests_open"] += 1
@@ -258,7 +259,7 @@ async def overview_for(
     """
     target = viewer.area_id if area_id is None else area_id
     if (
-        viewer.role != "coordinator"
+        viewer.role != Role.COORDINATOR
         or viewer.onboarded_at is None
         or not await may_manage(session=session, person=viewer, area_id=target)
     ):
@@ -277,7 +278,7 @@ def _targets_of(areas: dict[int, Area], top_id: int) -> Callable[[int], list[obj
         keys: list[object] = []
         current: Area | None = areas[area_id]
         while current is not None:
-            if current.level in ("buurt", "wijk"):
+            if current.level in (AreaLevel.BUURT, AreaLevel.WIJK):
                 keys.append(current.id)
             if current.id == top_id:
                 break
@@ -295,23 +296,27 @@ def _home(buurt_id: int | None, invite_area_id: int) -> int:
 
 def _reading_order(areas: dict[int, Area], top_id: int) -> list[int]:
     top = areas[top_id]
-    if top.level == "buurt":
+    if top.level == AreaLevel.BUURT:
         return [top_id]
-    if top.level == "wijk":
+    if top.level == AreaLevel.WIJK:
         wijken = [top]
     else:
-        wijken = sorted((a for a in areas.values() if a.level == "wijk"), key=lambda a: a.name)
+        wijken = sorted(
+            (a for a in areas.values() if a.level == AreaLevel.WIJK), key=lambda a: a.name
+        )
     order = []
     for wijk in wijken:
         order.append(wijk.id)
-        buurten = [a for a in areas.values() if a.level == "buurt" and a.parent_id == wijk.id]
+        buurten = [
+            a for a in areas.values() if a.level == AreaLevel.BUURT and a.parent_id == wijk.id
+        ]
         order.extend(b.id for b in sorted(buurten, key=lambda a: a.name))
     return order
 
 
 def _wijk_name(areas: dict[int, Area], area_id: int) -> str:
     area = areas[area_id]
-    if area.level == "buurt" and area.parent_id in areas:
+    if area.level == AreaLevel.BUURT and area.parent_id in areas:
         return areas[area.parent_id].name
     return area.name
 

@@ -15,6 +15,7 @@ from bot.domain.coupling import requests as coupling_requests
 from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
+from bot.domain.vocabulary import HelpRequestStatus
 from storage.models import Offer, Person
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ async def set_help_requests(
                 session=session, resident=person, tasks=chosen, now=now
             )
         return
-    if not chosen and request.status == "open":
+    if not chosen and request.status == HelpRequestStatus.OPEN:
         await session.delete(request)
         await session.flush()
         return

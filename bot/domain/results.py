@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import storage
 from bot.domain.actions import may_manage
 from bot.domain.errors import ActionCancelled, DomainError, InvalidInput, NotAllowed, NotFound
+from bot.domain.vocabulary import ActionStatus, PlaceStatus, Role
 from storage.models import (
     Action,
     ActionResult,
@@ -172,12 +173,12 @@ async def may_record(*, session: AsyncSession, person: Person, action: Action) -
     """A volunteer with a confirmed place on the action, or a coordinator of its area."""
     if person.onboarded_at is None:
         return False
-    if person.role == "coordinator":
+    if person.role == Role.COORDINATOR:
         return await may_manage(session=session, person=person, area_id=action.area_id)
     status = await session.scalar(
         select(Rsvp.status).where(Rsvp.action_id == action.id, Rsvp.person_id == person.id)
     )
-    return person.role == "volunteer" and status == "confirmed"
+    return person.role == Role.VOLUNTEER and status == PlaceStatus.CONFIRMED
 
 
 def _count(value: int, name: str) -> int:
@@ -211,7 +212,7 @@ async def record_result(
         raise NotFound()
     if not await may_record(session=session, person=person, action=action):
         raise NotAllowed()
-    if action.status == "cancelled":
+    if action.status == ActionStatus.CANCELLED:
         raise ActionCancelled()
     if not action.starts_at <= now <= action.ends_at + RESULTS_WINDOW:
         raise ResultsClosed()

@@ -26,9 +26,16 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import erasure
+from bot.domain.vocabulary import Answer, OutboxStatus, PlaceStatus
 from storage.models import Action, ActionTally, Invite, OutboxMessage, PersistedState, Person, Rsvp
 
-DONE_STATUSES = ("sent", "blocked", "failed", "expired", "cancelled")
+DONE_STATUSES = (
+    OutboxStatus.SENT,
+    OutboxStatus.BLOCKED,
+    OutboxStatus.FAILED,
+    OutboxStatus.EXPIRED,
+    OutboxStatus.CANCELLED,
+)
 
 
 @dataclass(frozen=True)
@@ -135,13 +142,13 @@ async def _answers(
                 )
                 session.add(tally)
             tallies[action_id] = tally
-        if answer == "yes":
+        if answer == Answer.YES:
             tally.yes_count += count
-        elif answer == "maybe":
+        elif answer == Answer.MAYBE:
             tally.maybe_count += count
         else:
             tally.no_count += count
-        if status == "confirmed":
+        if status == PlaceStatus.CONFIRMED:
             tally.confirmed_count += count
         tally.counted_at = now
     await session.flush()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.vocabulary import ActionKind, DayPart, Role
+
 # Order is the order shown on buttons.
 TASKS: tuple[str, ...] = (
     "doorstep",  # portiekgesprekken
@@ -25,15 +27,15 @@ HELP_REQUEST_TASKS: tuple[str, ...] = tuple(
     task for task in TASKS if task not in ("doorstep", "street_stand")
 )
 
-ACTION_KINDS: tuple[str, ...] = ("doorstep", "street_stand", "other")
+ACTION_KINDS: tuple[str, ...] = tuple(ActionKind)
 
-ROLES: tuple[str, ...] = ("coordinator", "volunteer", "resident")
+ROLES: tuple[str, ...] = tuple(Role)
 
 # Day parts on the local wall clock (Europe/Amsterdam): [start, end) hours.
 DAY_PARTS: dict[str, tuple[int, int]] = {
-    "morning": (8, 12),
-    "afternoon": (12, 17),
-    "evening": (17, 22),
+    DayPart.MORNING: (8, 12),
+    DayPart.AFTERNOON: (12, 17),
+    DayPart.EVENING: (17, 22),
 }
 
 # Languages a volunteer can say they speak (ISO 639-1); the first ones are the most asked

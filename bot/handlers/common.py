@@ -10,7 +10,7 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -20,7 +20,9 @@ from bot import unit_of_work
 from bot.callbacks import Route
 from bot.context import WijkContext
 from bot.i18n import Translator
-from storage.models import Person
+
+if TYPE_CHECKING:
+    from storage.models import Person
 
 log = logging.getLogger(__name__)
 

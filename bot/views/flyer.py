@@ -24,6 +24,7 @@ import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.domain.vocabulary import Role
 from bot.i18n import Translator
 
 A5_MM = (148.0, 210.0)
@@ -60,7 +61,7 @@ class _Block:
 
 def _texts(content: FlyerContent, t: Translator) -> tuple[str, str]:
     """(heading, body) in the translator's language."""
-    if content.role == "resident":
+    if content.role == Role.RESIDENT:
         heading = t.gettext("Would you like some help, or to do something for your neighbourhood?")
         body = t.gettext(
             "Scan the code with your phone camera. You will talk with {network} in Telegram. "

@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.domain.overview import Overview, OverviewRow
+from bot.domain.vocabulary import AreaLevel
 from bot.i18n import Translator
 
 WIDTH_PX = 1080
@@ -56,8 +57,8 @@ def chart_rows(overview: Overview) -> tuple[list[OverviewRow], int]:
     def shown(row: OverviewRow) -> bool:
         return any(v != 0 for v in (row.residents_reached, row.volunteers_active, row.sign_ups))
 
-    buurten = [r for r in overview.rows if r.level == "buurt" and shown(r)]
-    wijken = [r for r in overview.rows if r.level == "wijk" and shown(r)]
+    buurten = [r for r in overview.rows if r.level == AreaLevel.BUURT and shown(r)]
+    wijken = [r for r in overview.rows if r.level == AreaLevel.WIJK and shown(r)]
     rows = buurten or wijken or [overview.total]
     rows = sorted(rows, key=lambda r: (-(r.residents_reached or 0), r.name))
     return rows[:MAX_BARS], max(0, len(rows) - MAX_BARS)
@@ -132,7 +133,11 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
     Header row, then one row per wijk and buurt in reading order, then the total. Columns:
     level, wijk, name, the six counts, one column per theme, one per flyer label.
     """
-    levels = {"wijk": t.gettext("wijk"), "buurt": t.gettext("buurt"), "total": t.gettext("total")}
+    levels = {
+        AreaLevel.WIJK: t.gettext("wijk"),
+        AreaLevel.BUURT: t.gettext("buurt"),
+        "total": t.gettext("total"),
+    }
     header = [
         t.gettext("level"),
         t.gettext("wijk"),

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import Route
 from bot.domain.signup import SignupChoices
 from bot.domain.tasks import DAY_PARTS, SPOKEN_LANGUAGES, TASKS
+from bot.domain.vocabulary import DayPart, Role
 from bot.i18n import Translator
 
 ON, OFF = "✅", "⬜"
@@ -48,9 +49,9 @@ def language_label(t: Translator, code: str) -> str:
 def day_part_label(t: Translator, part: str) -> str:
     """'ochtend' / 'morning' etc."""
     return {
-        "morning": t.gettext("morning"),
-        "afternoon": t.gettext("afternoon"),
-        "evening": t.gettext("evening"),
+        DayPart.MORNING: t.gettext("morning"),
+        DayPart.AFTERNOON: t.gettext("afternoon"),
+        DayPart.EVENING: t.gettext("evening"),
     }[part]
 
 
@@ -150,7 +151,7 @@ def describe_choices(t: Translator, role: str, choices: SignupChoices) -> str:
         return html.escape(", ".join(labels)) if labels else none
 
     lines = [t.gettext("Buurt: {place}", place=html.escape(choices.place))]
-    if role == "volunteer":
+    if role == Role.VOLUNTEER:
         lines += [
             t.gettext(
                 "Languages: {languages}",

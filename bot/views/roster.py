@@ -18,7 +18,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
 from bot.domain.roster import ActionPage, Roster
-from bot.domain.vocabulary import ActionStatus
+from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
 from bot.views.lists import cut, keyboard, more_line, page_slice
@@ -111,11 +111,11 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         t.gettext(
             "Delivered: {sent} · still to send: {waiting} · not needed any more: {dropped}"
             " · blocked the bot: {blocked} · failed: {failed}",
-            sent=d.get("sent", 0),
-            waiting=d.get("pending", 0),
-            dropped=d.get("expired", 0) + d.get("cancelled", 0),
-            blocked=d.get("blocked", 0),
-            failed=d.get("failed", 0),
+            sent=d.get(OutboxStatus.SENT, 0),
+            waiting=d.get(OutboxStatus.PENDING, 0),
+            dropped=d.get(OutboxStatus.EXPIRED, 0) + d.get(OutboxStatus.CANCELLED, 0),
+            blocked=d.get(OutboxStatus.BLOCKED, 0),
+            failed=d.get(OutboxStatus.FAILED, 0),
         ),
     ]
     nav = []

@@ -33,6 +33,7 @@ from bot.domain.coupling.matching import (
 from bot.domain.coupling.requests import ancestor_ids
 from bot.domain.coupling.vocabulary import RequestStatus
 from bot.domain.tasks import SPOKEN_LANGUAGES, TASKS
+from bot.domain.vocabulary import Role
 from storage.areas import descendant_ids
 from storage.models import (
     AvailabilitySlot,
@@ -332,7 +333,7 @@ async def plan_area(
     sends the proposals (`proposals.propose` per pair). Raises `NotAllowed`."""
     from bot.domain.errors import NotAllowed
 
-    if coordinator.role != "coordinator" or coordinator.onboarded_at is None:
+    if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
         raise NotAllowed()
     target = area_id or coordinator.area_id
     if coordinator.area_id not in await ancestor_ids(session, target):

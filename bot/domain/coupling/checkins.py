@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import outbox
 from bot.domain.coupling.vocabulary import CheckInAnswer, MessageKind
 from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.vocabulary import Role
 from storage.models import CheckIn, Couple, HelpRequest, Person
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -138,7 +139,7 @@ async def flag_unanswered(*, session: AsyncSession, now: dt.datetime) -> int:
         if now - last_two[0].asked_at < ANSWER_GRACE:
             continue
         couple = couples[couple_id]
-        side = "volunteer" if person_id == couple.volunteer_id else "resident"
+        side = Role.VOLUNTEER if person_id == couple.volunteer_id else Role.RESIDENT
         await _tell(
             session, couple, "no_answer", side, f"{couple_id}:{side}:{last_two[0].round}", now
         )
@@ -167,7 +168,7 @@ async def answer(
     check_in.answered_at = now
     couple = await session.get(Couple, check_in.couple_id)
     if couple is not None and answer in (CheckInAnswer.COULD_BE_BETTER, CheckInAnswer.STOPPED):
-        side = "volunteer" if person.id == couple.volunteer_id else "resident"
+        side = Role.VOLUNTEER if person.id == couple.volunteer_id else Role.RESIDENT
         await _tell(session, couple, str(answer), side, f"{check_in.id}", now)
     await session.flush()
     return check_in

@@ -34,6 +34,7 @@ from bot.domain.coupling import scoring
 from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
 from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES
 from bot.domain.errors import NotFound
+from bot.domain.vocabulary import ActionStatus, PlaceStatus, Role
 from storage.models import (
     Action,
     Area,
@@ -144,8 +145,8 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
         select(Rsvp.person_id.label("pid"), func.count().label("n"))
         .join(Action, Action.id == Rsvp.action_id)
         .where(
-            Rsvp.status == "confirmed",
-            Action.status == "open",
+            Rsvp.status == PlaceStatus.CONFIRMED,
+            Action.status == ActionStatus.OPEN,
             Action.starts_at >= now,
             Action.starts_at < now + scoring.LOAD_HORIZON,
         )
@@ -174,7 +175,7 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
         .outerjoin(places, places.c.pid == Person.id)
         .outerjoin(last, last.c.pid == Person.id)
         .where(
-            Person.role == "volunteer",
+            Person.role == Role.VOLUNTEER,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
             Person.unreachable_at.is_(None),

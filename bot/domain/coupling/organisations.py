@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.domain.coupling.requests import ancestor_ids
 from bot.domain.coupling.vocabulary import OrganisationKind
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.vocabulary import Role
 from storage.models import Area, Organisation, PartnerMember, Person
 
 FIELDS_MAX = {"name": 120, "description": 300, "phone": 32, "walk_in_hours": 200}
@@ -108,7 +109,7 @@ async def add_organisation(
 ) -> Organisation:
     """A coordinator adds an organisation in their area. Raises `NotAllowed`,
     `InvalidInput(field)` for an empty name or a field that is too long."""
-    if coordinator.role != "coordinator" or coordinator.onboarded_at is None:
+    if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
         raise NotAllowed()
     if coordinator.area_id not in await ancestor_ids(session, area_id):
         raise NotAllowed()

@@ -40,6 +40,7 @@ from bot.domain.coupling.vocabulary import (
 )
 from bot.domain.coupling.volunteers import set_not_now
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.vocabulary import OutboxStatus, Role
 from storage.models import HelpRequest, Person, Proposal
 
 #: Time each side has to answer (issue 6 §2: 48 hours, settable).
@@ -171,7 +172,7 @@ async def _load(
     request = await requests_.get_request(
         session=session, request_id=proposal.request_id, lock=True
     )
-    owner_id = proposal.volunteer_id if side == "volunteer" else request.person_id
+    owner_id = proposal.volunteer_id if side == Role.VOLUNTEER else request.person_id
     if person.id != owner_id:
         raise NotAllowed()
     return proposal, request
@@ -225,7 +226,7 @@ async def answer_volunteer(
     `AnswerClosed` (answered otherwise, expired or withdrawn).
     """
     proposal, request = await _load(
-        session, proposal_id, ProposalStatus.VOLUNTEER, volunteer, "volunteer"
+        session, proposal_id, ProposalStatus.VOLUNTEER, volunteer, Role.VOLUNTEER
     )
     if proposal.volunteer_answer == answer:
         return _state(proposal, request)
@@ -238,7 +239,7 @@ async def answer_volunteer(
             request=request,
             status=ProposalStatus.EXPIRED,
             by=None,
-            side="volunteer",
+            side=Role.VOLUNTEER,
             answer=None,
             now=now,
         )
@@ -270,7 +271,7 @@ async def answer_volunteer(
         request=request,
         status=ProposalStatus.DECLINED,
         by=volunteer,
-        side="volunteer",
+        side=Role.VOLUNTEER,
         answer=str(answer),
         now=now,
     )
@@ -295,7 +296,7 @@ async def answer_resident(
     if answer == ProposalAnswer.NOT_NOW:
         raise InvalidInput("answer")
     proposal, request = await _load(
-        session, proposal_id, ProposalStatus.RESIDENT, resident, "resident"
+        session, proposal_id, ProposalStatus.RESIDENT, resident, Role.RESIDENT
     )
     if proposal.resident_answer == answer:
         return _state(proposal, request, await _couple_id(session, proposal))
@@ -308,7 +309,7 @@ async def answer_resident(
             request=request,
             status=ProposalStatus.EXPIRED,
             by=None,
-            side="resident",
+            side=Role.RESIDENT,
             answer=None,
             now=now,
         )
@@ -322,7 +323,7 @@ async def answer_resident(
             request=request,
             status=ProposalStatus.DECLINED,
             by=resident,
-            side="resident",
+            side=Role.RESIDENT,
             answer=str(answer),
             now=now,
         )
@@ -382,7 +383,7 @@ async def expire_due(*, session: AsyncSession, now: dt.datetime) -> list[int]:
     )
     expired = []
     for proposal in due.all():
-        side = "volunteer" if proposal.status == ProposalStatus.VOLUNTEER else "resident"
+        side = Role.VOLUNTEER if proposal.status == ProposalStatus.VOLUNTEER else Role.RESIDENT
         request = await requests_.get_request(session=session, request_id=proposal.request_id)
         await _close(
             session=session,
@@ -427,6 +428,6 @@ async def _cancel(session: AsyncSession, dedup_key: str, _person_id: int | None)
 
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.dedup_key == dedup_key, OutboxMessage.status == "pending")
-        .values(status="cancelled")
+        .where(OutboxMessage.dedup_key == dedup_key, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
     )

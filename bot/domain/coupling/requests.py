@@ -21,6 +21,7 @@ from bot.domain.coupling.vocabulary import (
 from bot.domain.coupling.workdays import add_working_days
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import DAY_PARTS, HELP_REQUEST_TASKS, SPOKEN_LANGUAGES
+from bot.domain.vocabulary import Role
 from storage.models import (
     Area,
     HelpRequest,
@@ -88,7 +89,7 @@ async def create_request(
     resident). Raises `NotAllowed` for a non-resident, `InvalidInput` for unknown tasks,
     languages, slots or a note longer than 280 characters.
     """
-    if resident.role != "resident":
+    if resident.role != Role.RESIDENT:
         raise NotAllowed()
     langs = list(languages) if languages is not None else list(resident.spoken_languages)
     request = HelpRequest(
@@ -233,7 +234,7 @@ async def coordinators_of(*, session: AsyncSession, area_id: int) -> list[Person
     rows = await session.scalars(
         select(Person)
         .where(
-            Person.role == "coordinator",
+            Person.role == Role.COORDINATOR,
             Person.area_id.in_(ids),
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
@@ -247,7 +248,7 @@ async def require_area_coordinator(
     *, session: AsyncSession, person: Person | None, request: HelpRequest
 ) -> Person:
     """The person if they coordinate the request's area; raises `NotAllowed` otherwise."""
-    if person is None or person.role != "coordinator" or person.onboarded_at is None:
+    if person is None or person.role != Role.COORDINATOR or person.onboarded_at is None:
         raise NotAllowed()
     if person.area_id not in await ancestor_ids(session, request.area_id):
         raise NotAllowed()

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from bot.domain.coupling.vocabulary import ReasonKind
 from bot.domain.tasks import DAY_PARTS, HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
+from bot.domain.vocabulary import AreaLevel
 
 W_SAME_BUURT = 40
 W_SIBLING_BUURT = 30
@@ -119,9 +120,9 @@ class AreaTree:
         return self._cache[key]
 
     def _place(self, a: int, b: int) -> Place:
-        ba, bb = self.up(a, "buurt"), self.up(b, "buurt")
-        wa, wb = self.up(a, "wijk"), self.up(b, "wijk")
-        ga, gb = self.up(a, "gebied"), self.up(b, "gebied")
+        ba, bb = self.up(a, AreaLevel.BUURT), self.up(b, AreaLevel.BUURT)
+        wa, wb = self.up(a, AreaLevel.WIJK), self.up(b, AreaLevel.WIJK)
+        ga, gb = self.up(a, AreaLevel.GEBIED), self.up(b, AreaLevel.GEBIED)
         if ba is not None and ba == bb:
             return Place(W_SAME_BUURT, ReasonKind.SAME_BUURT, ba.name)
         if ba is not None and bb is not None and wa is not None and wa == wb:

@@ -1,115 +1,33 @@
-"""One vocabulary for coupling: every status, answer and kind as a `StrEnum`.
+"""Coupling words, re-exported from `bot.domain.vocabulary` (the one vocabulary).
 
-The values are what the database stores (see the CHECK constraints in storage.models).
+Kept so `from bot.domain.coupling.vocabulary import ...` keeps working; new code imports
+from `bot.domain.vocabulary`.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class RequestStatus(StrEnum):
-    """A help request's status: open -> proposed -> coupled -> closed; handed_over."""
-
-    OPEN = "open"
-    PROPOSED = "proposed"
-    COUPLED = "coupled"
-    HANDED_OVER = "handed_over"
-    CLOSED = "closed"
-
-
-#: Statuses of a request that still needs or has attention (not closed).
-ACTIVE_REQUEST_STATUSES = (
-    RequestStatus.OPEN,
-    RequestStatus.PROPOSED,
-    RequestStatus.COUPLED,
-    RequestStatus.HANDED_OVER,
+from bot.domain.vocabulary import (
+    ACTIVE_REQUEST_STATUSES,
+    PENDING_PROPOSAL_STATUSES,
+    CheckInAnswer,
+    HandOverAnswer,
+    OrganisationKind,
+    ProposalAnswer,
+    ProposalStatus,
+    ReasonKind,
+    RequestStatus,
 )
+from bot.domain.vocabulary import CouplingMessageKind as MessageKind
 
-
-class ProposalStatus(StrEnum):
-    """Where a proposal stands: waiting for the volunteer, then the resident; or done."""
-
-    VOLUNTEER = "volunteer"
-    RESIDENT = "resident"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    WITHDRAWN = "withdrawn"
-
-
-#: Proposals still waiting for an answer (they count towards a volunteer's maximum).
-PENDING_PROPOSAL_STATUSES = (ProposalStatus.VOLUNTEER, ProposalStatus.RESIDENT)
-
-
-class ProposalAnswer(StrEnum):
-    """Ja / Nee / Liever niet nu (the last one only for volunteers)."""
-
-    YES = "yes"
-    NO = "no"
-    NOT_NOW = "not_now"
-
-
-class CheckInAnswer(StrEnum):
-    """Answers to "Hoe gaat het?": Goed / Kan beter / We zijn gestopt."""
-
-    GOOD = "good"
-    COULD_BE_BETTER = "could_be_better"
-    STOPPED = "stopped"
-
-
-class HandOverAnswer(StrEnum):
-    """A partner organisation's answer to a hand-over: Opgepakt / Niet voor ons."""
-
-    PICKED_UP = "picked_up"
-    NOT_FOR_US = "not_for_us"
-
-
-class OrganisationKind(StrEnum):
-    """Kinds of partner organisation (glossary)."""
-
-    NEIGHBOURHOOD_TEAM = "neighbourhood_team"
-    SOCIAL_BASE = "social_base"
-    HOUSING_CORPORATION = "housing_corporation"
-    AREA_BROKER = "area_broker"
-    DISTRICT = "district"
-    RESIDENT_INITIATIVE = "resident_initiative"
-    OTHER = "other"
-
-
-class ReasonKind(StrEnum):
-    """Kinds of reason shown with a suggestion, in display order.
-
-    Values of a reason: SAME_BUURT/SIBLING_BUURT/SAME_WIJK/SAME_GEBIED/NEARBY_WIJK -> area
-    name (str); LANGUAGE -> ISO 639-1 code; TASK -> task code; TIME -> (weekday, day part);
-    NO_COUPLE -> None; LOAD -> number of couples and action places (int)."""
-
-    SAME_BUURT = "same_buurt"
-    SIBLING_BUURT = "sibling_buurt"
-    SAME_WIJK = "same_wijk"
-    NEARBY_WIJK = "nearby_wijk"
-    SAME_GEBIED = "same_gebied"
-    LANGUAGE = "language"
-    TASK = "task"
-    TIME = "time"
-    NO_COUPLE = "no_couple"
-    LOAD = "load"
-
-
-class MessageKind(StrEnum):
-    """Outbox message kinds this package queues (for the outbox registry).
-
-    Args of each: see the functions that queue them (proposals, couples, checkins,
-    handover, requests)."""
-
-    PROPOSAL_VOLUNTEER = "coupling_proposal_volunteer"
-    PROPOSAL_RESIDENT = "coupling_proposal_resident"
-    PROPOSAL_DECLINED = "coupling_proposal_declined"
-    PROPOSAL_EXPIRED = "coupling_proposal_expired"
-    COUPLED = "coupling_coupled"
-    COUPLE_ENDED = "coupling_couple_ended"
-    CHECK_IN = "coupling_check_in"
-    CHECK_IN_ALERT = "coupling_check_in_alert"
-    HAND_OVER = "coupling_hand_over"
-    HAND_OVER_ANSWERED = "coupling_hand_over_answered"
-    REQUEST_RAISED = "coupling_request_raised"
+__all__ = [
+    "ACTIVE_REQUEST_STATUSES",
+    "PENDING_PROPOSAL_STATUSES",
+    "CheckInAnswer",
+    "HandOverAnswer",
+    "MessageKind",
+    "OrganisationKind",
+    "ProposalAnswer",
+    "ProposalStatus",
+    "ReasonKind",
+    "RequestStatus",
+]

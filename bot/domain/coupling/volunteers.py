@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling.requests import ancestor_ids
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.vocabulary import Role
 from storage.models import CouplingProfile, Person
 
 #: "Liever niet nu" pauses coupling proposals this long unless set otherwise (issue 6 §1).
@@ -39,9 +40,9 @@ async def mark_ready(
     Raises `NotFound` (no such volunteer), `NotAllowed` (not a coordinator of their area),
     `InvalidInput("vog_date")` for a VOG date in the future."""
     volunteer = await session.get(Person, volunteer_id)
-    if volunteer is None or volunteer.role != "volunteer":
+    if volunteer is None or volunteer.role != Role.VOLUNTEER:
         raise NotFound()
-    if coordinator.role != "coordinator" or coordinator.onboarded_at is None:
+    if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
         raise NotAllowed()
     if coordinator.area_id not in await ancestor_ids(session, volunteer.home_area_id):
         raise NotAllowed()
