@@ -4,7 +4,7 @@ recipients, then one short transaction per chunk of rows.
 Why here and not in the handler's transaction: with one unit of work per update, a call to
 10,000 volunteers written inside the update's transaction would hold SQLite's write lock
 for the whole insert, and every other update (a /help, a Ja press) would wait. Each chunk
-(`bot.domain.actions.CALL_CHUNK` rows, tens of milliseconds) is its own transaction, so
+(`bot.domain.calls.CALL_CHUNK` rows, tens of milliseconds) is its own transaction, so
 other transactions get the lock between chunks. The dedup key is unique in the database
 (`ON CONFLICT DO NOTHING`), so running this twice, or after a crash half-way, never makes
 a second call for anyone.
