@@ -25,9 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
+from bot.domain import areas, outbox
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
-from storage.areas import descendant_ids
 from storage.models import Action, Invite, OutboxMessage, PersistedState, Person, Rsvp
 
 #: Message keys whose dedup key names another person, and which segment (after splitting
@@ -141,7 +140,8 @@ async def other_coordinators(
         )
         .order_by(Person.id)
     )
-    return [c for c in rows.all() if area_id in await descendant_ids(session, c.area_id)]
+    tree = await areas.tree(session)
+    return [c for c in rows.all() if area_id in tree.descendant_ids(c.area_id)]
 
 
 async def _hand_over(

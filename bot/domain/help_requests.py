@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
+from bot.domain import areas, outbox
 from bot.domain.actions import require_coordinator
 from bot.domain.tasks import TASKS
 from bot.domain.vocabulary import HelpRequestStatus, Role
-from storage.areas import descendant_ids
 from storage.models import Area, HelpRequest, HelpRequestTask, Offer, Person
 
 
@@ -52,7 +51,7 @@ async def help_request_page(
     """`limit` residents with open help requests in the coordinator's area from `offset`
     (newest first), with the total. Raises `NotAllowed` for anyone but a coordinator."""
     require_coordinator(coordinator)
-    ids = await descendant_ids(session, coordinator.area_id)
+    ids = (await areas.tree(session)).descendant_ids(coordinator.area_id)
     total = await session.scalar(
         select(func.count()).select_from(Person).where(*_with_open_requests(ids))
     )
@@ -86,7 +85,7 @@ async def open_help_requests(
     Raises `NotAllowed` for anyone but a coordinator.
     """
     require_coordinator(coordinator)
-    ids = await descendant_ids(session, coordinator.area_id)
+    ids = (await areas.tree(session)).descendant_ids(coordinator.area_id)
     residents = await session.scalars(
         select(Person)
         .where(*_with_open_requests(ids))
@@ -143,8 +142,9 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
         )
     )
     told = 0
+    tree = await areas.tree(session)
     for coordinator in coordinators.all():
-        if home not in await descendant_ids(session, coordinator.area_id):
+        if home not in tree.descendant_ids(coordinator.area_id):
             continue
         await outbox.enqueue(
             session=session,

@@ -34,11 +34,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import areas as area_scope
 from bot.domain.actions import may_manage
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.results import Theme, default_themes
 from bot.domain.vocabulary import ActionStatus, AreaLevel, HelpRequestStatus, PlaceStatus, Role
-from storage.areas import descendant_ids
 from storage.models import (
     Action,
     ActionResult,
@@ -153,7 +153,7 @@ async def build_overview(
     if suppress_below is not None and not 2 <= suppress_below <= 100:
         raise InvalidInput("suppress_below")
     since, until = period_bounds(first_day, last_day, tz)
-    ids = await descendant_ids(session, area_id)
+    ids = (await area_scope.tree(session)).descendant_ids(area_id)
     areas = {a.id: a for a in await session.scalars(select(Area).where(Area.id.in_(ids)))}
     targets = _targets_of(areas, area_id)
     tally = _Tally()

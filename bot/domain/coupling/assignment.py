@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from sqlalchemy import Subquery, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import areas
 from bot.domain.coupling import scoring
 from bot.domain.coupling.matching import (
     AMSTERDAM,
@@ -34,7 +35,6 @@ from bot.domain.coupling.requests import ancestor_ids
 from bot.domain.coupling.vocabulary import RequestStatus
 from bot.domain.tasks import SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import Role
-from storage.areas import descendant_ids
 from storage.models import (
     AvailabilitySlot,
     HelpRequest,
@@ -195,7 +195,7 @@ async def build_problem(
     """Load every open request whose home area lies in `area_id` (and below) and every
     volunteer of the same network passing the volunteer-level hard filters."""
     tree = await area_tree(session)
-    area_ids = await descendant_ids(session, area_id)
+    area_ids = (await areas.tree(session)).descendant_ids(area_id)
     network = [a for a in tree.by_id if tree.root(a) == tree.root(area_id)]
     area_index = {a: k for k, a in enumerate(network)}
     place = np.zeros((len(network), len(network)), dtype=np.int64)
