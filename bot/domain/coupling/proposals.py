@@ -232,18 +232,7 @@ async def answer_volunteer(
         return _state(proposal, request)
     if proposal.status != ProposalStatus.VOLUNTEER:
         raise AnswerClosed()
-    if now >= proposal.deadline_at:
-        await _close(
-            session=session,
-            proposal=proposal,
-            request=request,
-            status=ProposalStatus.EXPIRED,
-            by=None,
-            side=Role.VOLUNTEER,
-            answer=None,
-            now=now,
-        )
-        raise AnswerClosed()
+    await _refuse_if_expired(session, proposal, request, Role.VOLUNTEER, now)
     proposal.volunteer_answer = answer
     proposal.volunteer_answered_at = now
     if answer == ProposalAnswer.YES:
@@ -302,18 +291,7 @@ async def answer_resident(
         return _state(proposal, request, await _couple_id(session, proposal))
     if proposal.status != ProposalStatus.RESIDENT:
         raise AnswerClosed()
-    if now >= proposal.deadline_at:
-        await _close(
-            session=session,
-            proposal=proposal,
-            request=request,
-            status=ProposalStatus.EXPIRED,
-            by=None,
-            side=Role.RESIDENT,
-            answer=None,
-            now=now,
-        )
-        raise AnswerClosed()
+    await _refuse_if_expired(session, proposal, request, Role.RESIDENT, now)
     proposal.resident_answer = answer
     proposal.resident_answered_at = now
     if answer == ProposalAnswer.NO:
@@ -431,3 +409,22 @@ async def _cancel(session: AsyncSession, dedup_key: str, _person_id: int | None)
         .where(OutboxMessage.dedup_key == dedup_key, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED)
     )
+
+
+async def _refuse_if_expired(
+    session: AsyncSession, proposal: Proposal, request: HelpRequest, side: Role, now: dt.datetime
+) -> None:
+    """A late answer (at or after `deadline_at`, aware UTC): the proposal expires now and
+    `AnswerClosed` is raised; otherwise nothing happens."""
+    if now >= proposal.deadline_at:
+        await _close(
+            session=session,
+            proposal=proposal,
+            request=request,
+            status=ProposalStatus.EXPIRED,
+            by=None,
+            side=side,
+            answer=None,
+            now=now,
+        )
+        raise AnswerClosed()
