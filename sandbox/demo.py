@@ -247,6 +247,9 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
             f"sqlite:///{tmp / 'demo.db'}",
             default_language=lang,
             outbox_tick_seconds=0.2,
+            # The story's people tap at machine speed (a whole sign-up in well under a
+            # second); the per-user throttle is for people flooding the bot, not for them.
+            throttle_max_updates=1000,
         )
         migrate_and_seed(settings)
         bot = BotUnderTest(fake, settings, Clock())
