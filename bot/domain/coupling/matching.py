@@ -14,19 +14,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Integer,
     Select,
+    String,
     Subquery,
-    and_,
+    bindparam,
     case,
+    cast,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    tuple_,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,41 +88,69 @@ class Suggestion:
     reasons: list[Reason]
 
 
+_trees: dict[object, tuple[tuple[int, int], AreaTree]] = {}
+
+
 async def area_tree(session: AsyncSession) -> AreaTree:
-    """The whole area division (a few hundred rows at most)."""
+    """The whole area division (a few hundred rows at most), cached per engine.
+
+    The cache is checked against the area table's row count and highest id (one small
+    query), the same rule as `bot.domain.areas.tree`: areas are only ever added by loading
+    the area file, never edited in place, so a new load changes the fingerprint."""
+    engine = session.bind.engine if hasattr(session.bind, "engine") else session.bind
+    row = (await session.execute(select(func.count(Area.id), func.max(Area.id)))).one()
+    fingerprint = (int(row[0] or 0), int(row[1] or 0))
+    cached = _trees.get(engine)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
     rows = await session.execute(
         select(Area.id, Area.name, Area.level, Area.parent_id, Area.latitude, Area.longitude)
     )
-    return AreaTree(AreaInfo(*row) for row in rows.all())
+    built = AreaTree(AreaInfo(*row) for row in rows.all())
+    _trees[engine] = (fingerprint, built)
+    return built
 
 
 async def request_needs(*, session: AsyncSession, request_id: int) -> RequestNeeds:
-    """Load a request's tasks, languages and times. Raises `NotFound`."""
-    row = (
+    """Load a request's tasks, languages and times, in one round trip. Raises `NotFound`."""
+    part = literal_column("NULL")
+    rows = (
         await session.execute(
-            select(HelpRequest.person_id, HelpRequest.area_id).where(HelpRequest.id == request_id)
+            union_all(
+                select(
+                    literal(0).label("kind"),
+                    HelpRequest.person_id.label("a"),
+                    HelpRequest.area_id.label("b"),
+                    cast(part, String).label("s"),
+                ).where(HelpRequest.id == request_id),
+                select(
+                    literal(1), cast(part, Integer), cast(part, Integer), HelpRequestTask.task
+                ).where(HelpRequestTask.request_id == request_id),
+                select(
+                    literal(2),
+                    cast(part, Integer),
+                    cast(part, Integer),
+                    HelpRequestLanguage.language,
+                ).where(HelpRequestLanguage.request_id == request_id),
+                select(
+                    literal(3),
+                    HelpRequestSlot.weekday,
+                    cast(part, Integer),
+                    HelpRequestSlot.day_part,
+                ).where(HelpRequestSlot.request_id == request_id),
+            )
         )
-    ).first()
-    if row is None:
+    ).all()
+    head = next((r for r in rows if r.kind == 0), None)
+    if head is None:
         raise NotFound()
-    tasks = await session.scalars(
-        select(HelpRequestTask.task).where(HelpRequestTask.request_id == request_id)
-    )
-    langs = await session.scalars(
-        select(HelpRequestLanguage.language).where(HelpRequestLanguage.request_id == request_id)
-    )
-    slots = await session.execute(
-        select(HelpRequestSlot.weekday, HelpRequestSlot.day_part).where(
-            HelpRequestSlot.request_id == request_id
-        )
-    )
     return RequestNeeds(
         id=request_id,
-        resident_id=row.person_id,
-        area_id=row.area_id,
-        tasks=frozenset(tasks),
-        languages=frozenset(langs),
-        slots=frozenset((w, p) for w, p in slots.all()),
+        resident_id=head.a,
+        area_id=head.b,
+        tasks=frozenset(r.s for r in rows if r.kind == 1),
+        languages=frozenset(r.s for r in rows if r.kind == 2),
+        slots=frozenset((r.a, r.s) for r in rows if r.kind == 3),
     )
 
 
@@ -127,7 +163,7 @@ def _count_by(key: ColumnElement[int], *where: ColumnElement[bool]) -> Subquery:
     return select(key.label("pid"), func.count().label("n")).where(*where).group_by(key).subquery()
 
 
-def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
+def volunteer_features(*, now: Any, today: Any, until: Any = None) -> Select:
     """SQL: every volunteer passing the volunteer-level hard filters, with columns id, name,
     home (area id), free (maximum - current couples - pending proposals, > 0), load
     (current couples + confirmed action places starting in the coming 2 weeks) and last
@@ -135,7 +171,11 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
 
     Filters: onboarded, ready, reachable, not stopped, not paused on `today` (local date),
     no "liever niet nu" at `now` (UTC), below their maximum. Aggregates are joined as
-    grouped subqueries (evaluated once), not correlated per volunteer."""
+    grouped subqueries (evaluated once), not correlated per volunteer. `now`, `today` and
+    `until` (end of the load horizon, default `now` + `scoring.LOAD_HORIZON`) may be bind
+    parameters, so the statement can be built once and reused."""
+    if until is None:
+        until = now + scoring.LOAD_HORIZON
     couples = _count_by(Couple.volunteer_id, Couple.ended_at.is_(None))
     pending = _count_by(
         Proposal.volunteer_id,
@@ -148,7 +188,7 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
             Rsvp.status == PlaceStatus.CONFIRMED,
             Action.status == ActionStatus.OPEN,
             Action.starts_at >= now,
-            Action.starts_at < now + scoring.LOAD_HORIZON,
+            Action.starts_at < until,
         )
         .group_by(Rsvp.person_id)
         .subquery()
@@ -246,54 +286,84 @@ async def _ranked(
 ) -> list:
     """The best `limit` candidates living in `areas` (all worth `place_points`), with
     their score computed in SQL by the same weights as `scoring.score`."""
-    c = _candidates(needs=needs, network=areas, now=now, today=today).c
+    params = _parameters(needs=needs, network=areas, now=now, today=today)
+    params.update(points=place_points, limit=limit)
+    params.update(
+        {
+            f"rest{k}": now - dt.timedelta(days=scoring.REST_DAYS_PER_POINT * k)
+            for k in range(1, scoring.W_REST_MAX + 1)
+        }
+    )
+    result = await session.execute(_ranked_statement(bool(needs.slots)), params)
+    return list(result.all())
+
+
+@cache
+def _ranked_statement(has_times: bool) -> Select:
+    """The ranking statement, built once per shape (request with or without times) with
+    bind parameters (see `_parameters`; plus points, limit, rest1..restN)."""
+    c = _candidate_statement(has_times).c
     times_sql = (
         literal(scoring.W_PER_SHARED_SLOT) * _capped(c.shared, 0, scoring.MAX_SHARED_SLOTS)
-        if needs.slots
+        if has_times
         else literal(scoring.W_ANY_TIME)
     )
     load_sql = _capped(
         literal(scoring.W_LOAD_FREE) - literal(scoring.W_PER_LOAD) * c.load, 0, scoring.W_LOAD_FREE
     )
     rest_terms = [
-        case(
-            (c["last"] <= now - dt.timedelta(days=scoring.REST_DAYS_PER_POINT * k), literal(1)),
-            else_=literal(0),
-        )
+        case((c["last"] <= bindparam(f"rest{k}"), literal(1)), else_=literal(0))
         for k in range(1, scoring.W_REST_MAX + 1)
     ]
     rest_sql = case(
         (c["last"].is_(None), literal(scoring.W_REST_MAX)),
         else_=sum(rest_terms[1:], rest_terms[0]),
     )
-    total = (literal(place_points) + times_sql + load_sql + rest_sql).label("score")
-    result = await session.execute(
+    total = (bindparam("points", type_=Integer) + times_sql + load_sql + rest_sql).label("score")
+    return (
         select(c.id, c.name, c.home, c.shared, c.load, c["last"], total)
         .order_by(total.desc(), c.id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    return list(result.all())
 
 
-def _candidates(
+def _parameters(
     *, needs: RequestNeeds, network: list[int], now: dt.datetime, today: dt.date
-) -> CTE:
-    """Every volunteer passing all hard filters for `needs`, with the score's inputs:
+) -> dict[str, Any]:
+    """The bind parameters of `_candidate_statement` for one request and tier."""
+    return {
+        "now": now,
+        "today": today,
+        "until": now + scoring.LOAD_HORIZON,
+        "resident": needs.resident_id,
+        "request": needs.id,
+        "network": list(network),
+        "languages": sorted(needs.languages),
+        "tasks": sorted(needs.tasks),
+        "slots": sorted(needs.slots),
+    }
+
+
+@cache
+def _candidate_statement(has_times: bool) -> CTE:
+    """Every volunteer passing all hard filters for a request, with the score's inputs:
     id, name, home, load, last (see `volunteer_features`) and shared (weekly slots shared
-    with the request). A materialised CTE: computed once, then ranked."""
-    features = volunteer_features(now=now, today=today)
-    if needs.slots:
+    with the request). A materialised CTE: computed once, then ranked.
+
+    Built once per shape with bind parameters (`_parameters`): building this statement
+    costs more Python time than running it, so it is not rebuilt per request."""
+    features = volunteer_features(
+        now=bindparam("now"), today=bindparam("today"), until=bindparam("until")
+    )
+    if has_times:
         # Correlated: counted only for the candidates of this tier (primary-key lookups).
         shared = (
             select(func.count())
             .select_from(AvailabilitySlot)
             .where(
                 AvailabilitySlot.person_id == Person.id,
-                or_(
-                    *[
-                        and_(AvailabilitySlot.weekday == w, AvailabilitySlot.day_part == p)
-                        for w, p in sorted(needs.slots)
-                    ]
+                tuple_(AvailabilitySlot.weekday, AvailabilitySlot.day_part).in_(
+                    bindparam("slots", expanding=True)
                 ),
             )
             .scalar_subquery()
@@ -302,14 +372,14 @@ def _candidates(
     else:
         features = features.add_columns(literal(0).label("shared"))
     speaks = select(PersonLanguage.person_id).where(
-        PersonLanguage.language.in_(sorted(needs.languages))
+        PersonLanguage.language.in_(bindparam("languages", expanding=True))
     )
-    offers = select(Offer.person_id).where(Offer.task.in_(sorted(needs.tasks)))
-    proposed = select(Proposal.volunteer_id).where(Proposal.request_id == needs.id)
+    offers = select(Offer.person_id).where(Offer.task.in_(bindparam("tasks", expanding=True)))
+    proposed = select(Proposal.volunteer_id).where(Proposal.request_id == bindparam("request"))
     return (
         features.where(
-            Person.id != needs.resident_id,
-            home_area().in_(network),
+            Person.id != bindparam("resident"),
+            home_area().in_(bindparam("network", expanding=True)),
             # "+ 0": SQLite must not drive the search from these lists (thousands of
             # Dutch speakers); the home-area index (a few hundred people) is the way in.
             (Person.id + 0).in_(speaks),
@@ -336,9 +406,10 @@ async def is_eligible(
         return False
     tree = await area_tree(session)
     network = [a for a in tree.by_id if tree.root(a) == tree.root(needs.area_id)]
-    candidates = _candidates(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
+    candidates = _candidate_statement(bool(needs.slots))
+    params = _parameters(needs=needs, network=network, now=now, today=now.astimezone(tz).date())
     found = await session.scalar(
-        select(candidates.c.id).where(candidates.c.id == volunteer_id).limit(1)
+        select(candidates.c.id).where(candidates.c.id == volunteer_id).limit(1), params
     )
     return found is not None
 
@@ -347,26 +418,43 @@ async def _explain(
     *, session: AsyncSession, needs: RequestNeeds, tree: AreaTree, rows: list, now: dt.datetime
 ) -> list[Suggestion]:
     ids = [row.id for row in rows]
-    langs = await _pairs(session, PersonLanguage.person_id, PersonLanguage.language, ids)
-    tasks = await _pairs(session, Offer.person_id, Offer.task, ids)
+    langs: dict[int, set[str]] = {}
+    tasks: dict[int, set[str]] = {}
     slots: dict[int, set[scoring.Slot]] = {}
-    for pid, weekday, part in (
-        await session.execute(
-            select(
-                AvailabilitySlot.person_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part
-            ).where(AvailabilitySlot.person_id.in_(ids))
-        )
-    ).all():
-        slots.setdefault(pid, set()).add((weekday, part))
-    couples = dict(
-        (
-            await session.execute(
-                select(Couple.volunteer_id, func.count())
+    couples: dict[int, int] = {}
+    if ids:
+        part = literal_column("NULL")
+        found = await session.execute(
+            union_all(
+                select(
+                    literal(0).label("kind"),
+                    PersonLanguage.person_id.label("pid"),
+                    cast(part, Integer).label("n"),
+                    PersonLanguage.language.label("s"),
+                ).where(PersonLanguage.person_id.in_(ids)),
+                select(literal(1), Offer.person_id, cast(part, Integer), Offer.task).where(
+                    Offer.person_id.in_(ids)
+                ),
+                select(
+                    literal(2),
+                    AvailabilitySlot.person_id,
+                    AvailabilitySlot.weekday,
+                    AvailabilitySlot.day_part,
+                ).where(AvailabilitySlot.person_id.in_(ids)),
+                select(literal(3), Couple.volunteer_id, func.count(), cast(part, String))
                 .where(Couple.volunteer_id.in_(ids), Couple.ended_at.is_(None))
-                .group_by(Couple.volunteer_id)
+                .group_by(Couple.volunteer_id),
             )
-        ).all()
-    )
+        )
+        for kind, pid, n, text in found.all():
+            if kind == 0:
+                langs.setdefault(pid, set()).add(text)
+            elif kind == 1:
+                tasks.setdefault(pid, set()).add(text)
+            elif kind == 2:
+                slots.setdefault(pid, set()).add((n, text))
+            else:
+                couples[pid] = n
     result = []
     for row in rows:
         place = tree.place(needs.area_id, row.home)
@@ -389,10 +477,3 @@ async def _explain(
         result.append(Suggestion(volunteer_id=row.id, name=row.name, score=points, reasons=why))
     result.sort(key=lambda s: (-s.score, s.volunteer_id))
     return result
-
-
-async def _pairs(session: AsyncSession, key, value, ids: list[int]) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = {}
-    for k, v in (await session.execute(select(key, value).where(key.in_(ids)))).all():
-        found.setdefault(k, set()).add(v)
-    return found
