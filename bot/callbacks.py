@@ -283,3 +283,27 @@ ATTENDANCE_SET = route(
 """Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
 ATTENDANCE_SAVE = route("att:s", Id("action_id"))
 """Save the checklist and thank who came: `att:s:<action id>`."""
+
+# Relaying between people (bot.handlers.relay, rule in bot.domain.relay). The copy's own
+# message id is carried in "Aan wie?", so nothing about the held message is stored.
+RELAY_TO = route("rl:to", Id("peer_id"), Id("message_id"))
+"""Send my message `message_id` (in my chat) to `peer_id`: `rl:to:<peer id>:<message id>`."""
+RELAY_FROM = route("rl:f")
+"""The "From Anouk" label on a relayed copy; a press explains how to answer: `rl:f`."""
+
+# Couples (bot.handlers.couples): check-in answers, ending a couple.
+from bot.domain.vocabulary import CheckInAnswer  # noqa: E402
+
+CHECK_IN = route(
+    "chk",
+    Id("check_in_id"),
+    Choice(
+        "answer",
+        {"g": CheckInAnswer.GOOD, "b": CheckInAnswer.COULD_BE_BETTER, "s": CheckInAnswer.STOPPED},
+    ),
+)
+"""Answer "Hoe gaat het?": `chk:<check-in id>:<g|b|s>`."""
+COUPLE_END = route("cpl:end", Id("couple_id"))
+"""Ask to end a couple: `cpl:end:<couple id>`."""
+COUPLE_END_DO = route("cpl:ed", Id("couple_id"), Choice("reopen", {"o": True, "c": False}))
+"""End it; the request reopens (o: still needs help) or closes (c): `cpl:ed:<id>:<o|c>`."""

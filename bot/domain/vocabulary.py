@@ -194,3 +194,13 @@ class CouplingMessageKind(StrEnum):
     HAND_OVER = "coupling_hand_over"
     HAND_OVER_ANSWERED = "coupling_hand_over_answered"
     REQUEST_RAISED = "coupling_request_raised"
+
+
+class RelayRouting(StrEnum):
+    """Where a typed message goes (`bot.domain.relay.route`): to one thread, ask "Aan
+    wie?", to the area's coordinators, or nowhere (a pointer to /help). Not stored."""
+
+    SEND = "send"
+    ASK = "ask"
+    COORDINATORS = "coordinators"
+    NOWHERE = "nowhere"

@@ -27,6 +27,7 @@ from bot.handlers import (
     my_data,
     new_action,
     onboarding,
+    relay,
     rsvp,
 )
 
@@ -43,6 +44,7 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    relay,  # typed messages, voice notes, /nummerdelen: passed on (bot.domain.relay rule)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )
