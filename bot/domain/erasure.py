@@ -73,7 +73,7 @@ async def erase(
             enforce_start=False,
         )
     handed = await _hand_over(session=session, coordinator=person, now=now)
-    from bot.domain.coupling.couples import end_for_erasure  # local: coupling imports us
+    from bot.domain.coupling.follow_up import end_for_erasure  # local: coupling imports us
 
     await end_for_erasure(session=session, person=person, now=now)
     await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])

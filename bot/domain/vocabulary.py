@@ -194,6 +194,8 @@ class CouplingMessageKind(StrEnum):
     HAND_OVER = "coupling_hand_over"
     HAND_OVER_ANSWERED = "coupling_hand_over_answered"
     REQUEST_RAISED = "coupling_request_raised"
+    KENNISMAKING = "coupling_kennismaking"
+    KENNISMAKING_REMINDER = "coupling_kennismaking_reminder"
 
 
 class RelayRouting(StrEnum):

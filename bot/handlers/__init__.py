@@ -19,6 +19,7 @@ from bot.handlers import (
     attendance,
     availability,
     conversations,
+    couples,
     fallback,
     guards,
     help_requests,
@@ -44,6 +45,7 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    couples,  # /koppels, ending a couple, check-in answers, /kennismaking
     relay,  # typed messages, voice notes, /nummerdelen: passed on (bot.domain.relay rule)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
