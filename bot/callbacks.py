@@ -307,3 +307,9 @@ COUPLE_END = route("cpl:end", Id("couple_id"))
 """Ask to end a couple: `cpl:end:<couple id>`."""
 COUPLE_END_DO = route("cpl:ed", Id("couple_id"), Choice("reopen", {"o": True, "c": False}))
 """End it; the request reopens (o: still needs help) or closes (c): `cpl:ed:<id>:<o|c>`."""
+
+# /koppelen (bot.handlers.bulk_coupling): drop or keep one pair of the plan, send them all.
+BULK_TOGGLE = route("kp:t", Int("index", 0, 999))
+"""Drop or keep pair number `index` of the plan under review: `kp:t:<index>`."""
+BULK_SEND = route("kp:s")
+"""Send every kept pair as a proposal: `kp:s`."""

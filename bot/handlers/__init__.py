@@ -18,6 +18,7 @@ from bot.handlers import (
     actions,
     attendance,
     availability,
+    bulk_coupling,
     conversations,
     couples,
     fallback,
@@ -45,6 +46,7 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    bulk_coupling,  # coordinators: /koppelen, a set of proposals for the whole area
     couples,  # /koppels, ending a couple, check-in answers, /kennismaking
     relay,  # typed messages, voice notes, /nummerdelen: passed on (bot.domain.relay rule)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
