@@ -313,3 +313,27 @@ BULK_TOGGLE = route("kp:t", Int("index", 0, 999))
 """Drop or keep pair number `index` of the plan under review: `kp:t:<index>`."""
 BULK_SEND = route("kp:s")
 """Send every kept pair as a proposal: `kp:s`."""
+
+# Hand-over (bot.handlers.handover): the owner picks a request and an organisation; the
+# resident agrees or not; the partner's staff view it and answer.
+HO_REQUEST = route("ho:r", Id("request_id"))
+"""Pick a request to hand over: `ho:r:<request id>`."""
+HO_ORGANISATION = route("ho:o", Id("request_id"), Id("organisation_id"))
+"""Ask the resident about this organisation: `ho:o:<request id>:<organisation id>`."""
+HO_CONSENT = route(
+    "ho:c", Id("request_id"), Id("organisation_id"), Choice("agreed", {"y": True, "n": False})
+)
+"""The resident's answer: `ho:c:<request id>:<organisation id>:<y|n>`."""
+HO_VIEW = route("ho:v", Id("hand_over_id"))
+"""Staff: see a hand-over: `ho:v:<hand-over id>`."""
+HO_NOT_FOR_US = route("ho:n", Id("hand_over_id"))
+"""Staff: "Niet voor ons", choose the reason: `ho:n:<hand-over id>`."""
+HO_ANSWER = route(
+    "ho:a",
+    Id("hand_over_id"),
+    Choice(
+        "answer",
+        {"p": "picked_up", "w": "not_our_work", "c": "no_capacity", "o": "outside_area"},
+    ),
+)
+"""Staff: Opgepakt (p) or Niet voor ons with a reason (w, c, o): `ho:a:<id>:<code>`."""

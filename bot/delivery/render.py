@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples
+from bot.views import attendance, couples, handover
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
@@ -128,6 +128,17 @@ def _kennismaking_reminder(
     return couples.kennismaking_reminder(t, args)
 
 
+def _args_only(view: Callable[[Translator, dict[str, Any]], Rendered]) -> Callable[..., Rendered]:
+    """A renderer for a kind that needs only the row's args (coupling kinds)."""
+
+    def renderer(
+        t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+    ) -> Rendered:
+        return view(t, args)
+
+    return renderer
+
+
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.
 #: Kinds that need no action get `None` for it. Collected in `bot.delivery.kinds`.
 RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
@@ -145,6 +156,10 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COUPLE_ENDED: _couple_ended,
     MessageKind.KENNISMAKING: _kennismaking,
     MessageKind.KENNISMAKING_REMINDER: _kennismaking_reminder,
+    MessageKind.HAND_OVER: _args_only(handover.new_hand_over),
+    MessageKind.HAND_OVER_ANSWERED: _args_only(handover.answered),
+    MessageKind.HAND_OVER_CONSENT: _args_only(handover.consent_question),
+    MessageKind.HAND_OVER_CONSENT_ANSWER: _args_only(handover.consent_answer),
 }
 
 

@@ -33,6 +33,12 @@ Kinds and their args:
 - coupling_kennismaking {"couple_id", "at" (ISO UTC), "place"}: to both sides, the first
                      meeting the owner planned; coupling_kennismaking_reminder (same args)
                      a day before, not after it (bot.domain.coupling.follow_up)
+- coupling_hand_over_consent {"request_id", "organisation_id", "organisation", "asked_by"}:
+                     the resident is asked before a hand-over; coupling_hand_over_consent_answer
+                     {"organisation", "agreed"} tells the coordinator who asked
+- coupling_hand_over {"hand_over_id"}: to the organisation's staff (details on a press);
+                     coupling_hand_over_answered {"hand_over_id", "answer", "reason",
+                     "organisation"} to the owner (bot.domain.coupling.handover)
 """
 
 from __future__ import annotations
@@ -71,6 +77,10 @@ class MessageKind(enum.StrEnum):
     COUPLE_ENDED = CouplingKind.COUPLE_ENDED.value
     KENNISMAKING = CouplingKind.KENNISMAKING.value
     KENNISMAKING_REMINDER = CouplingKind.KENNISMAKING_REMINDER.value
+    HAND_OVER = CouplingKind.HAND_OVER.value
+    HAND_OVER_ANSWERED = CouplingKind.HAND_OVER_ANSWERED.value
+    HAND_OVER_CONSENT = CouplingKind.HAND_OVER_CONSENT.value
+    HAND_OVER_CONSENT_ANSWER = CouplingKind.HAND_OVER_CONSENT_ANSWER.value
 
 
 class PersonFacts(Protocol):
@@ -223,6 +233,16 @@ RULES: dict[MessageKind, KindRule] = {
     ),
     MessageKind.KENNISMAKING_REMINDER: KindRule(
         False, _always, "the meeting's start", _key(MessageKind.KENNISMAKING_REMINDER), False
+    ),
+    MessageKind.HAND_OVER: KindRule(False, _always, "none", _key(MessageKind.HAND_OVER), False),
+    MessageKind.HAND_OVER_ANSWERED: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_ANSWERED), False
+    ),
+    MessageKind.HAND_OVER_CONSENT: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_CONSENT), False
+    ),
+    MessageKind.HAND_OVER_CONSENT_ANSWER: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_CONSENT_ANSWER), False
     ),
 }
 

@@ -196,6 +196,8 @@ class CouplingMessageKind(StrEnum):
     REQUEST_RAISED = "coupling_request_raised"
     KENNISMAKING = "coupling_kennismaking"
     KENNISMAKING_REMINDER = "coupling_kennismaking_reminder"
+    HAND_OVER_CONSENT = "coupling_hand_over_consent"
+    HAND_OVER_CONSENT_ANSWER = "coupling_hand_over_consent_answer"
 
 
 class RelayRouting(StrEnum):

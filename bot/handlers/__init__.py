@@ -23,6 +23,7 @@ from bot.handlers import (
     couples,
     fallback,
     guards,
+    handover,
     help_requests,
     invites,
     my_actions,
@@ -47,6 +48,7 @@ FEATURES: tuple[ModuleType, ...] = (
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     bulk_coupling,  # coordinators: /koppelen, a set of proposals for the whole area
+    handover,  # /doorzetten: hand a request to a partner organisation, with consent
     couples,  # /koppels, ending a couple, check-in answers, /kennismaking
     relay,  # typed messages, voice notes, /nummerdelen: passed on (bot.domain.relay rule)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
