@@ -12,7 +12,7 @@ from bot.coupling_job import run_checkins
 from bot.domain.vocabulary import HelpRequestStatus
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
-from storage.models import CheckIn, Couple, HelpRequest, OutboxMessage
+from storage.models import CheckIn, Couple, HelpRequest, OutboxMessage, RelayMessage
 from tests.e2e.test_relay import couple_of, person
 
 DAY = 24 * 3600
@@ -124,6 +124,9 @@ async def test_erasing_one_side_ends_the_couple_kindly(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
     _owner, volunteer, resident, couple_id = await setup(wijkbot, fake)
+    await resident.send("See you on Tuesday")
+    await volunteer.wait_for("See you on Tuesday")
+    await resident.wait_for("Passed on to Anouk.")
     mark = volunteer.mark()
     await volunteer.send("/verwijderen")
     await tap(volunteer, "Ja, verwijder alles", after=mark)
@@ -135,6 +138,7 @@ async def test_erasing_one_side_ends_the_couple_kindly(
     )
     async with wijkbot.db.begin() as session:
         assert await session.get(Couple, couple_id) is None  # went with the volunteer
+        assert (await session.scalars(select(RelayMessage))).all() == []
         request = await session.scalar(select(HelpRequest))
         assert request is not None and request.status == HelpRequestStatus.OPEN
 
