@@ -206,3 +206,22 @@ async def test_several_threads_ask_who_the_message_is_for(
     assert answer.text == "Deze knop werkt niet meer."
     await wijkbot.handled()
     assert coordinator.messages == []
+
+
+async def test_a_jordaan_resident_invited_centrum_wide_reaches_the_jordaan_coordinator(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    jet = fake.user(6101, "Jet")
+    await add_person(wijkbot, jet, role="coordinator", area="Jordaan")
+    west = fake.user(6102, "Wim")
+    await add_person(wijkbot, west, role="coordinator", area="Westelijke Eilanden")
+    resident = fake.user(6103, "Yusuf")
+    await add_person(
+        wijkbot, resident, role="resident", area="Centrum", buurt="Anjeliersbuurt Noord"
+    )
+    await resident.send("Kan iemand mij helpen met een brief?")
+    copy = await jet.wait_for("Kan iemand mij helpen met een brief?")
+    assert copy.buttons == [["Van Yusuf"]]
+    await resident.wait_for("Ik heb je bericht doorgestuurd naar de coördinatoren van je buurt.")
+    await wijkbot.handled()
+    assert west.messages == []  # another wijk
