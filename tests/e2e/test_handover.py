@@ -112,3 +112,10 @@ async def test_hand_over_to_the_buurtteam_with_consent_answered_by_its_staff(
     assert (await staff.wait_for_callback_answer()).text == "Deze knop werkt niet meer."
     await fatma.press_data(f"ho:c:{request_id}:{team.id}:y")
     assert (await fatma.wait_for_callback_answer()).text == "This button no longer works."
+
+    # A resident's own words never reach partner staff, only the area's coordinators.
+    staff_seen, other_seen = len(staff.messages), len(other_staff.messages)
+    await fatma.send("I cannot pay the rent")
+    await olga.wait_for("I cannot pay the rent")
+    await wijkbot.handled()
+    assert len(staff.messages) == staff_seen and len(other_staff.messages) == other_seen
