@@ -283,3 +283,57 @@ ATTENDANCE_SET = route(
 """Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
 ATTENDANCE_SAVE = route("att:s", Id("action_id"))
 """Save the checklist and thank who came: `att:s:<action id>`."""
+
+# Relaying between people (bot.handlers.relay, rule in bot.domain.relay). The copy's own
+# message id is carried in "Aan wie?", so nothing about the held message is stored.
+RELAY_TO = route("rl:to", Id("peer_id"), Id("message_id"))
+"""Send my message `message_id` (in my chat) to `peer_id`: `rl:to:<peer id>:<message id>`."""
+RELAY_FROM = route("rl:f")
+"""The "From Anouk" label on a relayed copy; a press explains how to answer: `rl:f`."""
+
+# Couples (bot.handlers.couples): check-in answers, ending a couple.
+from bot.domain.vocabulary import CheckInAnswer  # noqa: E402
+
+CHECK_IN = route(
+    "chk",
+    Id("check_in_id"),
+    Choice(
+        "answer",
+        {"g": CheckInAnswer.GOOD, "b": CheckInAnswer.COULD_BE_BETTER, "s": CheckInAnswer.STOPPED},
+    ),
+)
+"""Answer "Hoe gaat het?": `chk:<check-in id>:<g|b|s>`."""
+COUPLE_END = route("cpl:end", Id("couple_id"))
+"""Ask to end a couple: `cpl:end:<couple id>`."""
+COUPLE_END_DO = route("cpl:ed", Id("couple_id"), Choice("reopen", {"o": True, "c": False}))
+"""End it; the request reopens (o: still needs help) or closes (c): `cpl:ed:<id>:<o|c>`."""
+
+# /koppelen (bot.handlers.bulk_coupling): drop or keep one pair of the plan, send them all.
+BULK_TOGGLE = route("kp:t", Int("index", 0, 999))
+"""Drop or keep pair number `index` of the plan under review: `kp:t:<index>`."""
+BULK_SEND = route("kp:s")
+"""Send every kept pair as a proposal: `kp:s`."""
+
+# Hand-over (bot.handlers.handover): the owner picks a request and an organisation; the
+# resident agrees or not; the partner's staff view it and answer.
+HO_REQUEST = route("ho:r", Id("request_id"))
+"""Pick a request to hand over: `ho:r:<request id>`."""
+HO_ORGANISATION = route("ho:o", Id("request_id"), Id("organisation_id"))
+"""Ask the resident about this organisation: `ho:o:<request id>:<organisation id>`."""
+HO_CONSENT = route(
+    "ho:c", Id("request_id"), Id("organisation_id"), Choice("agreed", {"y": True, "n": False})
+)
+"""The resident's answer: `ho:c:<request id>:<organisation id>:<y|n>`."""
+HO_VIEW = route("ho:v", Id("hand_over_id"))
+"""Staff: see a hand-over: `ho:v:<hand-over id>`."""
+HO_NOT_FOR_US = route("ho:n", Id("hand_over_id"))
+"""Staff: "Niet voor ons", choose the reason: `ho:n:<hand-over id>`."""
+HO_ANSWER = route(
+    "ho:a",
+    Id("hand_over_id"),
+    Choice(
+        "answer",
+        {"p": "picked_up", "w": "not_our_work", "c": "no_capacity", "o": "outside_area"},
+    ),
+)
+"""Staff: Opgepakt (p) or Niet voor ons with a reason (w, c, o): `ho:a:<id>:<code>`."""

@@ -357,6 +357,9 @@ class Couple(Base):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     next_checkin_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     checkins_sent: Mapped[int] = mapped_column(Integer, default=0)
+    #: The kennismaking (first meeting) the owner planned: when (UTC) and where.
+    meeting_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    meeting_place: Mapped[str | None] = mapped_column(String(120))
 
     __table_args__ = (
         Index("ix_couple_volunteer", "volunteer_id", "ended_at"),
@@ -379,6 +382,28 @@ class CheckIn(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("couple_id", "person_id", "round"),)
+
+
+class RelayMessage(Base):
+    """A copy the bot relayed into `person_id`'s chat (`chat_id`, `message_id` of the copy),
+    from `peer_id`, within a couple (`couple_id`) or not (a resident and a coordinator).
+    Ids only, never the text: a reply to the copy goes back to `peer_id`
+    (`bot.domain.relay`)."""
+
+    __tablename__ = "relay_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(Integer)
+    peer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    couple_id: Mapped[int | None] = mapped_column(ForeignKey("couple.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        Index("ix_relay_message_person_created", "person_id", "created_at"),
+    )
 
 
 class HandOver(Base):

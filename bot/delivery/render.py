@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance
+from bot.views import attendance, couples, handover
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
@@ -98,6 +98,47 @@ def _attendance_thanks(
     return attendance.thanks_text(t, action), None
 
 
+def _check_in(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return couples.check_in(t, args)
+
+
+def _check_in_alert(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return couples.check_in_alert(t, args)
+
+
+def _couple_ended(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return couples.couple_ended(t, args)
+
+
+def _kennismaking(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return couples.kennismaking(t, args)
+
+
+def _kennismaking_reminder(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return couples.kennismaking_reminder(t, args)
+
+
+def _args_only(view: Callable[[Translator, dict[str, Any]], Rendered]) -> Callable[..., Rendered]:
+    """A renderer for a kind that needs only the row's args (coupling kinds)."""
+
+    def renderer(
+        t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+    ) -> Rendered:
+        return view(t, args)
+
+    return renderer
+
+
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.
 #: Kinds that need no action get `None` for it. Collected in `bot.delivery.kinds`.
 RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
@@ -110,6 +151,15 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    MessageKind.CHECK_IN: _check_in,
+    MessageKind.CHECK_IN_ALERT: _check_in_alert,
+    MessageKind.COUPLE_ENDED: _couple_ended,
+    MessageKind.KENNISMAKING: _kennismaking,
+    MessageKind.KENNISMAKING_REMINDER: _kennismaking_reminder,
+    MessageKind.HAND_OVER: _args_only(handover.new_hand_over),
+    MessageKind.HAND_OVER_ANSWERED: _args_only(handover.answered),
+    MessageKind.HAND_OVER_CONSENT: _args_only(handover.consent_question),
+    MessageKind.HAND_OVER_CONSENT_ANSWER: _args_only(handover.consent_answer),
 }
 
 

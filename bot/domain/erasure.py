@@ -5,6 +5,8 @@ What goes (see `bot.domain.privacy` for personal vs organisational text):
   and their own outbox rows;
 - PTB state: their `user_data` row and every `conversation:*` row whose key holds their
   Telegram id (the in-memory copy is dropped by `bot.persistence.forget_user`);
+- their couples end first, kindly: the other side is told without a name
+  (`bot.domain.coupling.couples.end_for_erasure`); relay ids to and from them go by cascade;
 - other people's outbox rows that name them in args or dedup key (e.g. the notice that told
   coordinators a resident asked for help: `help_request_new:<resident id>:<coordinator>`).
 
@@ -71,6 +73,9 @@ async def erase(
             enforce_start=False,
         )
     handed = await _hand_over(session=session, coordinator=person, now=now)
+    from bot.domain.coupling.follow_up import end_for_erasure  # local: coupling imports us
+
+    await end_for_erasure(session=session, person=person, now=now)
     await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
     await _delete_outbox_naming(session=session, person_id=person.id)
     telegram_user_id = person.telegram_user_id
@@ -124,9 +129,7 @@ async def _delete_outbox_naming(*, session: AsyncSession, person_id: int) -> Non
                 await session.delete(row)
 
 
-async def other_coordinators(
-    *, session: AsyncSession, area_id: int, besides: int
-) -> list[Person]:
+async def other_coordinators(*, session: AsyncSession, area_id: int, besides: int) -> list[Person]:
     """Active coordinators (onboarded, not stopped, reachable) whose area holds `area_id`,
     other than the person with id `besides`; by id."""
     rows = await session.scalars(

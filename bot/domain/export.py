@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import attendance
@@ -23,6 +23,8 @@ from storage.models import (
     Area,
     AvailabilitySlot,
     CalendarCopy,
+    CheckIn,
+    Couple,
     HelpRequest,
     Invite,
     Offer,
@@ -30,6 +32,7 @@ from storage.models import (
     PersistedState,
     Person,
     PersonConsent,
+    RelayMessage,
     Rsvp,
 )
 
@@ -47,6 +50,10 @@ class PersonalData:
     made as a coordinator. chat_state: conversation steps and sign-up state the bot keeps.
     attendance: [{action, starts_at, attended, recorded_at}] (bot.domain.attendance).
     calendar_files: [{action, sequence}]: calendar files (.ics) they received.
+    couples: [{side, since, ended_at, meeting_at, meeting_place, check_ins: [{round,
+    asked_at, answer}]}] (the other side is not named: that is their data).
+    relayed_messages: how many copies of others' messages the bot keeps ids of in their
+    chat (ids only, never the text; `bot.domain.relay`).
     """
 
     profile: dict[str, Any]
@@ -61,6 +68,8 @@ class PersonalData:
     chat_state: list[dict[str, Any]] = field(default_factory=list)
     attendance: list[dict[str, Any]] = field(default_factory=list)
     calendar_files: list[dict[str, Any]] = field(default_factory=list)
+    couples: list[dict[str, Any]] = field(default_factory=list)
+    relayed_messages: int = 0
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -191,4 +200,40 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             for r in came
         ],
         calendar_files=[{"action": title, "sequence": seq} for seq, title in copies.all()],
+        couples=await _couples(session, pid),
+        relayed_messages=int(
+            await session.scalar(
+                select(func.count()).select_from(RelayMessage).where(RelayMessage.person_id == pid)
+            )
+            or 0
+        ),
     )
+
+
+async def _couples(session: AsyncSession, pid: int) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(Couple)
+        .where((Couple.volunteer_id == pid) | (Couple.resident_id == pid))
+        .order_by(Couple.since)
+    )
+    result = []
+    for couple in rows.all():
+        asked = await session.scalars(
+            select(CheckIn)
+            .where(CheckIn.couple_id == couple.id, CheckIn.person_id == pid)
+            .order_by(CheckIn.round)
+        )
+        result.append(
+            {
+                "side": "volunteer" if couple.volunteer_id == pid else "resident",
+                "since": couple.since,
+                "ended_at": couple.ended_at,
+                "meeting_at": couple.meeting_at,
+                "meeting_place": couple.meeting_place,
+                "check_ins": [
+                    {"round": c.round, "asked_at": c.asked_at, "answer": c.answer}
+                    for c in asked.all()
+                ],
+            }
+        )
+    return result

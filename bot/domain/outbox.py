@@ -24,6 +24,21 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
+- coupling_check_in  {"check_in_id"} (no action): "Hoe gaat het?" to one side of a couple
+                     (bot.domain.coupling.checkins)
+- coupling_check_in_alert {"couple_id", "reason", "side"}: to the owner, a side answered
+                     "Kan beter" / "gestopt" or left two check-ins unanswered
+- coupling_couple_ended {"couple_id" | None, "reason": "ended" | "erased"}: to the other
+                     side and the owner (bot.domain.coupling.couples); no names
+- coupling_kennismaking {"couple_id", "at" (ISO UTC), "place"}: to both sides, the first
+                     meeting the owner planned; coupling_kennismaking_reminder (same args)
+                     a day before, not after it (bot.domain.coupling.follow_up)
+- coupling_hand_over_consent {"request_id", "organisation_id", "organisation", "asked_by"}:
+                     the resident is asked before a hand-over; coupling_hand_over_consent_answer
+                     {"organisation", "agreed"} tells the coordinator who asked
+- coupling_hand_over {"hand_over_id"}: to the organisation's staff (details on a press);
+                     coupling_hand_over_answered {"hand_over_id", "answer", "reason",
+                     "organisation"} to the owner (bot.domain.coupling.handover)
 """
 
 from __future__ import annotations
@@ -56,6 +71,16 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_LEFT = "coordinator_left"
     ATTENDANCE_ASK = "attendance_ask"
     ATTENDANCE_THANKS = "attendance_thanks"
+    # Coupling kinds with a renderer (the rest stay in COUPLING_KEYS until theirs exist).
+    CHECK_IN = CouplingKind.CHECK_IN.value
+    CHECK_IN_ALERT = CouplingKind.CHECK_IN_ALERT.value
+    COUPLE_ENDED = CouplingKind.COUPLE_ENDED.value
+    KENNISMAKING = CouplingKind.KENNISMAKING.value
+    KENNISMAKING_REMINDER = CouplingKind.KENNISMAKING_REMINDER.value
+    HAND_OVER = CouplingKind.HAND_OVER.value
+    HAND_OVER_ANSWERED = CouplingKind.HAND_OVER_ANSWERED.value
+    HAND_OVER_CONSENT = CouplingKind.HAND_OVER_CONSENT.value
+    HAND_OVER_CONSENT_ANSWER = CouplingKind.HAND_OVER_CONSENT_ANSWER.value
 
 
 class PersonFacts(Protocol):
@@ -195,12 +220,38 @@ RULES: dict[MessageKind, KindRule] = {
         _key(MessageKind.ATTENDANCE_THANKS),
         True,
     ),
+    # bot.domain.coupling.checkins: asked until the next round is due (about a week)
+    MessageKind.CHECK_IN: KindRule(False, _always, "none", _key(MessageKind.CHECK_IN), True),
+    MessageKind.CHECK_IN_ALERT: KindRule(
+        False, _always, "none", _key(MessageKind.CHECK_IN_ALERT), False
+    ),
+    MessageKind.COUPLE_ENDED: KindRule(
+        False, _always, "none", _key(MessageKind.COUPLE_ENDED), False
+    ),
+    MessageKind.KENNISMAKING: KindRule(
+        False, _always, "none", _key(MessageKind.KENNISMAKING), False
+    ),
+    MessageKind.KENNISMAKING_REMINDER: KindRule(
+        False, _always, "the meeting's start", _key(MessageKind.KENNISMAKING_REMINDER), False
+    ),
+    MessageKind.HAND_OVER: KindRule(False, _always, "none", _key(MessageKind.HAND_OVER), False),
+    MessageKind.HAND_OVER_ANSWERED: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_ANSWERED), False
+    ),
+    MessageKind.HAND_OVER_CONSENT: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_CONSENT), False
+    ),
+    MessageKind.HAND_OVER_CONSENT_ANSWER: KindRule(
+        False, _always, "none", _key(MessageKind.HAND_OVER_CONSENT_ANSWER), False
+    ),
 }
 
 #: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`): the coupling
 #: domain may queue them, but they have no renderer yet (their handlers are not built), so
 #: the dispatcher records them as failed ("unknown message key"). No handler queues them yet.
-COUPLING_KEYS: tuple[str, ...] = tuple(kind.value for kind in CouplingKind)
+COUPLING_KEYS: tuple[str, ...] = tuple(
+    kind.value for kind in CouplingKind if kind.value not in {k.value for k in MessageKind}
+)
 
 #: Kinds a person gets only while they hold a place on the action.
 PLACE_KINDS = (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H, MessageKind.WAITLIST_PROMOTED)

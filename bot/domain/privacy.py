@@ -19,6 +19,7 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "outbox_message": ("args", "dedup_key", "last_error"),
     "help_request": ("note",),  # a resident's own words about their need
     "hand_over": ("reason",),  # a partner's answer about one resident's request
+    "couple": ("meeting_place",),  # where two people meet for their kennismaking
 }
 
 #: Organisational text: stays after erasure, its author column is set to NULL.

@@ -8,6 +8,9 @@ Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
 - people who stopped (/stop) or are unreachable (blocked the bot) [12 months after that]:
   erased completely (`bot.domain.erasure`), without a message;
 - invites [30 days after they expired, or after creation once used up];
+- relay ids (which copy in whose chat came from whom; never the text) [90 days,
+  `bot.domain.relay.RELAY_KEEP_DAYS`]: after that a reply to the copy follows the usual
+  rule instead of its thread;
 - unfinished sign-up state of people who never agreed (PTB `ptb_state` rows) [24 hours].
   Someone who agreed and stopped halfway is a person and continues with /start.
 
@@ -60,6 +63,7 @@ class RetentionReport:
     people_erased: int = 0
     invites: int = 0
     signup_states: int = 0
+    relay_ids: int = 0
     forget_user_ids: list[int] = field(default_factory=list)
 
 
@@ -92,6 +96,9 @@ async def purge(
         )
     )
     report.outbox_rows = result.rowcount or 0
+    from bot.domain import relay  # local import: relay reaches coupling, which reaches us
+
+    report.relay_ids = await relay.delete_old(session=session, now=now)
     cutoff = now - periods.inactive
     inactive = await session.scalars(
         select(Person).where(or_(Person.stopped_at < cutoff, Person.unreachable_at < cutoff))
@@ -160,9 +167,7 @@ async def _answers(
 async def _signups(session: AsyncSession, cutoff: dt.datetime, report: RetentionReport) -> None:
     """Delete old PTB state of Telegram users who are not a person (never agreed)."""
     people = set(await session.scalars(select(Person.telegram_user_id)))
-    rows = await session.scalars(
-        select(PersistedState).where(PersistedState.updated_at < cutoff)
-    )
+    rows = await session.scalars(select(PersistedState).where(PersistedState.updated_at < cutoff))
     for row in rows.all():
         if row.kind == "user_data":
             user_ids = {int(row.key)} if row.key.lstrip("-").isdigit() else set()

@@ -194,3 +194,17 @@ class CouplingMessageKind(StrEnum):
     HAND_OVER = "coupling_hand_over"
     HAND_OVER_ANSWERED = "coupling_hand_over_answered"
     REQUEST_RAISED = "coupling_request_raised"
+    KENNISMAKING = "coupling_kennismaking"
+    KENNISMAKING_REMINDER = "coupling_kennismaking_reminder"
+    HAND_OVER_CONSENT = "coupling_hand_over_consent"
+    HAND_OVER_CONSENT_ANSWER = "coupling_hand_over_consent_answer"
+
+
+class RelayRouting(StrEnum):
+    """Where a typed message goes (`bot.domain.relay.route`): to one thread, ask "Aan
+    wie?", to the area's coordinators, or nowhere (a pointer to /help). Not stored."""
+
+    SEND = "send"
+    ASK = "ask"
+    COORDINATORS = "coordinators"
+    NOWHERE = "nowhere"

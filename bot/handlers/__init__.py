@@ -18,15 +18,19 @@ from bot.handlers import (
     actions,
     attendance,
     availability,
+    bulk_coupling,
     conversations,
+    couples,
     fallback,
     guards,
+    handover,
     help_requests,
     invites,
     my_actions,
     my_data,
     new_action,
     onboarding,
+    relay,
     rsvp,
 )
 
@@ -43,6 +47,10 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
+    bulk_coupling,  # coordinators: /koppelen, a set of proposals for the whole area
+    handover,  # /doorzetten: hand a request to a partner organisation, with consent
+    couples,  # /koppels, ending a couple, check-in answers, /kennismaking
+    relay,  # typed messages, voice notes, /nummerdelen: passed on (bot.domain.relay rule)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler
 )

@@ -17,6 +17,10 @@ COMMANDS = {
         "actions": "acties",
         "invite": "uitnodigen",
         "helprequests": "hulpvragen",
+        "matchall": "koppelen",
+        "couples": "koppels",
+        "handover": "doorzetten",
+        "sharenumber": "nummerdelen",
     },
     "en": {
         "availability": "availability",
@@ -27,6 +31,10 @@ COMMANDS = {
         "actions": "actions",
         "invite": "invite",
         "helprequests": "helprequests",
+        "matchall": "matchall",
+        "couples": "couples",
+        "handover": "handover",
+        "sharenumber": "sharenumber",
     },
 }
 
@@ -37,6 +45,8 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
     return [
         BotCommand(names["myactions"], t.gettext("My actions and my answers")),
         BotCommand(names["availability"], t.gettext("Set when you can help")),
+        BotCommand(names["couples"], t.gettext("My couple (koppel)")),
+        BotCommand(names["sharenumber"], t.gettext("Pass on my phone number once")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
@@ -52,6 +62,9 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["actions"], t.gettext("Who is coming? Cancel an action")),
         BotCommand(names["invite"], t.gettext("Make an invite link and QR code")),
         BotCommand(names["helprequests"], t.gettext("What residents would like help with")),
+        BotCommand(names["matchall"], t.gettext("Propose couples for all open help requests")),
+        BotCommand(names["couples"], t.gettext("Couples of my area; end one")),
+        BotCommand(names["handover"], t.gettext("Hand a help request to an organisation")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

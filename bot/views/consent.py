@@ -31,10 +31,16 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
         ),
         "coupling": t.gettext(
             "Coupling: a coordinator may use what you like to do, or need help with, to "
-            "introduce you to someone in your buurt."
+            "introduce you to someone in your buurt. When you are coupled we keep when it "
+            "started, the first meeting (date and place) and your answers to \"How is it "
+            "going?\"; with your yes, a coordinator may hand your help request to a partner "
+            "organisation."
         ),
         "relaying": t.gettext(
-            "Messages: the bot may pass on short messages between you and your coordinator."
+            "Messages: the bot passes on your messages, voice notes and (only when you tap "
+            "the button) your phone number to your coordinator or the person you are coupled "
+            "with. We do not keep what you send; only which message went to whom, for 90 "
+            "days, so replies find their way."
         ),
         "attendance": t.gettext(
             "Attendance: we note if you come to an action, so coordinators can plan. Kept "

@@ -29,17 +29,53 @@ def help_text(t: Translator, person: Person | None) -> str:
             "link or QR code from your neighbourhood coordinator."
         )
     if person.role == Role.COORDINATOR:
-        return coordinator_help(t)
+        return coordinator_help(t) + "\n\n" + coupling_help(t, person.role)
     if person.role == Role.VOLUNTEER:
+        return _volunteer_help(t) + "\n\n" + coupling_help(t, person.role)
+    return _resident_help(t) + "\n\n" + coupling_help(t, person.role)
+
+
+def coupling_help(t: Translator, role: str) -> str:
+    """The coupling part of /help: couples, messages through the bot, and (coordinators)
+    planning, proposing and handing over."""
+    if role == Role.COORDINATOR:
         return t.gettext(
-            "You are a volunteer. When an action in your neighbourhood needs help, "
-            "you get a message: answer with Yes, Maybe or No.\n"
-            "/myactions – the actions you answered; change your answer\n"
-            "/availability – when you can help, or take a break\n"
-            "/language – change the language\n"
-            "/stop – stop all messages\n"
-            "/delete – delete everything stored about you"
+            "Coupling:\n"
+            "/matchall – propose couples for all open help requests\n"
+            "/couples – the couples of your area; end one\n"
+            "/firstmeeting – plan a couple's first meeting (kennismaking)\n"
+            "/handover – hand a help request to a partner organisation\n"
+            "To answer a resident, reply to their message."
         )
+    if role == Role.VOLUNTEER:
+        return t.gettext(
+            "Coupled with a resident? Type a message or send a voice note here: it goes to "
+            "them. To answer, reply to their message.\n"
+            "/couples – your couples; end one\n"
+            "/sharenumber – pass on your phone number once"
+        )
+    return t.gettext(
+        "Type a message or send a voice note here: it goes to the person you are coupled "
+        "with, or else to the coordinators of your buurt. To answer someone, reply to their "
+        "message.\n"
+        "/couples – your couple; end it\n"
+        "/sharenumber – pass on your phone number once"
+    )
+
+
+def _volunteer_help(t: Translator) -> str:
+    return t.gettext(
+        "You are a volunteer. When an action in your neighbourhood needs help, "
+        "you get a message: answer with Yes, Maybe or No.\n"
+        "/myactions – the actions you answered; change your answer\n"
+        "/availability – when you can help, or take a break\n"
+        "/language – change the language\n"
+        "/stop – stop all messages\n"
+        "/delete – delete everything stored about you"
+    )
+
+
+def _resident_help(t: Translator) -> str:
     return t.gettext(
         "You signed up as a resident. Someone from the neighbourhood network will get "
         "in touch with you.\n"

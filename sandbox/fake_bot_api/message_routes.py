@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import time
 
@@ -261,6 +262,45 @@ class MessageRoutes(BotRoutes):
 
     async def _m_send_document(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return await self._send_media(params, files, "document")
+
+    async def _m_copy_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
+        """``copyMessage``: a copy of a text, voice note or contact (a person's or the bot's
+        own) in another chat, without a link to the original; answers a ``MessageId``."""
+        chat = self._chat_for(params)
+        source_chat = self._chats.get(params.get("from_chat_id"))  # type: ignore[arg-type]
+        if source_chat is None:
+            raise _bad("chat not found")
+        message_id = params.get("message_id")
+        source = source_chat._incoming.get(message_id)  # type: ignore[arg-type]
+        if source is None and message_id in source_chat._by_id:
+            source = self._message_json(source_chat._by_id[message_id])  # type: ignore[index]
+        if source is None or source.get("_deleted"):
+            raise _bad("message to copy not found")
+        markup = self._validate_markup(params.get("reply_markup"))
+        kind, payload = "text", None
+        for media in ("voice", "contact"):
+            if media in source:
+                kind, payload = media, {media: copy.deepcopy(source[media])}
+        if kind == "text" and "text" not in source:
+            raise _bad("the message can't be copied by the fake server")
+        message = BotMessage(
+            chat_id=chat.id,
+            message_id=chat._allocate_message_id(),
+            kind=kind,
+            text=source.get("text", ""),
+            raw_text=source.get("text"),
+            parse_mode=None,
+            entities=copy.deepcopy(source.get("entities", [])),
+            reply_markup=markup,
+            date=int(time.time()),
+            sent_at=time.monotonic(),
+            seq=self._next_seq(),
+            reply_to_message_id=self._reply_to(chat, params),
+            disable_notification=bool(params.get("disable_notification")),
+            payload=payload,
+        )
+        self._add_bot_message(chat, message)
+        return {"message_id": message.message_id}
 
     async def _m_send_chat_action(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         chat = self._chat_for(params)

@@ -132,6 +132,9 @@ class BotMessage:
     reply_to_message_id: int | None = None
     link_preview_options: JSONDict | None = None
     disable_notification: bool = False
+    #: For copies (``copyMessage``) of voice notes and contacts: ``{"voice": {...}}`` or
+    #: ``{"contact": {...}}``, as in the copied message.
+    payload: JSONDict | None = None
 
     @property
     def inline_keyboard(self) -> list[list[JSONDict]]:
@@ -193,6 +196,11 @@ class BotMessage:
             parts.append("[photo]")
         elif self.kind == "document":
             parts.append(f"[document: {self.document_name or 'file'}]")
+        elif self.kind == "voice" and self.payload:
+            parts.append(f"[voice {self.payload['voice'].get('duration', 0)}s]")
+        elif self.kind == "contact" and self.payload:
+            contact = self.payload["contact"]
+            parts.append(f"[contact {contact.get('first_name', '')} {contact['phone_number']}]")
         if self.text:
             parts.append(self.text)
         rows = self.buttons

@@ -209,6 +209,8 @@ class Outgoing(Controls):
                 data["photo"] = copy.deepcopy(message.photo_sizes or [])
             elif message.kind == "document":
                 data["document"] = copy.deepcopy(message.document_json or {})
+            elif message.payload:
+                data.update(copy.deepcopy(message.payload))
             if message.caption:
                 data["caption"] = message.caption
                 if message.entities:

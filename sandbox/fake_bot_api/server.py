@@ -90,6 +90,7 @@ class FakeBotAPI(MessageRoutes, FailureInjection):
             "sendphoto": self._m_send_photo,
             "senddocument": self._m_send_document,
             "sendchataction": self._m_send_chat_action,
+            "copymessage": self._m_copy_message,
             "getfile": self._m_get_file,
         }
 

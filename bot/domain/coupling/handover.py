@@ -3,7 +3,8 @@ the resident's consent. The organisation's staff answer "Opgepakt" / "Niet voor 
 a reason); the owner is told. Partners see only what was handed to their organisation.
 
 Messages queued: coupling_hand_over {"hand_over_id"} to each staff member;
-coupling_hand_over_answered {"hand_over_id", "answer"} to the owner (or coordinators).
+coupling_hand_over_answered {"hand_over_id", "answer", "reason", "organisation"} to the
+owner (or coordinators).
 """
 
 from __future__ import annotations
@@ -126,11 +127,17 @@ async def answer(
         await requests_.set_status(
             session=session, request=request, to=RequestStatus.OPEN, by=partner, now=now
         )
+    org = await session.get(Organisation, handover.organisation_id)
     await tell_owner(
         session=session,
         request=request,
         kind=MessageKind.HAND_OVER_ANSWERED,
-        args={"hand_over_id": handover.id, "answer": str(answer)},
+        args={
+            "hand_over_id": handover.id,
+            "answer": str(answer),
+            "reason": handover.reason,
+            "organisation": org.name if org is not None else "",
+        },
         dedup=str(handover.id),
         now=now,
     )
