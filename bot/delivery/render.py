@@ -18,6 +18,7 @@ from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
+from bot.views.action_edit import changed_message
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -98,6 +99,10 @@ def _attendance_thanks(
     return attendance.thanks_text(t, action), None
 
 
+def _changed(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    return changed_message(t, action, area_name, args)
+
+
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.
 #: Kinds that need no action get `None` for it. Collected in `bot.delivery.kinds`.
 RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
@@ -110,6 +115,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    MessageKind.ACTION_CHANGED: _changed,
 }
 
 

@@ -24,6 +24,9 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
+- action_changed     {"changed": [field, ...], "was": {field: old value}} (action): the
+                     coordinator edited the action (bot.domain.action_changes); to everyone
+                     who answered Ja/Misschien or waits, with their answer buttons
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_LEFT = "coordinator_left"
     ATTENDANCE_ASK = "attendance_ask"
     ATTENDANCE_THANKS = "attendance_thanks"
+    ACTION_CHANGED = "action_changed"
 
 
 class PersonFacts(Protocol):
@@ -194,6 +198,10 @@ RULES: dict[MessageKind, KindRule] = {
         "2 days after the attendance was saved",
         _key(MessageKind.ATTENDANCE_THANKS),
         True,
+    ),
+    # bot.domain.action_changes: dedup action_changed:<action>:<person>:<edit time>
+    MessageKind.ACTION_CHANGED: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_CHANGED), False
     ),
 }
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.handlers import (
     account,
+    action_edit,
     actions,
     attendance,
     availability,
@@ -36,6 +37,7 @@ FEATURES: tuple[ModuleType, ...] = (
     availability,
     account,  # /stop, /help, /taal, /verwijderen
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
+    action_edit,  # coordinators: change an action from its roster (conversation)
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them

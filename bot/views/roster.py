@@ -16,7 +16,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
+from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, COPY, EDIT, ROSTER, ROSTER_PAGE, WIDEN
 from bot.domain.roster import ActionPage, Roster
 from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from bot.i18n import Translator
@@ -125,6 +125,14 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         nav.append((t.gettext("More »"), _roster_url(action.id, page + 1)))
     rows = [nav] if nav else []
     rows.append([(t.gettext("Refresh"), _roster_url(action.id, page))])
+    if result.cancellable:
+        rows.append(
+            [
+                (t.gettext("Change"), EDIT.encode(action_id=action.id)),
+                (t.gettext("Call more people"), WIDEN.encode(action_id=action.id)),
+            ]
+        )
+    rows.append([(t.gettext("Once more"), COPY.encode(action_id=action.id))])
     if result.cancellable:
         rows.append([(t.gettext("Cancel action"), ASK_CANCEL.encode(action_id=action.id))])
     return "\n".join(lines), keyboard(rows)
