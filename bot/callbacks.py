@@ -266,6 +266,11 @@ WIDEN_TO = route("act:wt", Id("action_id"), Id("area_id"))
 """Call the volunteers of this area too: `act:wt:<action id>:<area id>`."""
 NA_ANYWAY = route("na:dup")
 """Plan it even though the same action is already planned then."""
+OVERLAP_NEW = route("ov:n", Id("action_id"), Id("other_id"))
+"""A volunteer chooses the new action: Ja to it, Nee to the overlapping one:
+`ov:n:<action id>:<other id>`."""
+OVERLAP_KEEP = route("ov:k", Id("action_id"))
+"""A volunteer keeps the action they already said Ja to: `ov:k:<action id>`."""
 
 # Coordinators: invite links (bot.handlers.invites). Role letters: v | r | c.
 _ROLES = Choice("role", {"v": Role.VOLUNTEER, "r": Role.RESIDENT, "c": Role.COORDINATOR})

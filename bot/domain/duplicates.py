@@ -58,10 +58,21 @@ async def same_action_planned(
 
 
 async def overlapping_yes(
-    *, session: AsyncSession, person_id: int, action: Action
-) -> Overlap | None:
-    """Another open action this person said Ja to (with a place or waiting) whose time
-    overlaps `action`'s (back-to-back is fine), or None (issue 7 item 10)."""
+    *, session: AsyncSession, person_id: int, action_id: int
+) -> tuple[Overlap, Overlap] | None:
+    """(this action, another open action this person said Ja to, with a place or waiting,
+    whose time overlaps it), or None: no overlap (back-to-back is fine), the action is
+    unknown, or they already said Ja to it (issue 7 item 10)."""
+    action = await session.get(Action, action_id)
+    if action is None:
+        return None
+    already = await session.scalar(
+        select(Rsvp.id).where(
+            Rsvp.action_id == action_id, Rsvp.person_id == person_id, Rsvp.answer == Answer.YES
+        )
+    )
+    if already is not None:
+        return None
     row = (
         await session.execute(
             select(Action.id, Action.title, Action.starts_at)
@@ -78,4 +89,6 @@ async def overlapping_yes(
             .limit(1)
         )
     ).first()
-    return None if row is None else Overlap(*row)
+    if row is None:
+        return None
+    return Overlap(action.id, action.title, action.starts_at), Overlap(*row)

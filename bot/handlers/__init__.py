@@ -16,6 +16,7 @@ from typing import Any
 from bot.handlers import (
     account,
     action_edit,
+    action_widen,
     actions,
     attendance,
     availability,
@@ -28,6 +29,7 @@ from bot.handlers import (
     my_data,
     new_action,
     onboarding,
+    overlap,
     rsvp,
 )
 
@@ -38,8 +40,10 @@ FEATURES: tuple[ModuleType, ...] = (
     account,  # /stop, /help, /taal, /verwijderen
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     action_edit,  # coordinators: change an action from its roster (conversation)
+    action_widen,  # coordinators: call more people for an action (roster)
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
+    overlap,  # volunteers: a Ja that overlaps another Ja asks which one
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,

@@ -10,6 +10,7 @@ reminder stays at 14:00 on the wall clock (Saturday 13:00 UTC, 23 real hours bef
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,6 +57,19 @@ CHANGED_NL = (
 @pytest.fixture(autouse=True)
 def _fixed_clock(clock: Clock) -> None:
     clock.set(NOW)
+
+
+@pytest.fixture
+async def wijkbot(fake: FakeBotAPI, database_url: str, clock: Clock) -> AsyncIterator[BotUnderTest]:
+    """The real bot; the clock stands still here, so the per-user throttle (which counts on
+    the bot's clock) gets room for a whole planning conversation and more."""
+    settings = BotUnderTest.settings_for(fake, database_url, throttle_max_updates=1000)
+    bot = BotUnderTest(fake, settings, clock)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
 
 
 async def _volunteer(

@@ -162,6 +162,13 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
         [(t.gettext("Confirm"), NA_CONFIRM.encode())],
         [(t.gettext("Start over"), NA_RESTART.encode()), (t.gettext("Cancel"), NA_CANCEL.encode())],
     ]
+    from bot.handlers.new_action.checks import nobody_note  # it asks this module's questions
+
+    person = await context.person()
+    nobody = await nobody_note(context, t, person, draft.to_action()) if person else None
+    if nobody is not None:  # said before confirming, with the wider choice (issue 7 item 3)
+        text += "\n\n" + nobody[0]
+        buttons = nobody[1] + buttons
     return text, keyboard(buttons)
 
 
