@@ -116,6 +116,7 @@ def preview(action: Action, edit: ActionEdit) -> tuple[Action, list[str]]:
         volunteers_needed=edit.volunteers_needed or action.volunteers_needed,
         confirmed_count=action.confirmed_count,
         status=action.status,
+        language=action.language,
     )
     return new, changes(action, new)
 
@@ -145,6 +146,7 @@ async def edit_action(
         ends_at=edit.ends_at or action.ends_at,
         volunteers_needed=edit.volunteers_needed or action.volunteers_needed,
         now=now,
+        language=action.language,
     )
     if draft.volunteers_needed < action.confirmed_count:
         raise TooFewPlaces(action.confirmed_count)

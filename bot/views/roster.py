@@ -22,6 +22,7 @@ from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
 from bot.views.lists import cut, keyboard, more_line, page_slice
+from bot.views.people import language_label
 
 ROSTER_PAGE_SIZE = 40  # names per roster page
 TITLE_ON_BUTTON = 40  # characters of a title on a button
@@ -88,6 +89,15 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
             needed=action.volunteers_needed,
         )
     )
+    if result.speakers is not None and action.language:
+        lines.append(
+            t.ngettext(
+                "Of those coming, {n} speaks {language}",
+                "Of those coming, {n} speak {language}",
+                result.speakers,
+                language=esc(language_label(t, action.language)),
+            )
+        )
     for index, (label, names) in enumerate(groups):
         on_page = [esc(cut(name)) for group, name in shown if group == index]
         if on_page:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import Clock
-from bot.domain import actions
+from bot.domain import actions, people
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.fake_bot_api.messages import BotMessage
 from sandbox.harness import BotUnderTest, add_person, tap
@@ -114,6 +114,7 @@ async def test_a_call_that_would_reach_nobody_is_said_before_and_widened_after(
         "Whole wijk Haarlemmerbuurt",
         "Choose another area",
         "Confirm",
+        "Ask for a language",
         "Start over",
         "Cancel",
     ]
@@ -188,7 +189,7 @@ async def test_the_preview_offers_the_whole_wijk_and_a_copy_goes_elsewhere(
     preview = await _do(coord, "tap", "Whole wijk Haarlemmerbuurt", "Please check the action:")
     assert "Where: Haarlemmerplein 1, Haarlemmerbuurt" in preview.text
     assert "Nobody would get the call" not in preview.text
-    assert preview.labels == ["Confirm", "Start over", "Cancel"]
+    assert preview.labels == ["Confirm", "Ask for a language", "Start over", "Cancel"]
     done = await _do(coord, "tap", "Confirm", "Done!")
     assert "3 volunteers get the call now." in done.text
     await anna.wait_for("New action in Haarlemmerbuurt")
@@ -333,3 +334,47 @@ async def test_a_yes_that_overlaps_another_yes_asks_which_one(
             ("Anna", early, "yes"),
             ("Ben", soup, "yes"),
         ]
+
+
+async def test_an_action_that_asks_for_a_language_calls_its_speakers_first(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    coord = await _coordinator(wijkbot, fake)
+    anna = await _volunteer(wijkbot, fake, 3001, "Anna", "Haarlemmerbuurt", None)
+    emre = fake.user(3005, "Emre", language_code="en")
+    await add_person(wijkbot, emre, role="volunteer", area="Haarlemmerbuurt", language="en")
+    bas = fake.user(3006, "Bas", language_code="en")
+    await add_person(wijkbot, bas, role="volunteer", area="Haarlemmerbuurt", language="en")
+    async with wijkbot.db.begin() as session:  # Emre speaks Turkish; neither set a time
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == emre.id))
+        assert person is not None
+        people.set_spoken_languages(person=person, languages=["nl", "tr"])
+
+    await _plan_in_chat(coord, "Whole wijk")
+    asked = await _do(coord, "tap", "Ask for a language", "Which language should")
+    assert asked.text == (
+        "Which language should a volunteer also speak? Volunteers who speak it get the call first."
+    )
+    assert "Turkish" in asked.labels and asked.labels[-1] == "No language"
+    preview = await _do(coord, "tap", "Turkish", "Please check the action:")
+    assert "4 volunteers needed\nAlso wanted: someone who speaks Turkish.\n\n" in preview.text
+    done = await _do(coord, "tap", "Confirm", "Done!")
+    assert "2 volunteers get the call now." in done.text  # Anna (fits) and Emre (speaks)
+    assert "1 more volunteer gets it later, if there are still places." in done.text  # Bas
+    call = await emre.wait_for("New action in Haarlemmerbuurt")
+    assert "Also wanted: someone who speaks Turkish." in call.text
+    await anna.wait_for("New action in Haarlemmerbuurt")
+    mark = emre.mark()
+    await tap(emre, "Yes")
+    await emre.wait_for("see you there", after=mark)
+    roster = await _do(coord, "tap", "Who is coming?", "places filled")
+    assert "1 of 4 places filled\nOf those coming, 1 speaks Turkish\nComing (1): Emre" in (
+        roster.text
+    )
+    async with wijkbot.db.begin() as session:
+        action = await session.scalar(select(Action))
+        assert action is not None and action.language == "tr"
+        later = await session.scalar(
+            select(OutboxMessage.due_at).where(OutboxMessage.chat_id == bas.id)
+        )
+        assert later is not None and later > NOW

@@ -107,7 +107,7 @@ async def test_coordinator_plans_an_action_in_english(
         "6 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
     )
-    assert preview.labels == ["Confirm", "Start over", "Cancel"]
+    assert preview.labels == ["Confirm", "Ask for a language", "Start over", "Cancel"]
     await tap(coord, "Confirm")
     done = await coord.wait_for("Done! The action")
     assert done.text == (
@@ -647,7 +647,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
         "4 vrijwilligers nodig\n\n"
         "Zal ik de oproep naar de vrijwilligers sturen?"
     )
-    assert preview.labels == ["Bevestigen", "Opnieuw beginnen", "Annuleren"]
+    assert preview.labels == ["Bevestigen", "Vraag om een taal", "Opnieuw beginnen", "Annuleren"]
     await tap(coord, "Bevestigen")
     done = await coord.wait_for("Klaar!")
     assert done.text.startswith(

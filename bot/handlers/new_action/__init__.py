@@ -15,6 +15,7 @@ Callback data (routes in `bot.callbacks`; every press is checked again on the se
 - `na:n:<number>`           volunteers needed
 - `na:ok` / `na:re` / `na:x` confirm / start over / cancel
 - `na:dup`                  plan it although the same action is planned then
+- `na:lq` / `na:l:<code>`   the language the action also asks for (on the preview)
 - `act:cp:<id>`             "Once more": a copy of an action (entry; `checks.on_copy`)
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
@@ -47,6 +48,8 @@ from bot.callbacks import (
     NA_CONFIRM,
     NA_DATE,
     NA_KIND,
+    NA_LANGUAGE,
+    NA_LANGUAGES,
     NA_NEEDED,
     NA_PAGE,
     NA_RESTART,
@@ -57,7 +60,7 @@ from bot.callbacks import (
 from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
-from bot.handlers.new_action.checks import on_anyway, on_copy
+from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -144,6 +147,8 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
                 cb(NA_ANYWAY, on_anyway),  # the same action is planned then: anyway
                 cb(NA_AREA, on_area),  # nobody would be called: a wider area
                 cb(NA_WIJKEN, on_wijken),
+                cb(NA_LANGUAGES, on_languages),  # the action may ask for a language
+                cb(NA_LANGUAGE, on_language),
             ),
         },
         fallbacks=[],

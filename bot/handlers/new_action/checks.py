@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import NA_ANYWAY, NA_AREA, NA_CANCEL, NA_WIJKEN
+from bot.callbacks import NA_ANYWAY, NA_AREA, NA_CANCEL, NA_LANGUAGE, NA_WIJKEN
 from bot.context import WijkContext
 from bot.domain import actions, areas, duplicates, widen
 from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.tasks import SPOKEN_LANGUAGES
 from bot.domain.vocabulary import AreaLevel
 from bot.handlers.common import answer_query, esc, stale_text
-from bot.handlers.keyboards import keyboard, say
-from bot.handlers.new_action.questions import AREA, DRAFT, _ask, _draft, _tz
+from bot.handlers.keyboards import button_rows, keyboard, say
+from bot.handlers.new_action.questions import AREA, CONFIRM, DRAFT, _ask, _draft, _tz
 from bot.i18n import Translator
+from bot.views.people import language_label
 
 if TYPE_CHECKING:
     from storage.models import Action, Person
@@ -120,9 +122,30 @@ async def on_copy(
         "needed": action.volunteers_needed,
         "wijk": 0,
         "copied": action.id,  # keeps its number of places: no NEEDED question
+        "language": action.language or "",
     }
     note = t.gettext(
         "Once more: {title}. Choose the area, then the place and the time.",
         title=f"<b>{esc(action.title)}</b>",
     )
     return await _ask(AREA, update, context, t, person, note)
+
+
+async def on_languages(update: Update, context: WijkContext, t: Translator, person: Person) -> str:
+    """`na:lq` on the preview: which language should a volunteer also speak?"""
+    buttons = [(language_label(t, c), NA_LANGUAGE.encode(code=c)) for c in SPOKEN_LANGUAGES]
+    rows = [*button_rows(buttons, 2), [(t.gettext("No language"), NA_LANGUAGE.encode(code=""))]]
+    text = t.gettext(
+        "Which language should a volunteer also speak? Volunteers who speak it get the call "
+        "first."
+    )
+    await say(update, text, keyboard(rows))
+    return CONFIRM
+
+
+async def on_language(
+    update: Update, context: WijkContext, t: Translator, person: Person, *, code: str
+) -> str:
+    """`na:l:<code|none>`: the language the action also asks for; back to the preview."""
+    _draft(context)["language"] = code
+    return await _ask(CONFIRM, update, context, t, person)
