@@ -119,6 +119,8 @@ def _step(func: Step) -> Callable[..., Awaitable[str | None]]:
         if update.effective_user is not None:
             context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
         t = translator_for(update, context, await context.person())
+        if func is not start and "id" not in _scratch(context):  # scratch lost: start again
+            return await _refuse(update, context, t, NotFound())
         try:
             return await func(update, context, t, **fields)
         except (NotAllowed, NotFound, ActionCancelled, ActionStarted) as exc:
