@@ -255,6 +255,20 @@ async def test_confirming_the_same_action_twice_asks_first_in_dutch(
     await _do(coord, "tap", "Ja, plan er nog een", "Klaar!")
     assert await _count_actions(wijkbot) == 2
 
+    # calling more people, in Dutch
+    await _do(coord, "tap", "Wie komt er?", "plekken bezet")
+    choice = await _do(coord, "tap", "Meer mensen oproepen", "Wie moet de oproep")
+    assert choice.text == (
+        "Wie moet de oproep voor Klaptafel nog meer krijgen? "
+        "Alleen vrijwilligers die hem nog niet kregen, krijgen hem."
+    )
+    assert choice.labels[0] == "Wijk Burgwallen-Nieuwe Zijde" and choice.labels[-1] == "« Terug"
+    nobody = await _do(coord, "tap", "Wijk Jordaan", "Niemand nieuw")
+    assert nobody.text == (
+        "Niemand nieuw om op te roepen in Jordaan: iedereen daar had de oproep al, "
+        "of er zijn nog geen vrijwilligers."
+    )
+
 
 async def _count_actions(wijkbot: BotUnderTest) -> int:
     async with wijkbot.db.begin() as session:

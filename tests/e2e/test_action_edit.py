@@ -323,3 +323,45 @@ async def test_forged_edit_press_from_another_area_is_refused(
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
         assert action is not None and action.meeting_place == "Noordermarkt"
+
+
+async def test_a_dutch_coordinator_changes_the_title(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    coord = fake.user(2001, "Carla", language_code="nl")
+    await add_person(wijkbot, coord, role="coordinator", area="Centrum", language="nl")
+    noor = await _volunteer(wijkbot, fake, 4002, "Noor", language="nl")
+    await _plan(wijkbot, FRI, needed=2)
+    await _answer(noor, "Misschien", "tik op Ja als je weet")
+    mark = coord.mark()
+    await coord.send("/acties")
+    listed = await coord.wait_for("Je komende acties", after=mark)
+    await coord.press(listed.labels[0], message_id=listed.message_id)
+    roster = await coord.wait_for("plekken bezet", after=mark)
+    assert roster.labels == [
+        "Vernieuwen",
+        "Wijzigen",
+        "Meer mensen oproepen",
+        "Nog een keer",
+        "Actie annuleren",
+    ]
+    screen = await _step(coord, "tap", "Wijzigen", "Wijzig de actie:")
+    assert screen.text.endswith("Wat wil je wijzigen?")
+    assert screen.labels == [
+        "Titel",
+        "Plek",
+        "Datum en tijd",
+        "Aantal plekken",
+        "Stoppen zonder bewaren",
+    ]
+    await _step(coord, "tap", "Titel", "Typ de nieuwe titel.")
+    mark = coord.mark()
+    await coord.send("x" * 121)
+    await coord.wait_for("De titel moet 1 tot en met 120 tekens lang zijn.", after=mark)
+    screen = await _step(coord, "send", "Soep en praat", "Gewijzigd, nog niet bewaard: titel")
+    saved = await _step(coord, "tap", "Wijzigingen bewaren", "Bewaard")
+    assert saved.text == "Bewaard: titel.\n1 vrijwilliger krijgt een bericht over de wijziging."
+    assert saved.labels == ["Wie komt er?"]
+    told = await noor.wait_for("Deze actie is veranderd: titel.")
+    assert "Titel eerst: Klaptafel" in told.text
+    assert told.labels == ["Ja", "Misschien", "Nee"]
