@@ -266,9 +266,7 @@ WIDEN_TO = route("act:wt", Id("action_id"), Id("area_id"))
 """Call the volunteers of this area too: `act:wt:<action id>:<area id>`."""
 NA_LANGUAGES = route("na:lq")
 """Show the languages an action can ask for (on the preview)."""
-NA_LANGUAGE = route(
-    "na:l", Choice("code", {**{c: c for c in SPOKEN_LANGUAGES}, "none": ""})
-)
+NA_LANGUAGE = route("na:l", Choice("code", {**{c: c for c in SPOKEN_LANGUAGES}, "none": ""}))
 """The language the action also asks for (`none`: no language): `na:l:<code>`."""
 NA_ANYWAY = route("na:dup")
 """Plan it even though the same action is already planned then."""

@@ -136,8 +136,7 @@ async def on_languages(update: Update, context: WijkContext, t: Translator, pers
     buttons = [(language_label(t, c), NA_LANGUAGE.encode(code=c)) for c in SPOKEN_LANGUAGES]
     rows = [*button_rows(buttons, 2), [(t.gettext("No language"), NA_LANGUAGE.encode(code=""))]]
     text = t.gettext(
-        "Which language should a volunteer also speak? Volunteers who speak it get the call "
-        "first."
+        "Which language should a volunteer also speak? Volunteers who speak it get the call first."
     )
     await say(update, text, keyboard(rows))
     return CONFIRM
