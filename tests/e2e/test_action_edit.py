@@ -238,6 +238,10 @@ async def test_edit_time_across_dst_and_place_tells_everyone_once(
             select(OutboxMessage.person_id).where(OutboxMessage.message_key == "action_changed")
         )
         assert len(changes.all()) == 4  # one each
+        ask = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.message_key == "attendance_ask")
+        )
+        assert ask is not None and ask.due_at == SUN + dt.timedelta(hours=2)  # the new end
         copies = await session.scalars(
             select(CalendarCopy.sequence).order_by(CalendarCopy.person_id)
         )
