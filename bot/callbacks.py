@@ -247,6 +247,35 @@ ASK_CANCEL = route("act:c", Id("action_id"))
 CANCEL = route("act:cc", Id("action_id"))
 """Cancel for real: `act:cc:<id>`."""
 
+# Coordinators: change, copy and widen an action from its roster (bot.handlers.action_edit,
+# issue 7 items 1-3). Every press is checked again by bot.domain.action_changes.
+EDIT = route("act:e", Id("action_id"))
+"""Open the edit screen of an action: `act:e:<id>`."""
+ED_FIELD = route("ae:f", Choice("field", {"t": "title", "p": "place", "d": "date", "n": "needed"}))
+"""Choose what to change: `ae:f:<t|p|d|n>`."""
+ED_DATE = route("ae:d", Text("day", 10))
+"""The new day, `YYYY-MM-DD` (checked: one of the next 14 days)."""
+ED_NEEDED = route("ae:n", Int("needed", 1, NEEDED_MAX))
+ED_SAVE = route("ae:ok")
+ED_CANCEL = route("ae:x")
+COPY = route("act:cp", Id("action_id"))
+"""Plan the action once more ("Nog een keer"): `act:cp:<id>`."""
+WIDEN = route("act:w", Id("action_id"))
+"""Ask how far to widen the call: `act:w:<id>`."""
+WIDEN_TO = route("act:wt", Id("action_id"), Id("area_id"))
+"""Call the volunteers of this area too: `act:wt:<action id>:<area id>`."""
+NA_LANGUAGES = route("na:lq")
+"""Show the languages an action can ask for (on the preview)."""
+NA_LANGUAGE = route("na:l", Choice("code", {**{c: c for c in SPOKEN_LANGUAGES}, "none": ""}))
+"""The language the action also asks for (`none`: no language): `na:l:<code>`."""
+NA_ANYWAY = route("na:dup")
+"""Plan it even though the same action is already planned then."""
+OVERLAP_NEW = route("ov:n", Id("action_id"), Id("other_id"))
+"""A volunteer chooses the new action: Ja to it, Nee to the overlapping one:
+`ov:n:<action id>:<other id>`."""
+OVERLAP_KEEP = route("ov:k", Id("action_id"))
+"""A volunteer keeps the action they already said Ja to: `ov:k:<action id>`."""
+
 # Coordinators: invite links (bot.handlers.invites). Role letters: v | r | c.
 _ROLES = Choice("role", {"v": Role.VOLUNTEER, "r": Role.RESIDENT, "c": Role.COORDINATOR})
 INVITE_ROLE = route("inv:r", _ROLES)

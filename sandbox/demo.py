@@ -211,8 +211,23 @@ class Story:
         await self.bot.outbox_idle()
         await asyncio.sleep(0.5)
 
-        # 8. Time passes: the day before at 14:00, then two hours before the start.
-        start_local = dt.datetime.combine(saturday, dt.time(14, 0), tzinfo=t.tz)
+        # 7b. The coordinator moves the klaptafel half an hour later (issue 7 item 1):
+        # everyone who answered Ja or Misschien or waits gets one message saying what changed,
+        # and those with a calendar file get a newer one.
+        await tap(coord, t.gettext("Refresh"))
+        await tap(coord, t.gettext("Change"), timeout=10)
+        await tap(coord, t.gettext("Date and time"), timeout=10)
+        await tap(coord, t.short_date(saturday), timeout=10)
+        await coord.wait_for(t.gettext("What time does it start? Type it like 14:00."))
+        await coord.send("14:30")
+        await coord.wait_for(t.gettext("What time does it end? Type it like 16:00."))
+        await coord.send("17:30")
+        await tap(coord, t.gettext("Save changes"), timeout=10)
+        await self.bot.outbox_idle()
+        await asyncio.sleep(0.5)
+
+        # 8. Time passes: the day before at 14:30, then two hours before the start.
+        start_local = dt.datetime.combine(saturday, dt.time(14, 30), tzinfo=t.tz)
         clock.set(start_local - dt.timedelta(days=1) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
@@ -220,7 +235,7 @@ class Story:
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
         await asyncio.sleep(1.5)
-        await tap(coord, t.gettext("Refresh"))
+        await tap(coord, t.gettext("Who is coming?"))  # under "Saved" (7b)
         await asyncio.sleep(0.5)
 
     def transcripts(self) -> str:

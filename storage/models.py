@@ -488,6 +488,9 @@ class Action(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # a language the action also asks for (ISO 639-1, domain.tasks.SPOKEN_LANGUAGES): its
+    # speakers are called first and the roster counts them (issue 7 item 4); None: any
+    language: Mapped[str | None] = mapped_column(String(8))
 
     area: Mapped[Area] = relationship()
 

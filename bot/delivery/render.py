@@ -18,6 +18,7 @@ from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance, couples, handover
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
+from bot.views.action_edit import changed_message
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -139,6 +140,10 @@ def _args_only(view: Callable[[Translator, dict[str, Any]], Rendered]) -> Callab
     return renderer
 
 
+def _changed(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    return changed_message(t, action, area_name, args)
+
+
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.
 #: Kinds that need no action get `None` for it. Collected in `bot.delivery.kinds`.
 RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
@@ -160,6 +165,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.HAND_OVER_ANSWERED: _args_only(handover.answered),
     MessageKind.HAND_OVER_CONSENT: _args_only(handover.consent_question),
     MessageKind.HAND_OVER_CONSENT_ANSWER: _args_only(handover.consent_answer),
+    MessageKind.ACTION_CHANGED: _changed,
 }
 
 

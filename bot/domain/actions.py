@@ -26,7 +26,7 @@ from bot.domain.calls import (  # re-exported: callers know them as actions.*
     write_call_chunk,
 )
 from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
-from bot.domain.tasks import ACTION_KINDS
+from bot.domain.tasks import ACTION_KINDS, SPOKEN_LANGUAGES
 from bot.domain.text import clean_text
 from bot.domain.vocabulary import ActionStatus, OutboxStatus, Role
 from storage.models import Action, OutboxMessage, Person, Rsvp
@@ -77,6 +77,7 @@ class ActionDraft:
     starts_at: dt.datetime
     ends_at: dt.datetime
     volunteers_needed: int
+    language: str | None = None  # also asks for a speaker of it (SPOKEN_LANGUAGES)
 
     def to_action(self) -> Action:
         """An unsaved open Action with these values (for a preview, or to add and flush)."""
@@ -90,6 +91,7 @@ class ActionDraft:
             volunteers_needed=self.volunteers_needed,
             confirmed_count=0,
             status=ActionStatus.OPEN,
+            language=self.language,
         )
 
 
@@ -103,11 +105,13 @@ def validate_draft(
     ends_at: dt.datetime,
     volunteers_needed: int,
     now: dt.datetime,
+    language: str | None = None,
 ) -> ActionDraft:
     """Check every field; raises `InvalidInput(field)` naming the first bad one.
 
     Rules: known kind; title 1..120 and place 1..200 characters; start in the future; end
-    after start and at most 12 hours later; 1..500 volunteers.
+    after start and at most 12 hours later; 1..500 volunteers; a language, if any, from
+    `SPOKEN_LANGUAGES`.
     """
     title = " ".join(clean_text(title).split())
     meeting_place = " ".join(clean_text(meeting_place).split())
@@ -123,7 +127,11 @@ def validate_draft(
         raise InvalidInput("ends_at")
     if not 1 <= volunteers_needed <= NEEDED_MAX:
         raise InvalidInput("volunteers_needed")
-    return ActionDraft(kind, title, area_id, meeting_place, starts_at, ends_at, volunteers_needed)
+    if language is not None and language not in SPOKEN_LANGUAGES:
+        raise InvalidInput("language")
+    return ActionDraft(
+        kind, title, area_id, meeting_place, starts_at, ends_at, volunteers_needed, language
+    )
 
 
 def require_coordinator(person: Person | None) -> Person:

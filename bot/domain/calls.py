@@ -24,7 +24,16 @@ from bot.domain.availability import is_paused
 from bot.domain.rsvp import may_answer
 from bot.domain.tasks import TASKS, day_parts_of
 from bot.domain.vocabulary import ActionStatus, OutboxStatus, Role
-from storage.models import Action, Area, AvailabilitySlot, Offer, OutboxMessage, Person, Rsvp
+from storage.models import (
+    Action,
+    Area,
+    AvailabilitySlot,
+    Offer,
+    OutboxMessage,
+    Person,
+    PersonLanguage,
+    Rsvp,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def _related_areas(area_id: int) -> Any:
 
 
 async def call_recipients(
-    *, session: AsyncSession, action: Action, tz: ZoneInfo
+    *, session: AsyncSession, action: Action, tz: ZoneInfo, area_id: int | None = None
 ) -> list[Recipient]:
     """Volunteers to call, chosen in ONE query, those who fit first, then by person id.
 
@@ -83,7 +92,10 @@ async def call_recipients(
     weekly availability covers every day part the action overlaps (`bot.domain.tasks
     .day_parts_of` on the wall clock `tz`) AND their tasks include the action's kind. A
     volunteer who chose no tasks at all stated no preference and counts as fitting on
-    tasks; kind 'other' is no task, so only availability counts there.
+    tasks; kind 'other' is no task, so only availability counts there. An action that asks
+    for a language (`Action.language`) calls its speakers first (first wave, ahead of the
+    rest, whether or not they fit). `area_id` (default
+    the action's area) calls another area for the action: a wider call (issue 7 item 3).
     """
     day = action.starts_at.astimezone(tz).date()
     needed = day_parts_of(action.starts_at.astimezone(tz), action.ends_at.astimezone(tz))
@@ -110,19 +122,27 @@ async def call_recipients(
         likes: Any = or_(~has_tasks, does_kind)
     else:
         likes = true()
-    fits = case((and_(available, likes), 1), else_=0).label("fits")
+    if action.language:
+        speaks: Any = exists().where(
+            PersonLanguage.person_id == Person.id, PersonLanguage.language == action.language
+        )
+    else:
+        speaks = false()
+    # speakers of the language the action asks for are called first, with those who fit
+    first = case((or_(and_(available, likes), speaks), 1), else_=0).label("fits")
+    speaker = case((speaks, 1), else_=0)
     home = func.coalesce(Person.buurt_id, Person.area_id)
     rows = await session.execute(
-        select(Person.id, Person.chat_id, fits)
+        select(Person.id, Person.chat_id, first)
         .where(
             Person.role == Role.VOLUNTEER,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
             Person.unreachable_at.is_(None),
             or_(Person.paused_until.is_(None), Person.paused_until < day),
-            home.in_(_related_areas(action.area_id)),
+            home.in_(_related_areas(area_id or action.area_id)),
         )
-        .order_by(fits.desc(), Person.id)
+        .order_by(speaker.desc(), first.desc(), Person.id)
     )
     return [Recipient(pid, chat, bool(fit)) for pid, chat, fit in rows.all()]
 
@@ -134,6 +154,7 @@ async def plan_call(
     now: dt.datetime,
     tz: ZoneInfo,
     second_wave_delay: dt.timedelta,
+    area_id: int | None = None,
 ) -> PlannedCall:
     """Who gets the action's call and when (aware UTC): those who fit at `now`, the rest
     `second_wave_delay` later (only while places are open: the call's "still true?" check
@@ -142,7 +163,7 @@ async def plan_call(
     no_time = later >= action.starts_at
     rows = [
         outbox.NewRow(r.person_id, r.chat_id, now if r.fits or no_time else later)
-        for r in await call_recipients(session=session, action=action, tz=tz)
+        for r in await call_recipients(session=session, action=action, tz=tz, area_id=area_id)
     ]
     first = sum(1 for r in rows if r.due_at == now)
     return PlannedCall(rows, CallPlan(first, len(rows) - first))

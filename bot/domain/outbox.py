@@ -39,6 +39,9 @@ Kinds and their args:
 - coupling_hand_over {"hand_over_id"}: to the organisation's staff (details on a press);
                      coupling_hand_over_answered {"hand_over_id", "answer", "reason",
                      "organisation"} to the owner (bot.domain.coupling.handover)
+- action_changed     {"changed": [field, ...], "was": {field: old value}} (action): the
+                     coordinator edited the action (bot.domain.action_changes); to everyone
+                     who answered Ja/Misschien or waits, with their answer buttons
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class MessageKind(enum.StrEnum):
     HAND_OVER_ANSWERED = CouplingKind.HAND_OVER_ANSWERED.value
     HAND_OVER_CONSENT = CouplingKind.HAND_OVER_CONSENT.value
     HAND_OVER_CONSENT_ANSWER = CouplingKind.HAND_OVER_CONSENT_ANSWER.value
+    ACTION_CHANGED = "action_changed"
 
 
 class PersonFacts(Protocol):
@@ -243,6 +247,10 @@ RULES: dict[MessageKind, KindRule] = {
     ),
     MessageKind.HAND_OVER_CONSENT_ANSWER: KindRule(
         False, _always, "none", _key(MessageKind.HAND_OVER_CONSENT_ANSWER), False
+    ),
+    # bot.domain.action_changes: dedup action_changed:<action>:<person>:<edit time>
+    MessageKind.ACTION_CHANGED: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_CHANGED), False
     ),
 }
 

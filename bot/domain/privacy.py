@@ -59,7 +59,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "action_result_theme": ("theme",),
     "availability_slot": ("day_part",),
     "invite": ("token_hash", "role"),
-    "action": ("kind", "status"),
+    "action": ("kind", "status", "language"),
     "rsvp": ("answer", "status"),
     "outbox_message": ("message_key", "status", "claimed_by"),
     "outbox_sender": ("instance_id",),  # a process's id (host name + random), no person

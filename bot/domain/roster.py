@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import areas, attendance
 from bot.domain.actions import cancellable, get_managed_action, require_coordinator
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus
-from storage.models import Action, Person, Rsvp
+from storage.models import Action, Person, PersonLanguage, Rsvp
 from storage.outbox import delivery_counts
 
 
@@ -92,6 +92,7 @@ class Roster:
     delivery: dict[str, int] = field(default_factory=dict)
     cancellable: bool = False
     came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
+    speakers: int | None = None  # confirmed who speak the action's language (None: none asked)
     absent: list[str] | None = None
 
 
@@ -125,6 +126,20 @@ async def roster(
     recorded = await attendance.recorded(session=session, action_id=action.id)
     if recorded is not None:
         result.came, result.absent = recorded
+    if action.language:
+        result.speakers = (
+            await session.scalar(
+                select(func.count())
+                .select_from(Rsvp)
+                .join(
+                    PersonLanguage,
+                    (PersonLanguage.person_id == Rsvp.person_id)
+                    & (PersonLanguage.language == action.language),
+                )
+                .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.CONFIRMED)
+            )
+            or 0
+        )
     result.delivery = await delivery_counts(session, action_id=action.id)
     result.called = sum(result.delivery.values())
     result.cancellable = now is not None and cancellable(action, now)

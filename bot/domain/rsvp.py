@@ -29,7 +29,7 @@ from bot.domain.errors import (
 )
 from bot.domain.reminders import drop_place_messages, schedule_reminders
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
-from storage.models import Action, Person, Rsvp
+from storage.models import Action, OutboxMessage, Person, Rsvp
 
 ANSWERS = tuple(Answer)
 
@@ -92,11 +92,21 @@ async def waitlist_position(*, session: AsyncSession, action_id: int, rsvp: Rsvp
 
 
 async def may_answer(*, session: AsyncSession, person: Person, action: Action) -> bool:
-    """Volunteers whose home area (buurt, else invite area) relates to the action's area."""
+    """Volunteers whose home area (buurt, else invite area) relates to the action's area,
+    and volunteers who got its call from a wider call (issue 7 item 3)."""
     if person.role != Role.VOLUNTEER:
         return False
     tree = await areas.tree(session)
-    return person.home_area_id in tree.related_ids(action.area_id)
+    if person.home_area_id in tree.related_ids(action.area_id):
+        return True
+    called = await session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.action_id == action.id,
+            OutboxMessage.person_id == person.id,
+            OutboxMessage.message_key == outbox.MessageKind.ACTION_CALL,
+        )
+    )
+    return called is not None
 
 
 def require_active(person: Person | None) -> Person:

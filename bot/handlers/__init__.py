@@ -15,6 +15,8 @@ from typing import Any
 
 from bot.handlers import (
     account,
+    action_edit,
+    action_widen,
     actions,
     attendance,
     availability,
@@ -30,6 +32,7 @@ from bot.handlers import (
     my_data,
     new_action,
     onboarding,
+    overlap,
     relay,
     rsvp,
 )
@@ -40,8 +43,11 @@ FEATURES: tuple[ModuleType, ...] = (
     availability,
     account,  # /stop, /help, /taal, /verwijderen
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
+    action_edit,  # coordinators: change an action from its roster (conversation)
+    action_widen,  # coordinators: call more people for an action (roster)
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
+    overlap,  # volunteers: a Ja that overlaps another Ja asks which one
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,

@@ -112,4 +112,5 @@ def draft_from_data(data: dict[str, Any], *, tz: ZoneInfo, now: dt.datetime) -> 
         ends_at=ends_at,
         volunteers_needed=int(data["needed"]),
         now=now,
+        language=str(data["language"]) if data.get("language") else None,
     )

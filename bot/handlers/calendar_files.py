@@ -67,3 +67,14 @@ async def after_cancel(context: WijkContext, action_id: int) -> int:
         )
         await _send(context, t, copy, cancel=True, caption=caption)
     return len(copies)
+
+
+async def after_edit(context: WijkContext, copies: list[calendar.CalendarFile]) -> int:
+    """Send a newer .ics (same UID, higher SEQUENCE) to everyone who received one before the
+    action was changed (`bot.domain.action_changes`); returns how many. Each file is in its
+    recipient's language."""
+    for copy in copies:
+        t = context.i18n.translator(copy.language)
+        caption = t.gettext("This action has changed: open this file to update your calendar.")
+        await _send(context, t, copy, cancel=False, caption=caption)
+    return len(copies)

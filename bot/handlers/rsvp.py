@@ -26,7 +26,7 @@ from bot.domain.errors import (
     NotSignedUp,
 )
 from bot.domain.vocabulary import Answer, PlaceStatus
-from bot.handlers import calendar_files
+from bot.handlers import calendar_files, overlap
 from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard
@@ -67,6 +67,8 @@ async def on_answer(
     assert query is not None
     person = await context.person()
     t = translator_for(update, context, person)
+    if answer == Answer.YES and await overlap.ask_instead(update, context, t, person, action_id):
+        return  # it overlaps another Ja: they choose first (issue 7 item 10)
     try:
         async with context.atomic() as session:
             outcome = await rsvp.answer(

@@ -66,6 +66,15 @@ def action_summary(
         lines.append(
             t.ngettext("{n} volunteer needed", "{n} volunteers needed", action.volunteers_needed)
         )
+    if action.language:  # issue 7 item 4: "we zoeken ook iemand die Turks spreekt"
+        from bot.views.people import language_label
+
+        lines.append(
+            t.gettext(
+                "Also wanted: someone who speaks {language}.",
+                language=html.escape(language_label(t, action.language)),
+            )
+        )
     return "\n".join(lines)
 
 

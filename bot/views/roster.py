@@ -16,12 +16,13 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
+from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, COPY, EDIT, ROSTER, ROSTER_PAGE, WIDEN
 from bot.domain.roster import ActionPage, Roster
 from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
 from bot.views.lists import cut, keyboard, more_line, page_slice
+from bot.views.people import language_label
 
 ROSTER_PAGE_SIZE = 40  # names per roster page
 TITLE_ON_BUTTON = 40  # characters of a title on a button
@@ -88,6 +89,15 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
             needed=action.volunteers_needed,
         )
     )
+    if result.speakers is not None and action.language:
+        lines.append(
+            t.ngettext(
+                "Of those coming, {n} speaks {language}",
+                "Of those coming, {n} speak {language}",
+                result.speakers,
+                language=esc(language_label(t, action.language)),
+            )
+        )
     for index, (label, names) in enumerate(groups):
         on_page = [esc(cut(name)) for group, name in shown if group == index]
         if on_page:
@@ -125,6 +135,14 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         nav.append((t.gettext("More »"), _roster_url(action.id, page + 1)))
     rows = [nav] if nav else []
     rows.append([(t.gettext("Refresh"), _roster_url(action.id, page))])
+    if result.cancellable:
+        rows.append(
+            [
+                (t.gettext("Change"), EDIT.encode(action_id=action.id)),
+                (t.gettext("Call more people"), WIDEN.encode(action_id=action.id)),
+            ]
+        )
+    rows.append([(t.gettext("Once more"), COPY.encode(action_id=action.id))])
     if result.cancellable:
         rows.append([(t.gettext("Cancel action"), ASK_CANCEL.encode(action_id=action.id))])
     return "\n".join(lines), keyboard(rows)

@@ -107,7 +107,7 @@ async def test_coordinator_plans_an_action_in_english(
         "6 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
     )
-    assert preview.labels == ["Confirm", "Start over", "Cancel"]
+    assert preview.labels == ["Confirm", "Ask for a language", "Start over", "Cancel"]
     await tap(coord, "Confirm")
     done = await coord.wait_for("Done! The action")
     assert done.text == (
@@ -480,7 +480,7 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         "Called: 4 volunteers\nDelivered: 3 · still to send: 1 · not needed any more: 0"
         " · blocked the bot: 0 · failed: 0",
     ]
-    assert roster.labels == ["Refresh", "Cancel action"]
+    assert roster.labels == ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
 
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
@@ -538,7 +538,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
     await coord.send("/actions")
     await tap(coord, f"Sat 6 Dec 14:00 · {TITLE}")
     roster = await coord.wait_for("places filled")
-    assert roster.labels == ["Refresh", "Cancel action"]
+    assert roster.labels == ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
     await wijkbot.outbox_idle()
@@ -553,7 +553,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
     mark = coord.mark()
     await tap(coord, "No, keep it")
     roster = await coord.wait_for("places filled", after=mark)
-    assert roster.labels == ["Refresh"]  # no "Cancel action" once it has started
+    assert roster.labels == ["Refresh", "Once more"]  # no change or cancel once started
 
     clock.set(dt.datetime(2031, 12, 7, 10, 0, tzinfo=AMS))  # the day after: an old roster
     await coord.press_data(f"act:cc:{action_id}")
@@ -647,7 +647,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
         "4 vrijwilligers nodig\n\n"
         "Zal ik de oproep naar de vrijwilligers sturen?"
     )
-    assert preview.labels == ["Bevestigen", "Opnieuw beginnen", "Annuleren"]
+    assert preview.labels == ["Bevestigen", "Vraag om een taal", "Opnieuw beginnen", "Annuleren"]
     await tap(coord, "Bevestigen")
     done = await coord.wait_for("Klaar!")
     assert done.text.startswith(
@@ -661,7 +661,13 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
     await tap(coord, "Wie komt er?")
     roster = await coord.wait_for("1 van 4 plekken bezet")
     assert "Komt (1): Vince" in roster.text
-    assert roster.labels == ["Vernieuwen", "Actie annuleren"]
+    assert roster.labels == [
+        "Vernieuwen",
+        "Wijzigen",
+        "Meer mensen oproepen",
+        "Nog een keer",
+        "Actie annuleren",
+    ]
 
 
 async def test_a_draft_left_for_hours_is_not_continued_by_a_new_message(

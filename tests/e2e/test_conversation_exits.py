@@ -19,10 +19,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock
+from bot.domain import actions
 from bot.handlers.conversations import REGISTRY
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
-from storage.models import AvailabilitySlot, PersistedState
+from storage.areas import find_area
+from storage.models import AvailabilitySlot, PersistedState, Person
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)  # Monday
@@ -109,6 +111,52 @@ _NEEDED = [*_END, ("send", "16:00", "How many volunteers do you need?")]
 _CONFIRM = [*_NEEDED, ("tap", "6", "Please check the action:")]
 
 
+def _editing(steps: list[tuple[str, str, str]]) -> Reach:
+    """A coordinator opens the edit screen of an action from its roster, then `steps`."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        async with bot.db.begin() as session:
+            carla = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+            area = await find_area(session, "Jordaan")
+            assert carla is not None and area is not None
+            starts = dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC)
+            draft = actions.validate_draft(
+                kind="street_stand",
+                title="Soep",
+                area_id=area.id,
+                meeting_place="Noordermarkt",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                volunteers_needed=2,
+                now=bot.clock.now(),
+            )
+            await actions.create_action(
+                session=session,
+                coordinator=carla,
+                draft=draft,
+                now=bot.clock.now(),
+                tz=AMS,
+                second_wave_delay=dt.timedelta(hours=2),
+            )
+        mark = user.mark()
+        await user.send("/actions")
+        await tap(user, "Sat 6 Dec 14:00 · Soep", after=mark)
+        await tap(user, "Change", after=mark)
+        await user.wait_for("Change the action:", after=mark)
+        for how, what, expected in steps:
+            mark = user.mark()
+            if how == "tap":
+                await tap(user, what)
+            else:
+                await user.send(what)
+            await user.wait_for(expected, after=mark)
+        return user
+
+    return reach
+
+
 def _screen(pause: bool) -> Reach:
     async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
         user = fake.user(next(_ids), "Vera", language_code="en")
@@ -146,6 +194,23 @@ WALKS: dict[str, dict[str, Reach]] = {
         "confirm": _planning(_CONFIRM),
     },
     "availability": {"grid": _screen(pause=False), "pause": _screen(pause=True)},
+    "action_edit": {
+        "menu": _editing([]),
+        "title": _editing([("tap", "Title", "Type the new title.")]),
+        "place": _editing([("tap", "Place", "Type the new meeting place.")]),
+        "date": _editing([("tap", "Date and time", "On which day?")]),
+        "start": _editing(
+            [("tap", "Date and time", "On which day?"), ("tap", "Sat 6 Dec", "start?")]
+        ),
+        "end": _editing(
+            [
+                ("tap", "Date and time", "On which day?"),
+                ("tap", "Sat 6 Dec", "start?"),
+                ("send", "15:00", "end?"),
+            ]
+        ),
+        "needed": _editing([("tap", "Number of places", "How many volunteers")]),
+    },
 }
 
 # What each conversation says when it ends: what was kept.
@@ -153,6 +218,7 @@ KEPT = {
     "onboarding": "Okay, stopped. Nothing is stored about you.",
     "new_action": "OK, stopped. Nothing was saved.",
     "availability": "Closed. When you can help stays as saved: no moments chosen yet.",
+    "action_edit": "OK, stopped. The action stays as it was.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again

@@ -14,6 +14,9 @@ Callback data (routes in `bot.callbacks`; every press is checked again on the se
 - `na:d:<YYYY-MM-DD>`       the date
 - `na:n:<number>`           volunteers needed
 - `na:ok` / `na:re` / `na:x` confirm / start over / cancel
+- `na:dup`                  plan it although the same action is planned then
+- `na:lq` / `na:l:<code>`   the language the action also asks for (on the preview)
+- `act:cp:<id>`             "Once more": a copy of an action (entry; `checks.on_copy`)
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
 Times are typed on the wall clock of `settings.tz` (Europe/Amsterdam) and stored as aware
@@ -38,11 +41,15 @@ from telegram.ext import (
 )
 
 from bot.callbacks import (
+    COPY,
+    NA_ANYWAY,
     NA_AREA,
     NA_CANCEL,
     NA_CONFIRM,
     NA_DATE,
     NA_KIND,
+    NA_LANGUAGE,
+    NA_LANGUAGES,
     NA_NEEDED,
     NA_PAGE,
     NA_RESTART,
@@ -53,6 +60,7 @@ from bot.callbacks import (
 from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
+from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -110,7 +118,10 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
         ]
 
     return ConversationHandler(
-        entry_points=[CommandHandler(["nieuweactie", "newaction"], _step(start))],
+        entry_points=[
+            CommandHandler(["nieuweactie", "newaction"], _step(start)),
+            cb(COPY, on_copy),  # "Once more" on a roster (issue 7 item 2)
+        ],
         states={
             KIND: with_hints(KIND, cb(NA_KIND, on_kind)),
             TITLE: with_hints(TITLE, MessageHandler(text, _step(on_title))),
@@ -133,6 +144,11 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
                 cb(NA_CONFIRM, on_confirm),
                 cb(NA_RESTART, on_restart),
                 cb(NA_CANCEL, on_cancel),
+                cb(NA_ANYWAY, on_anyway),  # the same action is planned then: anyway
+                cb(NA_AREA, on_area),  # nobody would be called: a wider area
+                cb(NA_WIJKEN, on_wijken),
+                cb(NA_LANGUAGES, on_languages),  # the action may ask for a language
+                cb(NA_LANGUAGE, on_language),
             ),
         },
         fallbacks=[],

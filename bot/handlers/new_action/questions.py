@@ -19,6 +19,7 @@ from bot.callbacks import (
     NA_CONFIRM,
     NA_DATE,
     NA_KIND,
+    NA_LANGUAGES,
     NA_NEEDED,
     NA_RESTART,
     NA_WIJK,
@@ -160,8 +161,16 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
     text += t.gettext("Shall I send the call to the volunteers?")
     buttons = [
         [(t.gettext("Confirm"), NA_CONFIRM.encode())],
+        [(t.gettext("Ask for a language"), NA_LANGUAGES.encode())],
         [(t.gettext("Start over"), NA_RESTART.encode()), (t.gettext("Cancel"), NA_CANCEL.encode())],
     ]
+    from bot.handlers.new_action.checks import nobody_note  # it asks this module's questions
+
+    person = await context.person()
+    nobody = await nobody_note(context, t, person, draft.to_action()) if person else None
+    if nobody is not None:  # said before confirming, with the wider choice (issue 7 item 3)
+        text += "\n\n" + nobody[0]
+        buttons = nobody[1] + buttons
     return text, keyboard(buttons)
 
 

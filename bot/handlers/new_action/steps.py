@@ -33,6 +33,7 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.keyboards import not_coordinator, say
+from bot.handlers.new_action.checks import complete, duplicate_question
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -197,6 +198,8 @@ async def on_area(
         await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
         return None
     _draft(context)["area_id"] = area_id
+    if complete(_draft(context)):  # a wider area chosen on the preview: back to it
+        return await _ask(CONFIRM, update, context, t, person)
     return await _ask(PLACE, update, context, t, person)
 
 
@@ -276,7 +279,9 @@ async def on_end_time(update: Update, context: WijkContext, t: Translator, perso
             note = t.gettext("An action can last at most 12 hours.")
         return await _ask(END, update, context, t, person, note)
     draft["end"] = time.strftime("%H:%M")
-    return await _ask(NEEDED, update, context, t, person)
+    # a copy ("Once more") keeps its number of places: straight to the preview
+    copied = draft.get("copied") and complete(draft)
+    return await _ask(CONFIRM if copied else NEEDED, update, context, t, person)
 
 
 async def on_needed_button(
@@ -302,6 +307,8 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
     settings = context.services.settings
     try:
         draft = draft_from_data(_draft(context), tz=settings.tz, now=context.clock.now())
+        if await duplicate_question(update, context, t, draft):
+            return CONFIRM  # "There is already ... anyway?" (issue 7 item 10)
         async with context.atomic() as session:
             action, plan = await actions.create_action(
                 session=session,
