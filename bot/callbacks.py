@@ -255,6 +255,10 @@ INVITE_AREA = route("inv:o", _ROLES, Id("area_id"), Int("page", 0, PAGE))
 """Open an area to choose it or a part of it: `inv:o:<v|r|c>:<area id>:<page>`."""
 INVITE_CREATE = route("inv:a", _ROLES, Id("area_id"))
 """Make the invite for this area: `inv:a:<v|r|c>:<area id>`."""
+INVITE_PARTNER = route("inv:pt")
+"""Partner invite: choose the organisation (of the coordinator's area): `inv:pt`."""
+INVITE_ORGANISATION = route("inv:g", Id("organisation_id"))
+"""Make a partner invite for this organisation: `inv:g:<organisation id>`."""
 
 # Everyone: language and erasure (bot.handlers.account).
 LANGUAGE = route("acc:lang", Choice("language", {"nl": "nl", "en": "en"}))

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Amsterdam"
     default_language: Literal["nl", "en"] = "nl"
     areas_file: Path = PROJECT_ROOT / "storage" / "data" / "areas-amsterdam-centrum.toml"
+    #: Partner organisations (kind, name, area key), loaded after the areas (issue 6 §0).
+    organisations_file: Path | None = (
+        PROJECT_ROOT / "storage" / "data" / "organisations-amsterdam-centrum.toml"
+    )
     locales_dir: Path = PROJECT_ROOT / "locales"
     # Outbox delivery. Telegram documents ~30 messages/s per bot and 1 message/s per chat.
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30)

@@ -30,6 +30,8 @@ def help_text(t: Translator, person: Person | None) -> str:
         )
     if person.role == Role.COORDINATOR:
         return coordinator_help(t)
+    if person.role == Role.PARTNER:
+        return partner_help(t)
     if person.role == Role.VOLUNTEER:
         return t.gettext(
             "You are a volunteer. When an action in your neighbourhood needs help, "
@@ -84,6 +86,18 @@ def coordinator_help(t: Translator) -> str:
         "/actions – see who is coming, or cancel an action\n"
         "/invite – make an invite link and QR code\n"
         "/helprequests – what residents would like help with\n"
+        "/language – change the language\n"
+        "/stop – stop all messages\n"
+        "/delete – delete everything stored about you"
+    )
+
+
+def partner_help(t: Translator) -> str:
+    """What a partner organisation's staff member can do (plain text)."""
+    return t.gettext(
+        "You take part for a partner organisation. When the neighbourhood network hands "
+        "something over to your organisation, you get a message with what you need to act, "
+        "and you answer with Picked up or Not for us.\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
