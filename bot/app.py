@@ -99,9 +99,11 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     if services.dispatcher is not None:
         await services.dispatcher.start(await _outbox_bot(application))
     if application.job_queue is not None:
+        from bot import coupling_job
         from bot.retention_job import schedule
 
         schedule(application, services.settings)
+        coupling_job.schedule(application, services.settings)
 
 
 async def _outbox_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> Bot:

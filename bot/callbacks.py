@@ -287,3 +287,51 @@ ATTENDANCE_SET = route(
 """Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
 ATTENDANCE_SAVE = route("att:s", Id("action_id"))
 """Save the checklist and thank who came: `att:s:<action id>`."""
+
+# Coupling (issue 6): a resident's own help request (bot.handlers.my_help_request),
+# coordinators' requests, suggestions and readiness (bot.handlers.help_requests), and the
+# answers to proposals (bot.handlers.proposals). Every press is checked again by the
+# coupling domain (role, area, state).
+from bot.domain.vocabulary import ProposalAnswer  # noqa: E402
+
+MY_REQUEST_TASK = route(
+    "hq:t", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF)
+)
+"""Set one task of the resident's request: `hq:t:<task>:<1|0>`."""
+MY_REQUEST_LANGUAGE = route(
+    "hq:l", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF)
+)
+"""Set one language of the resident's request: `hq:l:<code>:<1|0>`."""
+MY_REQUEST_EDIT = route("hq:e", Choice("what", {"t": "tasks", "l": "languages"}))
+"""Open the tasks or the languages of the request: `hq:e:<t|l>`."""
+MY_REQUEST_DONE = route("hq:d")
+"""Done: tell the coordinators (once) and show the status: `hq:d`."""
+MY_REQUEST_WITHDRAW = route("hq:w")
+"""Ask whether to withdraw the request: `hq:w`."""
+MY_REQUEST_WITHDRAW_YES = route("hq:wy")
+"""Withdraw it: `hq:wy`."""
+
+REQUEST_OPEN = route("cr:o", Id("request_id"))
+"""One request with its buttons: `cr:o:<request id>`."""
+REQUEST_TAKE = route("cr:t", Id("request_id"))
+""""Ik pak dit op": become the owner: `cr:t:<request id>`."""
+REQUEST_SUGGEST = route("cr:s", Id("request_id"))
+"""The top 5 volunteers with reasons: `cr:s:<request id>`."""
+REQUEST_PROPOSE = route("cr:v", Id("request_id"), Id("volunteer_id"))
+"""Propose this volunteer: `cr:v:<request id>:<volunteer id>`."""
+READY_LIST = route("rd:p", Int("page", 0, PAGE))
+"""A page of volunteers to mark "klaar voor koppelen": `rd:p:<page>`."""
+READY_SET = route("rd:s", Id("volunteer_id"), Int("page", 0, PAGE))
+"""Mark one volunteer ready: `rd:s:<volunteer id>:<page>`."""
+
+_PROPOSAL_ANSWERS = {
+    "y": ProposalAnswer.YES,
+    "n": ProposalAnswer.NO,
+    "l": ProposalAnswer.NOT_NOW,
+}
+PROPOSAL_VOLUNTEER = route("pv", Id("proposal_id"), Choice("answer", _PROPOSAL_ANSWERS))
+"""A volunteer's answer to a proposal: `pv:<proposal id>:<y|n|l>`."""
+PROPOSAL_RESIDENT = route(
+    "pr", Id("proposal_id"), Choice("answer", {"y": ProposalAnswer.YES, "n": ProposalAnswer.NO})
+)
+"""A resident's answer to being introduced: `pr:<proposal id>:<y|n>`."""

@@ -636,7 +636,9 @@ class Flyer(Base):
     __tablename__ = "flyer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invite_id: Mapped[int] = mapped_column(ForeignKey("invite.id", ondelete="CASCADE"), unique=True)
+    invite_id: Mapped[int] = mapped_column(
+        ForeignKey("invite.id", ondelete="CASCADE"), unique=True
+    )
     label: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
@@ -717,5 +719,7 @@ class Attendance(Base):
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
     attended: Mapped[bool]
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

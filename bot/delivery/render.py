@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance
@@ -67,6 +68,10 @@ def _help_request_new(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
     place = html.escape(str(args.get("place", "")))
+    if args.get("asked"):  # asked later with /hulpvraag
+        return t.gettext(
+            "A resident in {place} asks for help. See /helprequests.", place=place
+        ), None
     return t.gettext(
         "A resident in {place} signed up and would like help. See /helprequests.",
         place=place,
@@ -110,6 +115,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    **COUPLING_RENDERERS,  # proposals, coupled, re-raised requests (bot.delivery.render_coupling)
 }
 
 

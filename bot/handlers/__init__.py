@@ -25,8 +25,10 @@ from bot.handlers import (
     invites,
     my_actions,
     my_data,
+    my_help_request,
     new_action,
     onboarding,
+    proposals,
     rsvp,
 )
 
@@ -42,6 +44,8 @@ FEATURES: tuple[ModuleType, ...] = (
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
+    my_help_request,  # residents: /hulpvraag
+    proposals,  # volunteers and residents answer coupling proposals
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

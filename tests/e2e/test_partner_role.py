@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from bot.domain.coupling.requests import create_request
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_partner, add_person, tap
 from storage.models import Invite, Organisation, PartnerMember, Person
@@ -85,7 +86,18 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
             select(PartnerMember.organisation_id).where(PartnerMember.person_id == partner.id)
         )
     resident = fake.user(6202, "Ayse", language_code="en")
-    await add_person(wijkbot, resident, role="resident", area="Jordaan", language="en")
+    ayse = await add_person(wijkbot, resident, role="resident", area="Jordaan", language="en")
+    async with wijkbot.db.begin() as session:
+        row = await session.get(Person, ayse.id)
+        assert row is not None
+        request = await create_request(
+            session=session,
+            resident=row,
+            tasks=["paperwork"],
+            now=wijkbot.clock.now(),
+            note="ik kan de huur niet betalen",
+        )
+        request_id = request.id
 
     mark = pim.mark()
     await pim.send("/help")
@@ -106,6 +118,16 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
         mark = pim.mark()
         await pim.send(command)
         await pim.wait_for(COORDINATORS_ONLY, after=mark)
+    for command in ("/ready", "/klaarvoorkoppelen"):
+        wijkbot.clock.advance(1)
+        mark = pim.mark()
+        await pim.send(command)
+        await pim.wait_for(COORDINATORS_ONLY, after=mark)
+    for command in ("/hulpvraag", "/helprequest"):
+        wijkbot.clock.advance(1)
+        mark = pim.mark()
+        await pim.send(command)
+        await pim.wait_for("Sorry, this is for residents who signed up.", after=mark)
     for command in ("/myactions", "/availability"):
         mark = pim.mark()
         await pim.send(command)
@@ -122,6 +144,12 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
         f"inv:g:{org_id}",
         "att:o:1:0",
         "att:s:1",
+        f"cr:o:{request_id}",
+        f"cr:t:{request_id}",
+        f"cr:s:{request_id}",
+        f"cr:v:{request_id}:{partner.id}",
+        "rd:p:0",
+        f"rd:s:{partner.id}:0",
     ):
         wijkbot.clock.advance(1)  # a person's pace: the flood guard stays out of the way
         await pim.press_data(data)
@@ -130,4 +158,13 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
         # not exist answers as a stale button (it tells nothing either).
         assert answer.text in (COORDINATORS_ONLY, STALE), (data, answer.text)
     await wijkbot.handled()
-    assert all("Ayse" not in m.text for m in pim.messages)
+    for data in ("hq:t:shopping:1", "hq:l:tr:1", "hq:e:t", "hq:d", "hq:w", "hq:wy", "pr:1:y"):
+        wijkbot.clock.advance(1)
+        await pim.press_data(data)
+        answer = await pim.wait_for_callback_answer()
+        assert answer.text in (
+            "Sorry, this is for residents who signed up.",
+            "This proposal is no longer open. Thank you anyway!",
+        ), (data, answer.text)
+    await wijkbot.handled()
+    assert all("Ayse" not in m.text and "huur" not in m.text for m in pim.messages)
