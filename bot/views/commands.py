@@ -17,6 +17,8 @@ COMMANDS = {
         "actions": "acties",
         "invite": "uitnodigen",
         "helprequests": "hulpvragen",
+        "helprequest": "hulpvraag",
+        "ready": "klaarvoorkoppelen",
     },
     "en": {
         "availability": "availability",
@@ -27,6 +29,8 @@ COMMANDS = {
         "actions": "actions",
         "invite": "invite",
         "helprequests": "helprequests",
+        "helprequest": "helprequest",
+        "ready": "ready",
     },
 }
 
@@ -37,6 +41,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
     return [
         BotCommand(names["myactions"], t.gettext("My actions and my answers")),
         BotCommand(names["availability"], t.gettext("Set when you can help")),
+        BotCommand(names["helprequest"], t.gettext("Ask for help (residents)")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
@@ -52,6 +57,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["actions"], t.gettext("Who is coming? Cancel an action")),
         BotCommand(names["invite"], t.gettext("Make an invite link and QR code")),
         BotCommand(names["helprequests"], t.gettext("What residents would like help with")),
+        BotCommand(names["ready"], t.gettext("Mark volunteers ready for coupling")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

@@ -30,8 +30,11 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
             days=answers_days,
         ),
         "coupling": t.gettext(
-            "Coupling: a coordinator may use what you like to do, or need help with, to "
-            "introduce you to someone in your buurt."
+            "Coupling: to introduce a volunteer and a resident to each other, we use your "
+            "buurt, the languages you speak, what you like to do or need help with, the times "
+            "that suit you, and (for volunteers) how many couples you want and whether a "
+            "coordinator met you. A volunteer who is asked sees only the resident's first "
+            "name, buurt, tasks, languages and times."
         ),
         "relaying": t.gettext(
             "Messages: the bot may pass on short messages between you and your coordinator."

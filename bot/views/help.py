@@ -43,8 +43,9 @@ def help_text(t: Translator, person: Person | None) -> str:
             "/delete – delete everything stored about you"
         )
     return t.gettext(
-        "You signed up as a resident. Someone from the neighbourhood network will get "
-        "in touch with you.\n"
+        "You signed up as a resident. Would you like help from a volunteer, with shopping, "
+        "forms or something else?\n"
+        "/helprequest – ask for help, or see where your request stands\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
@@ -86,6 +87,7 @@ def coordinator_help(t: Translator) -> str:
         "/actions – see who is coming, or cancel an action\n"
         "/invite – make an invite link and QR code\n"
         "/helprequests – what residents would like help with\n"
+        "/ready – mark volunteers ready for coupling\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
