@@ -302,8 +302,12 @@ MY_REQUEST_LANGUAGE = route(
     "hq:l", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF)
 )
 """Set one language of the resident's request: `hq:l:<code>:<1|0>`."""
-MY_REQUEST_EDIT = route("hq:e", Choice("what", {"t": "tasks", "l": "languages"}))
-"""Open the tasks or the languages of the request: `hq:e:<t|l>`."""
+MY_REQUEST_EDIT = route("hq:e", Choice("what", {"t": "tasks", "l": "languages", "s": "times"}))
+"""Open the tasks, languages or times of the request: `hq:e:<t|l|s>`."""
+MY_REQUEST_SLOT = route(
+    "hq:sl", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF)
+)
+"""Set one weekly day part that suits the resident: `hq:sl:<weekday>:<m|a|e>:<1|0>`."""
 MY_REQUEST_DONE = route("hq:d")
 """Done: tell the coordinators (once) and show the status: `hq:d`."""
 MY_REQUEST_WITHDRAW = route("hq:w")

@@ -1,9 +1,10 @@
 """/hulpvraag (/helprequest): a resident asks for help any time, sees where their request
 stands in plain words, changes it while nobody has been asked, or withdraws it.
 
-Buttons (`bot.callbacks`): `hq:t:<task>:<1|0>`, `hq:l:<code>:<1|0>`, `hq:e:<t|l>`, `hq:d`,
-`hq:w`, `hq:wy`. Every press is checked again by `bot.domain.coupling.resident` (role,
-state); a press on a request that changed meanwhile gets a polite answer.
+Buttons (`bot.callbacks`): `hq:t:<task>:<1|0>`, `hq:l:<code>:<1|0>`, `hq:e:<t|l|s>`,
+`hq:sl:<weekday>:<part>:<1|0>`, `hq:d`, `hq:w`, `hq:wy`. Every press is checked again
+by `bot.domain.coupling.resident` (role, state); a press on a request that changed
+meanwhile gets a polite answer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.callbacks import (
     MY_REQUEST_DONE,
     MY_REQUEST_EDIT,
     MY_REQUEST_LANGUAGE,
+    MY_REQUEST_SLOT,
     MY_REQUEST_TASK,
     MY_REQUEST_WITHDRAW,
     MY_REQUEST_WITHDRAW_YES,
@@ -32,6 +34,7 @@ from bot.views.coupling import (
     my_languages_view,
     my_request_view,
     my_tasks_view,
+    my_times_view,
     withdraw_question,
 )
 
@@ -107,7 +110,7 @@ async def on_language(update: Update, context: WijkContext, *, code: str, on: bo
 
 
 async def on_edit(update: Update, context: WijkContext, *, what: str) -> None:
-    """`hq:e:<t|l>`: open the tasks or the languages of the open request."""
+    """`hq:e:<t|l|s>`: open the tasks, languages or times of the open request."""
     person = await context.person()
     t = translator_for(update, context, person)
     try:
@@ -119,9 +122,34 @@ async def on_edit(update: Update, context: WijkContext, *, what: str) -> None:
     if summary is None or summary.status != "open":
         await _refuse(update, t, RequestNotOpen() if summary else NotFound())
         return
+    if what == "times":
+        await say(update, *my_times_view(t, set(summary.slots)), t=t)
+        return
     view = my_tasks_view if what == "tasks" else my_languages_view
     chosen = summary.tasks if what == "tasks" else summary.languages
     await say(update, *view(t, set(chosen)), t=t)
+
+
+async def on_slot(
+    update: Update, context: WijkContext, *, weekday: int, part: str, on: bool
+) -> None:
+    """`hq:sl:<weekday>:<m|a|e>:<1|0>`: set one day part that suits the resident."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            summary = await resident.set_slot(
+                session=session,
+                person=person,
+                weekday=weekday,
+                day_part=part,
+                on=on,
+                now=context.clock.now(),
+            )
+    except (NotAllowed, InvalidInput, RequestNotOpen, NotFound) as exc:
+        await _refuse(update, t, exc)
+        return
+    await say(update, *my_times_view(t, set(summary.slots)), t=t)
 
 
 async def on_done(update: Update, context: WijkContext) -> None:
@@ -191,6 +219,7 @@ def register(application: Any) -> None:
     application.add_handler(button(MY_REQUEST_TASK, on_task))
     application.add_handler(button(MY_REQUEST_LANGUAGE, on_language))
     application.add_handler(button(MY_REQUEST_EDIT, on_edit))
+    application.add_handler(button(MY_REQUEST_SLOT, on_slot))
     application.add_handler(button(MY_REQUEST_DONE, on_done))
     application.add_handler(button(MY_REQUEST_WITHDRAW, on_withdraw))
     application.add_handler(button(MY_REQUEST_WITHDRAW_YES, on_withdraw_yes))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
     MY_REQUEST_DONE,
     MY_REQUEST_EDIT,
     MY_REQUEST_LANGUAGE,
+    MY_REQUEST_SLOT,
     MY_REQUEST_TASK,
     MY_REQUEST_WITHDRAW,
     MY_REQUEST_WITHDRAW_YES,
@@ -26,6 +27,7 @@ from bot.domain.vocabulary import ProposalAnswer, ReasonKind, RequestStatus
 from bot.i18n import Translator
 from bot.views.lists import keyboard
 from bot.views.people import (
+    availability_keyboard,
     day_part_label,
     language_label,
     spoken_keyboard,
@@ -44,24 +46,11 @@ def languages_text(t: Translator, codes: list[str]) -> str:
     return ", ".join(language_label(t, c) for c in codes) or "–"
 
 
-def weekday_short(t: Translator, weekday: int) -> str:
-    """'ma' .. 'zo' / 'Mon' .. 'Sun'."""
-    return [
-        t.gettext("Mon"),
-        t.gettext("Tue"),
-        t.gettext("Wed"),
-        t.gettext("Thu"),
-        t.gettext("Fri"),
-        t.gettext("Sat"),
-        t.gettext("Sun"),
-    ][weekday]
-
-
 def slots_text(t: Translator, slots: list[tuple[int, str]]) -> str:
     """'Wed afternoon, Sat morning', or 'any time' without slots."""
     if not slots:
         return t.gettext("any time")
-    return ", ".join(f"{weekday_short(t, w)} {day_part_label(t, p)}" for w, p in slots)
+    return ", ".join(f"{t.short_weekday(w)} {day_part_label(t, p)}" for w, p in slots)
 
 
 def resident_status(t: Translator, summary: RequestSummary) -> str:
@@ -88,6 +77,7 @@ def my_request_view(
         t.gettext("<b>Your help request (hulpvraag)</b>"),
         t.gettext("Help with: {tasks}", tasks=esc(tasks_text(t, summary.tasks))),
         t.gettext("Languages: {languages}", languages=esc(languages_text(t, summary.languages))),
+        t.gettext("Times: {times}", times=esc(slots_text(t, summary.slots))),
         "",
         resident_status(t, summary),
     ]
@@ -95,6 +85,7 @@ def my_request_view(
     if summary.status == RequestStatus.OPEN:
         rows.append([(t.gettext("Change what I ask"), MY_REQUEST_EDIT.encode(what="tasks"))])
         rows.append([(t.gettext("Change languages"), MY_REQUEST_EDIT.encode(what="languages"))])
+        rows.append([(t.gettext("Change times"), MY_REQUEST_EDIT.encode(what="times"))])
     rows.append([(t.gettext("Withdraw my request"), MY_REQUEST_WITHDRAW.encode())])
     return "\n".join(lines), keyboard(rows)
 
@@ -111,6 +102,16 @@ def my_languages_view(t: Translator, chosen: set[str]) -> tuple[str, InlineKeybo
         "Which languages can you speak with a volunteer? Tap all that apply, then Done."
     )
     return text, spoken_keyboard(t, chosen, MY_REQUEST_LANGUAGE, MY_REQUEST_DONE)
+
+
+def my_times_view(t: Translator, slots: set[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
+    """'Which times suit you?' as the weekly grid (none chosen: any time) and Done."""
+    text = t.gettext(
+        "Which times suit you for a visit or a call? Tap all that apply, then Done. "
+        "Nothing chosen means any time."
+    )
+    done = InlineKeyboardButton(t.gettext("Done"), callback_data=MY_REQUEST_DONE.encode())
+    return text, availability_keyboard(t, slots, MY_REQUEST_SLOT, [done])
 
 
 def withdraw_question(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
@@ -144,7 +145,7 @@ def reason_text(t: Translator, kind: ReasonKind, value: object) -> str:
     if kind == ReasonKind.TIME:
         weekday, part = value  # type: ignore[misc]
         return t.gettext(
-            "free {weekday} {part}", weekday=weekday_short(t, weekday), part=day_part_label(t, part)
+            "free {weekday} {part}", weekday=t.short_weekday(weekday), part=day_part_label(t, part)
         )
     if kind == ReasonKind.NO_COUPLE:
         return t.gettext("no couple yet")

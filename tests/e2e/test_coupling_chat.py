@@ -26,6 +26,7 @@ async def _volunteer(
     languages: list[str],
     buurt: str = BUURT,
     area: str = "Haarlemmerbuurt",
+    slots: tuple[tuple[int, str], ...] = (),
 ) -> Person:
     person = await add_person(
         wijkbot,
@@ -35,6 +36,7 @@ async def _volunteer(
         buurt=buurt,
         language="en",
         offers=["shopping"],
+        slots=slots,
     )
     async with wijkbot.db.begin() as session:
         row = await session.get(Person, person.id)
@@ -53,11 +55,13 @@ async def _ask_for_shopping_in_turkish(ayse: FakeUser) -> None:
     await tap(ayse, "Klaar")
     status = await ayse.wait_for("Je hulpvraag", after=mark)
     assert status.text == (
-        "Je hulpvraag\nHulp bij: Boodschappen\nTalen: Nederlands\n\nWe zoeken iemand voor je."
+        "Je hulpvraag\nHulp bij: Boodschappen\nTalen: Nederlands\nTijden: elk moment\n\n"
+        "We zoeken iemand voor je."
     )
     assert status.labels == [
         "Mijn vraag veranderen",
         "Talen veranderen",
+        "Tijden veranderen",
         "Mijn hulpvraag intrekken",
     ]
     mark = ayse.mark()
@@ -71,13 +75,21 @@ async def _ask_for_shopping_in_turkish(ayse: FakeUser) -> None:
     await tap(ayse, "Klaar")
     status = await ayse.wait_for("Je hulpvraag", after=mark)
     assert "Talen: Turks\n" in status.text
+    mark = ayse.mark()
+    await tap(ayse, "Tijden veranderen")
+    await tap(ayse, "⬜ wo middag", after=mark)
+    await ayse.wait_for(predicate=lambda m: "✅ wo middag" in m.labels, after=mark)
+    mark = ayse.mark()
+    await tap(ayse, "Klaar")
+    status = await ayse.wait_for("Je hulpvraag", after=mark)
+    assert "Tijden: wo middag\n" in status.text
 
 
 async def _setup(wijkbot: BotUnderTest, fake: FakeBotAPI):
     noor = fake.user(7001, "Noor", language_code="en")
     await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
     vera = fake.user(7101, "Vera", language_code="en")
-    await _volunteer(wijkbot, vera, languages=["tr", "nl"])
+    await _volunteer(wijkbot, vera, languages=["tr", "nl"], slots=((2, "afternoon"),))
     bas = fake.user(7102, "Bas", language_code="en")
     await _volunteer(wijkbot, bas, languages=["nl"])  # no shared language
     tess = fake.user(7103, "Tess", language_code="en")
@@ -127,7 +139,7 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     await tap(noor, "1. Ayse")
     detail = await noor.wait_for("Ayse · Westerdokseiland", after=mark)
     assert detail.text == (
-        "Ayse · Westerdokseiland\nHelp with: Shopping\nLanguages: Turkish\nTimes: any time\n"
+        "Ayse · Westerdokseiland\nHelp with: Shopping\nLanguages: Turkish\nTimes: Wed afternoon\n"
         "Status: open · owner: nobody yet"
     )
     mark = noor.mark()
@@ -136,7 +148,8 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     assert "I'll take this on" not in taken.labels
     text = await _open_suggestions(noor)
     assert text == (
-        "Suggested for Ayse:\n1. Vera: same buurt · speaks Turkish · likes shopping · no couple yet"
+        "Suggested for Ayse:\n1. Vera: same buurt · speaks Turkish · likes shopping · "
+        "free Wed afternoon · no couple yet"
     )
     mark = noor.mark()
     await tap(noor, "Ask Vera")
@@ -146,7 +159,7 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     proposal = await vera.wait_for("Would you like to help")
     assert proposal.text == (
         "Would you like to help Ayse from Westerdokseiland?\nHelp with: Shopping\n"
-        "Languages: Turkish\nTimes: any time\n\n"
+        "Languages: Turkish\nTimes: Wed afternoon\n\n"
         "If you say yes, we ask Ayse too. You answer within 2 days."
     )
     assert proposal.labels == ["Yes", "No", "Rather not now"]

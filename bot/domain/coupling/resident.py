@@ -98,6 +98,33 @@ async def set_language(
     return summary
 
 
+async def set_slot(
+    *,
+    session: AsyncSession,
+    person: Person | None,
+    weekday: int,
+    day_part: str,
+    on: bool,
+    now: dt.datetime,
+) -> RequestSummary:
+    """Set one weekly day part (Europe/Amsterdam wall clock) that suits the resident on or
+    off; none chosen means any time. Raises `NotAllowed`, `NotFound` (no request),
+    `InvalidInput("slot")`, `RequestNotOpen`."""
+    resident = _resident(person)
+    request = await _open_request(session, resident)
+    if request is None:
+        raise NotFound()
+    summary = await request_summary(session=session, request_id=request.id)
+    slots = set(summary.slots)
+    after = slots | {(weekday, day_part)} if on else slots - {(weekday, day_part)}
+    if after != slots:
+        await requests_.set_slots(session=session, request=request, slots=after)
+        request.updated_at = now
+        request.updated_by_id = resident.id
+        summary = await request_summary(session=session, request_id=request.id)
+    return summary
+
+
 async def announce(
     *, session: AsyncSession, person: Person | None, now: dt.datetime
 ) -> RequestSummary | None:
