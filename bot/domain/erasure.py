@@ -55,6 +55,7 @@ async def erase(
     Places they held on actions are released first, so waiting lists move up. `now` is
     aware UTC, `tz` the wall-clock zone (for rules that need it). Does not commit.
     """
+    from bot.domain.coupling.proposals import release_volunteer  # imports people
     from bot.domain.rsvp import answer  # local import: rsvp imports people, people us
 
     rsvps = await session.scalars(
@@ -71,6 +72,7 @@ async def erase(
             enforce_start=False,
         )
     handed = await _hand_over(session=session, coordinator=person, now=now)
+    await release_volunteer(session=session, volunteer_id=person.id, now=now)
     await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
     await _delete_outbox_naming(session=session, person_id=person.id)
     telegram_user_id = person.telegram_user_id
