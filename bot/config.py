@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     locales_dir: Path = PROJECT_ROOT / "locales"
     #: Time each side has to answer a coupling proposal (issue 6 §2: 48 hours, settable).
     proposal_answer_hours: float = Field(default=48.0, gt=0, le=24 * 14)
+    #: Night hours that do not count towards that time (local wall clock, "HH:MM-HH:MM").
+    quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
     #: How often the coupling job expires late proposals and re-raises unowned requests.
     coupling_job_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     # Outbox delivery. Telegram documents ~30 messages/s per bot and 1 message/s per chat.

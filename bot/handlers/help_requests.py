@@ -32,6 +32,7 @@ from bot.domain.coupling.errors import NotEligible, RequestNotOpen
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
 from bot.handlers.keyboards import say
+from bot.handlers.proposals import awake_clock
 from bot.i18n import Translator
 from bot.views.requests_list import (
     READY_PAGE_SIZE,
@@ -157,6 +158,7 @@ async def on_propose(
                 coordinator=person,  # type: ignore[arg-type]
                 now=context.clock.now(),
                 window=context.services.settings.proposal_answer_window,
+                awake_after=awake_clock(context),
             )
             facts = await summaries.proposal_facts(session=session, proposal_id=state.proposal_id)
     except _REFUSED as exc:

@@ -14,12 +14,21 @@ from telegram import Update
 from bot.callbacks import PROPOSAL_RESIDENT, PROPOSAL_VOLUNTEER
 from bot.context import WijkContext
 from bot.domain.coupling import proposals
+from bot.domain.coupling.deadlines import awake_clock as _awake_clock
+from bot.domain.coupling.deadlines import parse_quiet_hours
 from bot.domain.coupling.errors import AnswerClosed
+from bot.domain.coupling.proposals import AwakeAfter
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.vocabulary import ProposalAnswer
 from bot.handlers.common import answer_query, button, translator_for
 from bot.handlers.keyboards import say
 from bot.i18n import Translator
+
+
+def awake_clock(context: WijkContext) -> AwakeAfter:
+    """Deadlines that skip the night's quiet hours (settings QUIET_HOURS, TIMEZONE)."""
+    settings = context.services.settings
+    return _awake_clock(parse_quiet_hours(settings.quiet_hours), settings.tz)
 
 
 def closed_text(t: Translator) -> str:
@@ -44,6 +53,7 @@ async def on_volunteer(
                 answer=answer,
                 now=context.clock.now(),
                 window=context.services.settings.proposal_answer_window,
+                awake_after=awake_clock(context),
             )
     except (AnswerClosed, NotFound, NotAllowed, InvalidInput):
         await answer_query(update.callback_query, closed_text(t))  # type: ignore[arg-type]

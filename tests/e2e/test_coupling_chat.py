@@ -273,12 +273,15 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
         "The request is open again. Ask the next volunteer?"
     )
 
-    # Vera does not answer: after 48 hours the job expires it and Noor is told.
+    # Vera does not answer: after 48 awake hours (nights do not count: 14 a day, so about
+    # 3.5 days) the job expires it and Noor is told.
     await tap(noor, "Next suggestions")
     await noor.wait_for(predicate=lambda m: m.labels == ["Ask Vera", "« Back"])
     await tap(noor, "Ask Vera")
     await vera.wait_for("Would you like to help")
     wijkbot.clock.advance(48 * 3600 + 60)
+    assert (await run_coupling_tick(wijkbot.services)).expired == []  # nights not counted
+    wijkbot.clock.advance(2 * 24 * 3600)
     tick = await run_coupling_tick(wijkbot.services)
     assert len(tick.expired) == 1
     told = await noor.wait_for("did not answer in time")
