@@ -103,7 +103,7 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         from bot.retention_job import schedule
 
         schedule(application, services.settings)
-        coupling_job.schedule(application)
+        coupling_job.schedule(application, services.settings)
 
 
 async def _outbox_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> Bot:

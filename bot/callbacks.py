@@ -284,6 +284,10 @@ INVITE_AREA = route("inv:o", _ROLES, Id("area_id"), Int("page", 0, PAGE))
 """Open an area to choose it or a part of it: `inv:o:<v|r|c>:<area id>:<page>`."""
 INVITE_CREATE = route("inv:a", _ROLES, Id("area_id"))
 """Make the invite for this area: `inv:a:<v|r|c>:<area id>`."""
+INVITE_PARTNER = route("inv:pt")
+"""Partner invite: choose the organisation (of the coordinator's area): `inv:pt`."""
+INVITE_ORGANISATION = route("inv:g", Id("organisation_id"))
+"""Make a partner invite for this organisation: `inv:g:<organisation id>`."""
 
 # Everyone: language and erasure (bot.handlers.account).
 LANGUAGE = route("acc:lang", Choice("language", {"nl": "nl", "en": "en"}))
@@ -366,3 +370,54 @@ HO_ANSWER = route(
     ),
 )
 """Staff: Opgepakt (p) or Niet voor ons with a reason (w, c, o): `ho:a:<id>:<code>`."""
+# Coupling (issue 6): a resident's own help request (bot.handlers.my_help_request),
+# coordinators' requests, suggestions and readiness (bot.handlers.help_requests), and the
+# answers to proposals (bot.handlers.proposals). Every press is checked again by the
+# coupling domain (role, area, state).
+from bot.domain.vocabulary import ProposalAnswer  # noqa: E402
+
+MY_REQUEST_TASK = route(
+    "hq:t", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF)
+)
+"""Set one task of the resident's request: `hq:t:<task>:<1|0>`."""
+MY_REQUEST_LANGUAGE = route(
+    "hq:l", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF)
+)
+"""Set one language of the resident's request: `hq:l:<code>:<1|0>`."""
+MY_REQUEST_EDIT = route("hq:e", Choice("what", {"t": "tasks", "l": "languages", "s": "times"}))
+"""Open the tasks, languages or times of the request: `hq:e:<t|l|s>`."""
+MY_REQUEST_SLOT = route(
+    "hq:sl", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF)
+)
+"""Set one weekly day part that suits the resident: `hq:sl:<weekday>:<m|a|e>:<1|0>`."""
+MY_REQUEST_DONE = route("hq:d")
+"""Done: tell the coordinators (once) and show the status: `hq:d`."""
+MY_REQUEST_WITHDRAW = route("hq:w")
+"""Ask whether to withdraw the request: `hq:w`."""
+MY_REQUEST_WITHDRAW_YES = route("hq:wy")
+"""Withdraw it: `hq:wy`."""
+
+REQUEST_OPEN = route("cr:o", Id("request_id"))
+"""One request with its buttons: `cr:o:<request id>`."""
+REQUEST_TAKE = route("cr:t", Id("request_id"))
+""""Ik pak dit op": become the owner: `cr:t:<request id>`."""
+REQUEST_SUGGEST = route("cr:s", Id("request_id"))
+"""The top 5 volunteers with reasons: `cr:s:<request id>`."""
+REQUEST_PROPOSE = route("cr:v", Id("request_id"), Id("volunteer_id"))
+"""Propose this volunteer: `cr:v:<request id>:<volunteer id>`."""
+READY_LIST = route("rd:p", Int("page", 0, PAGE))
+"""A page of volunteers to mark "klaar voor koppelen": `rd:p:<page>`."""
+READY_SET = route("rd:s", Id("volunteer_id"), Int("page", 0, PAGE))
+"""Mark one volunteer ready: `rd:s:<volunteer id>:<page>`."""
+
+_PROPOSAL_ANSWERS = {
+    "y": ProposalAnswer.YES,
+    "n": ProposalAnswer.NO,
+    "l": ProposalAnswer.NOT_NOW,
+}
+PROPOSAL_VOLUNTEER = route("pv", Id("proposal_id"), Choice("answer", _PROPOSAL_ANSWERS))
+"""A volunteer's answer to a proposal: `pv:<proposal id>:<y|n|l>`."""
+PROPOSAL_RESIDENT = route(
+    "pr", Id("proposal_id"), Choice("answer", {"y": ProposalAnswer.YES, "n": ProposalAnswer.NO})
+)
+"""A resident's answer to being introduced: `pr:<proposal id>:<y|n>`."""

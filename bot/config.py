@@ -7,6 +7,7 @@ into one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -34,7 +35,17 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Amsterdam"
     default_language: Literal["nl", "en"] = "nl"
     areas_file: Path = PROJECT_ROOT / "storage" / "data" / "areas-amsterdam-centrum.toml"
+    #: Partner organisations (kind, name, area key), loaded after the areas (issue 6 §0).
+    organisations_file: Path | None = (
+        PROJECT_ROOT / "storage" / "data" / "organisations-amsterdam-centrum.toml"
+    )
     locales_dir: Path = PROJECT_ROOT / "locales"
+    #: Time each side has to answer a coupling proposal (issue 6 §2: 48 hours, settable).
+    proposal_answer_hours: float = Field(default=48.0, gt=0, le=24 * 14)
+    #: Night hours that do not count towards that time (local wall clock, "HH:MM-HH:MM").
+    quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+    #: How often the coupling job expires late proposals and re-raises unowned requests.
+    coupling_job_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     # Outbox delivery. Telegram documents ~30 messages/s per bot and 1 message/s per chat.
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     outbox_tick_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -119,3 +130,8 @@ class Settings(BaseSettings):
     def bot_api_file_url(self) -> str:
         """The `base_file_url` PTB wants: '<server>/file/bot'."""
         return self.telegram_api_base_url.rstrip("/") + "/file/bot"
+
+    @property
+    def proposal_answer_window(self) -> dt.timedelta:
+        """`proposal_answer_hours` as a timedelta."""
+        return dt.timedelta(hours=self.proposal_answer_hours)

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import Services
 from bot.delivery.dispatcher import OutboxDispatcher
+from bot.domain.coupling.organisations import load_organisations
 from bot.i18n import I18n
 from storage.areas import load_areas
 from storage.db import Database, install_sqlite_pragmas, is_sqlite, sync_url
@@ -24,10 +25,11 @@ class SchemaNotReady(RuntimeError):
 
 
 def migrate_and_seed(settings: Settings) -> int:
-    """Upgrade the schema to the newest migration and upsert the area file.
+    """Upgrade the schema to the newest migration and upsert the area file, then the
+    organisations file (when set; its area keys must be in the area file).
 
-    Returns the number of areas in the file. Raises `storage.areas.AreaFileError` or
-    SQLAlchemy errors (e.g. the database cannot be reached).
+    Returns the number of areas in the file. Raises `storage.areas.AreaFileError`,
+    `OrganisationFileError` or SQLAlchemy errors (e.g. the database cannot be reached).
     """
     upgrade(settings.database_url)
     engine = create_engine(sync_url(settings.database_url), hide_parameters=True)
@@ -35,7 +37,10 @@ def migrate_and_seed(settings: Settings) -> int:
         install_sqlite_pragmas(engine)
     try:
         with Session(engine) as session, session.begin():
-            return load_areas(session, settings.areas_file)
+            count = load_areas(session, settings.areas_file)
+            if settings.organisations_file is not None:
+                load_organisations(session, settings.organisations_file)
+            return count
     finally:
         engine.dispose()
 

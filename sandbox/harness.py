@@ -23,7 +23,7 @@ from bot.domain import availability, invites, people
 from bot.runtime import make_services
 from sandbox.fake_bot_api import WAIT_SECONDS, FakeBotAPI, FakeUser
 from storage.areas import find_area
-from storage.models import OutboxMessage, Person
+from storage.models import Area, Organisation, OutboxMessage, Person
 
 TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 
@@ -171,6 +171,33 @@ async def add_person(
             await people.set_buurt(session=session, person=person, buurt_id=found.id)
         await availability.set_slots(session=session, person_id=person.id, slots=set(slots))
         await people.set_offers(session=session, person=person, tasks=offers)
+        people.finish_onboarding(person=person, now=now)
+    return person
+
+
+async def add_partner(
+    bot: BotUnderTest, user: FakeUser, *, organisation: str, language: str = "nl"
+) -> Person:
+    """Insert a partner organisation's staff member (test set-up; skips the chat flow).
+    `organisation` is the organisation's key in the organisations file."""
+    now = bot.clock.now()
+    async with bot.db.begin() as session:
+        org = await session.scalar(select(Organisation).where(Organisation.key == organisation))
+        assert org is not None, organisation
+        home = await session.get(Area, org.area_id)
+        assert home is not None
+        new = await invites.create_invite(
+            session=session, role="partner", area=home, now=now, organisation_id=org.id
+        )
+        person = await people.register(
+            session=session,
+            token=new.token,
+            telegram_user_id=user.id,
+            chat_id=user.id,
+            first_name=user.first_name,
+            language=language,
+            now=now,
+        )
         people.finish_onboarding(person=person, now=now)
     return person
 

@@ -103,7 +103,7 @@ class Person(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     display_name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16))  # coordinator | volunteer | resident
+    role: Mapped[str] = mapped_column(String(16))  # coordinator | volunteer | resident | partner
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # fixed by the invite
     buurt_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # chosen in onboarding
     language: Mapped[str] = mapped_column(String(8))
@@ -131,7 +131,7 @@ class Person(Base):
         return self.buurt_id or self.area_id
 
     __table_args__ = (
-        CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+        CheckConstraint("role IN ('coordinator','volunteer','resident','partner')", name="role"),
         # Home area (buurt, else invite area): matching searches volunteers area by area.
         Index("ix_person_home", func.coalesce(buurt_id, area_id)),
     )
@@ -457,12 +457,16 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # A partner invite names the organisation its staff member joins (None otherwise).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
 
     area: Mapped[Area] = relationship()
 
     __table_args__ = (
         CheckConstraint("max_uses IS NULL OR uses <= max_uses", name="uses"),
-        CheckConstraint("role IN ('coordinator','volunteer','resident')", name="role"),
+        CheckConstraint("role IN ('coordinator','volunteer','resident','partner')", name="role"),
     )
 
 

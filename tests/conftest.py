@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import PROJECT_ROOT
+from bot.domain.coupling.organisations import load_organisations
 from storage.areas import load_areas
 from storage.db import Database, sync_url
 from storage.migrate import upgrade
 
 PG_URL = os.environ.get("WIJKBOT_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 AREAS_FILE = PROJECT_ROOT / "storage" / "data" / "areas-amsterdam-centrum.toml"
+ORGANISATIONS_FILE = PROJECT_ROOT / "storage" / "data" / "organisations-amsterdam-centrum.toml"
 
 
 def _postgres_problem() -> str | None:
@@ -94,6 +96,7 @@ def _seed(url: str) -> None:
     engine = create_engine(sync_url(url))
     with Session(engine) as session, session.begin():
         load_areas(session, AREAS_FILE)
+        load_organisations(session, ORGANISATIONS_FILE)
     engine.dispose()
 
 

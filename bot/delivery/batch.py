@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
+from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import MessageKind, verdict
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
@@ -154,12 +155,21 @@ async def prepare_batch(
             batch.held.append(row.id)
             continue
         kind = REGISTRY[MessageKind(row.message_key)]
+        args = dict(row.args or {})
+        if row.message_key in LOADED_KINDS:  # coupling texts load their facts now
+            facts = await message_facts(
+                session=session, kind=row.message_key, args=args, person_id=person.id
+            )
+            if facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
+                continue
+            args.update(facts)
         try:
             text, keyboard = kind.render(
                 i18n.translator(person.language),
                 action,
                 area_names.get(action.area_id, "") if action else "",
-                row.args or {},
+                args,
             )
         except Exception as exc:  # a rendering bug must not stop the others
             logger.error("outbox: render failed: %s at %s", type(exc).__name__, where(exc))

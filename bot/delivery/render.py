@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance, couples, handover
@@ -68,6 +69,10 @@ def _help_request_new(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
     place = html.escape(str(args.get("place", "")))
+    if args.get("asked"):  # asked later with /hulpvraag
+        return t.gettext(
+            "A resident in {place} asks for help. See /helprequests.", place=place
+        ), None
     return t.gettext(
         "A resident in {place} signed up and would like help. See /helprequests.",
         place=place,
@@ -166,6 +171,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.HAND_OVER_CONSENT: _args_only(handover.consent_question),
     MessageKind.HAND_OVER_CONSENT_ANSWER: _args_only(handover.consent_answer),
     MessageKind.ACTION_CHANGED: _changed,
+    **COUPLING_RENDERERS,  # proposals, coupled, re-raised requests (bot.delivery.render_coupling)
 }
 
 

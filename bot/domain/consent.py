@@ -37,7 +37,8 @@ PURPOSES: tuple[Purpose, ...] = (
     # Calls for actions that fit where and when you can help (volunteers).
     Purpose("calls", 1, (Role.VOLUNTEER,)),
     # Coupling a volunteer and a resident who asked for help (buddy matches).
-    Purpose("coupling", 1, (Role.VOLUNTEER, Role.RESIDENT)),
+    # v2: names what matching uses (buurt, languages, tasks, times, maximum, readiness).
+    Purpose("coupling", 2, (Role.VOLUNTEER, Role.RESIDENT)),
     # Relaying messages between people through the bot (coordinators, couples).
     Purpose("relaying", 1, (Role.COORDINATOR, Role.VOLUNTEER, Role.RESIDENT)),
     # Recording who answered and who came to an action (attendance).

@@ -57,6 +57,7 @@ async def erase(
     Places they held on actions are released first, so waiting lists move up. `now` is
     aware UTC, `tz` the wall-clock zone (for rules that need it). Does not commit.
     """
+    from bot.domain.coupling.proposals import release_volunteer  # imports people
     from bot.domain.rsvp import answer  # local import: rsvp imports people, people us
 
     rsvps = await session.scalars(
@@ -76,6 +77,7 @@ async def erase(
     from bot.domain.coupling.follow_up import end_for_erasure  # local: coupling imports us
 
     await end_for_erasure(session=session, person=person, now=now)
+    await release_volunteer(session=session, volunteer_id=person.id, now=now)
     await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
     await _delete_outbox_naming(session=session, person_id=person.id)
     telegram_user_id = person.telegram_user_id

@@ -30,7 +30,7 @@ from bot.domain.errors import (
 )
 from bot.domain.tasks import ROLES
 from bot.domain.vocabulary import Role
-from storage.models import Area, Invite, Person
+from storage.models import Area, Invite, Organisation, Person
 
 TOKEN_BYTES = 16
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Telegram's deep-link payload alphabet
@@ -75,14 +75,18 @@ async def create_invite(
     max_uses: int | None = None,
     valid_for: dt.timedelta | None = None,
     created_by_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> NewInvite:
-    """Create an invite that fixes role and area.
+    """Create an invite that fixes role and area (and, for a partner, the organisation).
 
-    Raises `InvalidInput` for an unknown role, max_uses outside 1..10000 or a validity
-    outside 1 hour..366 days.
+    Raises `InvalidInput` for an unknown role, max_uses outside 1..10000, a validity
+    outside 1 hour..366 days, or an organisation given for anyone but a partner (or none
+    for a partner: "organisation").
     """
     if role not in ROLES:
         raise InvalidInput("role")
+    if (role == Role.PARTNER) != (organisation_id is not None):
+        raise InvalidInput("organisation")
     if max_uses is not None and not 1 <= max_uses <= MAX_USES_LIMIT:
         raise InvalidInput("uses")
     if valid_for is not None and not dt.timedelta(hours=1) <= valid_for <= MAX_VALID_FOR:
@@ -97,6 +101,7 @@ async def create_invite(
         expires_at=now + valid_for if valid_for else None,
         created_by_id=created_by_id,
         created_at=now,
+        organisation_id=organisation_id,
     )
     session.add(invite)
     await session.flush()
@@ -198,10 +203,10 @@ POLICY: Any = _Policy()
 
 
 def policy_uses(role: str) -> int | None:
-    """Uses of an invite made in the chat: one for a coordinator invite (it makes someone a
-    coordinator, so it is meant for one person), unlimited for volunteers and residents (a
-    flyer link)."""
-    return 1 if role == Role.COORDINATOR else None
+    """Uses of an invite made in the chat: one for a coordinator or partner invite (it gives
+    someone a role with more rights, so it is meant for one person), unlimited for
+    volunteers and residents (a flyer link)."""
+    return 1 if role in (Role.COORDINATOR, Role.PARTNER) else None
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,7 @@ class CreatedInvite:
     area_name: str
     max_uses: int | None
     expires_at: dt.datetime | None
+    organisation_name: str | None = None
 
 
 async def create_by_coordinator(
@@ -226,8 +232,13 @@ async def create_by_coordinator(
     now: dt.datetime,
     max_uses: int | None = POLICY,
     valid_for: dt.timedelta | None = POLICY,
+    organisation_id: int | None = None,
 ) -> CreatedInvite:
     """Create an invite under the one policy (role, area scope, uses, expiry).
+
+    A partner invite names an organisation (`organisation_id`) instead of choosing an area:
+    its area is the organisation's, and a coordinator may only name one that serves their
+    area (its area holds theirs, or lies within it).
 
     `coordinator` is the coordinator making it in the chat: the area must be theirs or lie
     below it. None is the operator on the command line (`wijkbot invite`), who may invite
@@ -242,11 +253,21 @@ async def create_by_coordinator(
     if role not in set(Role):
         raise InvalidInput("role")
     tree = await areas.tree(session)
+    organisation = None
+    if role == Role.PARTNER:
+        organisation = await session.get(Organisation, organisation_id or 0)
+        if organisation is None:
+            raise NotFound()
+        area_id = organisation.area_id
+        if coordinator is not None and not (
+            tree.within(area_id, coordinator.area_id) or tree.within(coordinator.area_id, area_id)
+        ):
+            raise NotFound()
     area = tree.get(area_id)
     if coordinator is not None:
         if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
             raise NotAllowed()
-        if area is None or not tree.within(area_id, coordinator.area_id):
+        if area is None or (organisation is None and not tree.within(area_id, coordinator.area_id)):
             raise NotFound()
     if area is None:
         raise NotFound()
@@ -260,6 +281,7 @@ async def create_by_coordinator(
         max_uses=uses,
         valid_for=valid,
         created_by_id=coordinator.id if coordinator is not None else None,
+        organisation_id=organisation.id if organisation is not None else None,
     )
     return CreatedInvite(
         token=new.token,
@@ -268,6 +290,7 @@ async def create_by_coordinator(
         area_name=area.name,
         max_uses=uses,
         expires_at=new.invite.expires_at,
+        organisation_name=organisation.name if organisation is not None else None,
     )
 
 
@@ -305,3 +328,21 @@ async def area_menu(*, session: AsyncSession, coordinator: Person, area_id: int 
     parts = [AreaChoice(kid, bool(tree.children_of(kid.id))) for kid in tree.children_of(node.id)]
     back = node.parent_id if node.id != coordinator.area_id else None
     return AreaMenu(node=node, parts=parts, back_to=back)
+
+
+async def partner_organisations(
+    *, session: AsyncSession, coordinator: Person
+) -> list[Organisation]:
+    """The organisations a coordinator may make a partner invite for (those serving their
+    area: the organisation's area holds theirs or lies within it), by name.
+    Raises `NotAllowed` for anyone but a signed-up coordinator."""
+    if coordinator.role != Role.COORDINATOR or coordinator.onboarded_at is None:
+        raise NotAllowed()
+    tree = await areas.tree(session)
+    rows = await session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
+    return [
+        org
+        for org in rows.all()
+        if tree.within(org.area_id, coordinator.area_id)
+        or tree.within(coordinator.area_id, org.area_id)
+    ]

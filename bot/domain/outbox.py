@@ -85,6 +85,14 @@ class MessageKind(enum.StrEnum):
     HAND_OVER_CONSENT = CouplingKind.HAND_OVER_CONSENT.value
     HAND_OVER_CONSENT_ANSWER = CouplingKind.HAND_OVER_CONSENT_ANSWER.value
     ACTION_CHANGED = "action_changed"
+    # Coupling (issue 6): the same strings as `CouplingMessageKind`; args are ids only, the
+    # texts load their facts at send time (bot.domain.coupling.messages).
+    PROPOSAL_VOLUNTEER = CouplingKind.PROPOSAL_VOLUNTEER.value
+    PROPOSAL_RESIDENT = CouplingKind.PROPOSAL_RESIDENT.value
+    PROPOSAL_DECLINED = CouplingKind.PROPOSAL_DECLINED.value
+    PROPOSAL_EXPIRED = CouplingKind.PROPOSAL_EXPIRED.value
+    COUPLED = CouplingKind.COUPLED.value
+    REQUEST_RAISED = CouplingKind.REQUEST_RAISED.value
 
 
 class PersonFacts(Protocol):
@@ -252,11 +260,30 @@ RULES: dict[MessageKind, KindRule] = {
     MessageKind.ACTION_CHANGED: KindRule(
         True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_CHANGED), False
     ),
+    # Coupling (bot.domain.coupling.proposals, requests): dedup keys are made there.
+    # A proposal expires with its answer deadline (not_after); the dispatcher also skips
+    # one that is no longer waiting (bot.domain.coupling.messages.message_facts).
+    MessageKind.PROPOSAL_VOLUNTEER: KindRule(
+        False, _always, "the answer deadline", _key(MessageKind.PROPOSAL_VOLUNTEER), True
+    ),
+    MessageKind.PROPOSAL_RESIDENT: KindRule(
+        False, _always, "the answer deadline", _key(MessageKind.PROPOSAL_RESIDENT), True
+    ),
+    MessageKind.PROPOSAL_DECLINED: KindRule(
+        False, _always, "none", _key(MessageKind.PROPOSAL_DECLINED), True
+    ),
+    MessageKind.PROPOSAL_EXPIRED: KindRule(
+        False, _always, "none", _key(MessageKind.PROPOSAL_EXPIRED), True
+    ),
+    MessageKind.COUPLED: KindRule(False, _always, "none", _key(MessageKind.COUPLED), False),
+    MessageKind.REQUEST_RAISED: KindRule(
+        False, _always, "none", _key(MessageKind.REQUEST_RAISED), True
+    ),
 }
 
-#: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`): the coupling
-#: domain may queue them, but they have no renderer yet (their handlers are not built), so
-#: the dispatcher records them as failed ("unknown message key"). No handler queues them yet.
+#: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`) that have no
+#: renderer yet: the coupling domain may queue them, and
+#: the dispatcher records them as failed ("unknown message key") until they get one.
 COUPLING_KEYS: tuple[str, ...] = tuple(
     kind.value for kind in CouplingKind if kind.value not in {k.value for k in MessageKind}
 )

@@ -16,7 +16,7 @@ from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import HelpRequestStatus
-from storage.models import Offer, Person
+from storage.models import Offer, PartnerMember, Person
 
 if TYPE_CHECKING:
     from bot.domain.erasure import ErasureResult
@@ -70,6 +70,9 @@ async def register(
     )
     session.add(person)
     await session.flush()
+    if invite.organisation_id is not None:  # a partner invite names the organisation
+        session.add(PartnerMember(person_id=person.id, organisation_id=invite.organisation_id))
+        await session.flush()
     await consent.give(
         session=session,
         person=person,

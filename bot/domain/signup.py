@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import actions, areas, availability, help_requests, invites, people
 from bot.domain.errors import InvalidInput
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import Role
-from storage.models import Person
+from storage.models import Organisation, PartnerMember, Person
 
 
 class Choice(StrEnum):
@@ -41,6 +42,7 @@ class SignedUp:
     person_id: int
     role: Role
     area_name: str
+    organisation_name: str | None = None  # a partner's organisation
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ async def consent(
     language: str,
     now: dt.datetime,
 ) -> SignedUp:
-    """Create the person (one use of the invite); a coordinator is signed up at once.
+    """Create the person (one use of the invite); a coordinator or partner is signed up at
+    once (a partner is linked to the invite's organisation).
 
     Raises `InviteInvalid`, `InviteExpired`, `InviteUsedUp`, `AlreadyRegistered`.
     """
@@ -94,10 +97,15 @@ async def consent(
         language=language,
         now=now,
     )
-    if person.role == Role.COORDINATOR:
+    if person.role in (Role.COORDINATOR, Role.PARTNER):
         people.finish_onboarding(person=person, now=now)
     tree = await areas.tree(session)
-    return SignedUp(person.id, Role(person.role), tree.name(person.area_id))
+    organisation = await session.scalar(
+        select(Organisation.name)
+        .join(PartnerMember, PartnerMember.organisation_id == Organisation.id)
+        .where(PartnerMember.person_id == person.id)
+    )
+    return SignedUp(person.id, Role(person.role), tree.name(person.area_id), organisation)
 
 
 async def buurt_options(*, session: AsyncSession, person: Person) -> BuurtOptions:

@@ -18,6 +18,9 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     VOLUNTEER = "volunteer"
     RESIDENT = "resident"
+    #: Staff of a partner organisation (buurtteam, DOCK, Ymere...): sees only what is handed
+    #: over to their organisation, and aggregates; never requests, rosters or messages.
+    PARTNER = "partner"
 
 
 class AreaLevel(StrEnum):

@@ -30,9 +30,11 @@ from bot.handlers import (
     invites,
     my_actions,
     my_data,
+    my_help_request,
     new_action,
     onboarding,
     overlap,
+    proposals,
     relay,
     rsvp,
 )
@@ -52,6 +54,8 @@ FEATURES: tuple[ModuleType, ...] = (
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
+    my_help_request,  # residents: /hulpvraag
+    proposals,  # volunteers and residents answer coupling proposals
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     bulk_coupling,  # coordinators: /koppelen, a set of proposals for the whole area
     handover,  # /doorzetten: hand a request to a partner organisation, with consent

@@ -1,46 +1,85 @@
-"""/hulpvragen (/helprequests): coordinators see what residents of their area asked for.
+"""/hulpvragen (/helprequests): coordinators see the help requests of their area, take one
+on ("Ik pak dit op"), see the top 5 volunteers with reasons and propose one; /ready
+(/klaarvoorkoppelen) marks volunteers "klaar voor koppelen".
 
-Long lists are paged (`hr:p:<page>`, `bot.callbacks.HELP_REQUESTS`), newest residents first.
+Buttons (`bot.callbacks`): `hr:p:<page>`, `cr:o:<request>`, `cr:t:<request>`,
+`cr:s:<request>`, `cr:v:<request>:<volunteer>`, `rd:p:<page>`, `rd:s:<volunteer>:<page>`.
+Every press is checked again by the coupling domain: a coordinator of the request's area,
+the request still open, the volunteer still passing every hard filter.
 """
 
 from __future__ import annotations
 
+from html import escape as esc
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.callbacks import HELP_REQUESTS
+from bot.callbacks import (
+    HELP_REQUESTS,
+    READY_LIST,
+    READY_SET,
+    REQUEST_OPEN,
+    REQUEST_PROPOSE,
+    REQUEST_SUGGEST,
+    REQUEST_TAKE,
+)
 from bot.context import WijkContext
-from bot.domain.errors import NotAllowed
-from bot.domain.help_requests import help_request_page
+from bot.domain.coupling import matching, proposals, readiness, summaries, volunteers
+from bot.domain.coupling import requests as requests_
+from bot.domain.coupling.errors import NotEligible, RequestNotOpen
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
 from bot.handlers.keyboards import say
-from bot.views.help import HELP_PAGE_SIZE, help_requests_view
+from bot.handlers.proposals import awake_clock
+from bot.i18n import Translator
+from bot.views.requests_list import (
+    READY_PAGE_SIZE,
+    REQUEST_PAGE_SIZE,
+    readiness_view,
+    request_list_view,
+    request_view,
+    suggestions_view,
+)
+
+_REFUSED = (NotAllowed, NotFound, RequestNotOpen, NotEligible, InvalidInput)
+
+
+async def _refuse(update: Update, t: Translator, exc: Exception) -> None:
+    if isinstance(exc, NotAllowed):
+        text = coordinators_only_text(t)
+    elif isinstance(exc, RequestNotOpen):
+        text = t.gettext("Someone has already been asked for this request, or it is closed.")
+    elif isinstance(exc, NotEligible):
+        text = t.gettext("This volunteer can't be asked now. See the new suggestions.")
+    else:
+        text = t.gettext("This button no longer works.")
+    if update.callback_query is not None:
+        await answer_query(update.callback_query, text)
+    else:
+        await say(update, text, t=t)
 
 
 async def list_help_requests(update: Update, context: WijkContext, page: int = 0) -> None:
-    """The command (page 0) and `hr:p:<page>`: residents with open help requests."""
+    """The command (page 0) and `hr:p:<page>`: the requests of the coordinator's area."""
     person = await context.person()
     t = translator_for(update, context, person)
     try:
         async with context.atomic() as session:
-            found = await help_request_page(
+            found = await summaries.area_requests(
                 session=session,
                 coordinator=person,  # type: ignore[arg-type]
-                offset=page * HELP_PAGE_SIZE,
-                limit=HELP_PAGE_SIZE,
+                offset=page * REQUEST_PAGE_SIZE,
+                limit=REQUEST_PAGE_SIZE,
             )
-    except NotAllowed:
-        if update.callback_query is not None:
-            await answer_query(update.callback_query, coordinators_only_text(t))
-        else:
-            await say(update, coordinators_only_text(t), t=t)
+    except NotAllowed as exc:
+        await _refuse(update, t, exc)
         return
-    if not found.items:
+    if not found.total:
         await say(update, t.gettext("No open help requests in your area."), t=t)
         return
-    await say(update, *help_requests_view(t, found, page), t=t)
+    await say(update, *request_list_view(t, found, page), t=t)
 
 
 async def on_page(update: Update, context: WijkContext, *, page: int) -> None:
@@ -48,7 +87,140 @@ async def on_page(update: Update, context: WijkContext, *, page: int) -> None:
     await list_help_requests(update, context, page)
 
 
+async def _show(update: Update, context: WijkContext, request_id: int, take: bool) -> None:
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            request = await requests_.get_request(session=session, request_id=request_id)
+            await requests_.require_area_coordinator(
+                session=session, person=person, request=request
+            )
+            if take:
+                await requests_.take_ownership(
+                    session=session,
+                    request_id=request_id,
+                    coordinator=person,  # type: ignore[arg-type]
+                    now=context.clock.now(),
+                )
+            found = await summaries.request_summary(session=session, request_id=request_id)
+    except _REFUSED as exc:
+        await _refuse(update, t, exc)
+        return
+    assert person is not None
+    await say(update, *request_view(t, found, person.id), t=t)
+
+
+async def on_open(update: Update, context: WijkContext, *, request_id: int) -> None:
+    """`cr:o:<request>`: one request with its buttons."""
+    await _show(update, context, request_id, take=False)
+
+
+async def on_take(update: Update, context: WijkContext, *, request_id: int) -> None:
+    """`cr:t:<request>`: "Ik pak dit op" (a double press changes nothing)."""
+    await _show(update, context, request_id, take=True)
+
+
+async def on_suggest(update: Update, context: WijkContext, *, request_id: int) -> None:
+    """`cr:s:<request>`: the top 5 volunteers with their reasons."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            request = await requests_.get_request(session=session, request_id=request_id)
+            await requests_.require_area_coordinator(
+                session=session, person=person, request=request
+            )
+            if request.status != "open":
+                raise RequestNotOpen()
+            found = await summaries.request_summary(session=session, request_id=request_id)
+            top = await matching.top_suggestions(
+                session=session, request_id=request_id, now=context.clock.now()
+            )
+    except _REFUSED as exc:
+        await _refuse(update, t, exc)
+        return
+    await say(update, *suggestions_view(t, found, top), t=t)
+
+
+async def on_propose(
+    update: Update, context: WijkContext, *, request_id: int, volunteer_id: int
+) -> None:
+    """`cr:v:<request>:<volunteer>`: send the volunteer a proposal (checked again)."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            state = await proposals.propose(
+                session=session,
+                request_id=request_id,
+                volunteer_id=volunteer_id,
+                coordinator=person,  # type: ignore[arg-type]
+                now=context.clock.now(),
+                window=context.services.settings.proposal_answer_window,
+                awake_after=awake_clock(context),
+            )
+            facts = await summaries.proposal_facts(session=session, proposal_id=state.proposal_id)
+    except _REFUSED as exc:
+        await _refuse(update, t, exc)
+        return
+    assert person is not None
+    text, markup = request_view(t, facts.request, person.id)
+    asked = t.gettext(
+        "We asked {name}. You will hear when they answer.", name=esc(facts.volunteer_name)
+    )
+    await say(update, f"{asked}\n\n{text}", markup, t=t)
+
+
+async def ready_list(update: Update, context: WijkContext, page: int = 0) -> None:
+    """/ready, /klaarvoorkoppelen and `rd:p:<page>`: the volunteers of the area."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            found = await readiness.readiness_page(
+                session=session,
+                coordinator=person,  # type: ignore[arg-type]
+                offset=page * READY_PAGE_SIZE,
+                limit=READY_PAGE_SIZE,
+            )
+    except NotAllowed as exc:
+        await _refuse(update, t, exc)
+        return
+    await say(update, *readiness_view(t, found, page), t=t)
+
+
+async def on_ready_page(update: Update, context: WijkContext, *, page: int) -> None:
+    """`rd:p:<page>`."""
+    await ready_list(update, context, page)
+
+
+async def on_ready(update: Update, context: WijkContext, *, volunteer_id: int, page: int) -> None:
+    """`rd:s:<volunteer>:<page>`: mark ready after a kennismaking (again: no change)."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            await volunteers.mark_ready(
+                session=session,
+                volunteer_id=volunteer_id,
+                coordinator=person,  # type: ignore[arg-type]
+                now=context.clock.now(),
+            )
+    except _REFUSED as exc:
+        await _refuse(update, t, exc)
+        return
+    await ready_list(update, context, page)
+
+
 def register(application: Any) -> None:
-    """Add /hulpvragen, /helprequests and their page buttons."""
+    """Add /hulpvragen, /helprequests, /ready, /klaarvoorkoppelen and their buttons."""
     application.add_handler(CommandHandler(["hulpvragen", "helprequests"], list_help_requests))
+    application.add_handler(CommandHandler(["klaarvoorkoppelen", "ready"], ready_list))
     application.add_handler(button(HELP_REQUESTS, on_page))
+    application.add_handler(button(REQUEST_OPEN, on_open))
+    application.add_handler(button(REQUEST_TAKE, on_take))
+    application.add_handler(button(REQUEST_SUGGEST, on_suggest))
+    application.add_handler(button(REQUEST_PROPOSE, on_propose))
+    application.add_handler(button(READY_LIST, on_ready_page))
+    application.add_handler(button(READY_SET, on_ready))

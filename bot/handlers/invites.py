@@ -26,7 +26,13 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import INVITE_AREA, INVITE_CREATE, INVITE_ROLE
+from bot.callbacks import (
+    INVITE_AREA,
+    INVITE_CREATE,
+    INVITE_ORGANISATION,
+    INVITE_PARTNER,
+    INVITE_ROLE,
+)
 from bot.context import WijkContext
 from bot.domain import invites
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -47,6 +53,7 @@ from bot.views.invite import (
     area_menu_view,
     invite_link,
     invite_text,
+    organisations_view,
     qr_caption,
     qr_png,
     roles_keyboard,
@@ -164,6 +171,44 @@ async def on_area_menu(
 
 async def on_create(update: Update, context: WijkContext, *, role: Role, area_id: int) -> None:
     """`inv:a:<role>:<area>`: create the invite; send the link and its QR code."""
+    await _create(update, context, role=role, area_id=area_id)
+
+
+async def on_partner(update: Update, context: WijkContext) -> None:
+    """`inv:pt`: the organisations serving the coordinator's area, to name in the invite."""
+    query = update.callback_query
+    assert query is not None
+    person = await context.person()
+    t = translator_for(update, context, person)
+    if _menu_key(update) in _used_menus(context):
+        await answer_query(query, stale_text(t))
+        return
+    try:
+        async with context.atomic() as session:
+            if person is None:
+                raise NotAllowed()
+            found = await invites.partner_organisations(session=session, coordinator=person)
+            choices = [(org.id, org.name) for org in found]
+    except NotAllowed as exc:
+        await _refuse(update, t, exc)
+        return
+    await answer_query(query)
+    await edit_or_send(query, *organisations_view(t, choices))
+
+
+async def on_organisation(update: Update, context: WijkContext, *, organisation_id: int) -> None:
+    """`inv:g:<organisation id>`: create a partner invite naming this organisation."""
+    await _create(update, context, role=Role.PARTNER, area_id=0, organisation_id=organisation_id)
+
+
+async def _create(
+    update: Update,
+    context: WijkContext,
+    *,
+    role: Role,
+    area_id: int,
+    organisation_id: int | None = None,
+) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
@@ -186,6 +231,7 @@ async def on_create(update: Update, context: WijkContext, *, role: Role, area_id
                 role=role,
                 area_id=area_id,
                 now=context.clock.now(),
+                organisation_id=organisation_id,
             )
     except (NotAllowed, NotFound, InvalidInput) as exc:
         _forget_menu(context, key)
@@ -197,7 +243,8 @@ async def on_create(update: Update, context: WijkContext, *, role: Role, area_id
     await answer_query(query)
     link = invite_link(context.bot.username, made.token)
     until = t.date(made.expires_at.astimezone(t.tz).date()) if made.expires_at else None
-    await edit_or_send(query, invite_text(t, made.role, made.area_name, link, until))
+    where = made.organisation_name or made.area_name
+    await edit_or_send(query, invite_text(t, made.role, where, link, until))
     caption = qr_caption(t, made.role, until or "")
     png = qr_png(link)
     await send_later(lambda: chat.send_photo(png, caption=caption, parse_mode="HTML"))
@@ -209,4 +256,6 @@ def register(application: Any) -> None:
     application.add_handler(button(INVITE_ROLE, on_area_menu))
     application.add_handler(button(INVITE_AREA, on_area_menu))
     application.add_handler(button(INVITE_CREATE, on_create))
+    application.add_handler(button(INVITE_PARTNER, on_partner))
+    application.add_handler(button(INVITE_ORGANISATION, on_organisation))
     application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^inv(:|$)"))

@@ -21,6 +21,8 @@ COMMANDS = {
         "couples": "koppels",
         "handover": "doorzetten",
         "sharenumber": "nummerdelen",
+        "helprequest": "hulpvraag",
+        "ready": "klaarvoorkoppelen",
     },
     "en": {
         "availability": "availability",
@@ -35,6 +37,8 @@ COMMANDS = {
         "couples": "couples",
         "handover": "handover",
         "sharenumber": "sharenumber",
+        "helprequest": "helprequest",
+        "ready": "ready",
     },
 }
 
@@ -47,6 +51,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["availability"], t.gettext("Set when you can help")),
         BotCommand(names["couples"], t.gettext("My couple (koppel)")),
         BotCommand(names["sharenumber"], t.gettext("Pass on my phone number once")),
+        BotCommand(names["helprequest"], t.gettext("Ask for help (residents)")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
@@ -65,6 +70,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["matchall"], t.gettext("Propose couples for all open help requests")),
         BotCommand(names["couples"], t.gettext("Couples of my area; end one")),
         BotCommand(names["handover"], t.gettext("Hand a help request to an organisation")),
+        BotCommand(names["ready"], t.gettext("Mark volunteers ready for coupling")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

@@ -30,11 +30,17 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
             days=answers_days,
         ),
         "coupling": t.gettext(
-            "Coupling: a coordinator may use what you like to do, or need help with, to "
-            "introduce you to someone in your buurt. When you are coupled we keep when it "
-            "started, the first meeting (date and place) and your answers to \"How is it "
-            "going?\"; with your yes, a coordinator may hand your help request to a partner "
-            "organisation."
+            "Coupling: to introduce a volunteer and a resident to each other, we use your "
+            "buurt, the languages you speak, what you like to do or need help with, the times "
+            "that suit you, and (for volunteers) how many couples you want and whether a "
+            "coordinator met you. A volunteer who is asked sees only the resident's first "
+            "name, buurt, tasks, languages and times."
+        )
+        + " "
+        + t.gettext(
+            "When you are coupled we keep when it started, the first meeting (date and "
+            'place) and your answers to "How is it going?"; with your yes, a coordinator '
+            "may hand your help request to a partner organisation."
         ),
         "relaying": t.gettext(
             "Messages: the bot passes on your messages, voice notes and (only when you tap "

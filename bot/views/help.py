@@ -1,24 +1,18 @@
-"""Help texts shared by several handlers (per role), and residents' help requests as
-coordinators see them (/hulpvragen)."""
+"""Help texts shared by several handlers (per role), the language and erasure questions."""
 
 from __future__ import annotations
 
-from html import escape as esc
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import DELETE_NO, DELETE_YES, HELP_REQUESTS, LANGUAGE
-from bot.domain.help_requests import NeedsPage, ResidentNeeds
+from bot.callbacks import DELETE_NO, DELETE_YES, LANGUAGE
 from bot.domain.vocabulary import Role
 from bot.i18n import Translator
-from bot.views.lists import cut, keyboard, more_line
-from bot.views.people import task_label
+from bot.views.lists import keyboard
 
 if TYPE_CHECKING:
     from storage.models import Person
-
-HELP_PAGE_SIZE = 8  # residents per page of /hulpvragen
 
 
 def help_text(t: Translator, person: Person | None) -> str:
@@ -30,6 +24,8 @@ def help_text(t: Translator, person: Person | None) -> str:
         )
     if person.role == Role.COORDINATOR:
         return coordinator_help(t) + "\n\n" + coupling_help(t, person.role)
+    if person.role == Role.PARTNER:
+        return partner_help(t)
     if person.role == Role.VOLUNTEER:
         return _volunteer_help(t) + "\n\n" + coupling_help(t, person.role)
     return _resident_help(t) + "\n\n" + coupling_help(t, person.role)
@@ -77,8 +73,9 @@ def _volunteer_help(t: Translator) -> str:
 
 def _resident_help(t: Translator) -> str:
     return t.gettext(
-        "You signed up as a resident. Someone from the neighbourhood network will get "
-        "in touch with you.\n"
+        "You signed up as a resident. Would you like help from a volunteer, with shopping, "
+        "forms or something else?\n"
+        "/helprequest – ask for help, or see where your request stands\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
@@ -120,52 +117,20 @@ def coordinator_help(t: Translator) -> str:
         "/actions – see who is coming, or cancel an action\n"
         "/invite – make an invite link and QR code\n"
         "/helprequests – what residents would like help with\n"
+        "/ready – mark volunteers ready for coupling\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
     )
 
 
-def help_requests_view(
-    t: Translator, page: NeedsPage, page_number: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of /hulpvragen as Telegram HTML, with '+N more' and '« Previous' / 'More »'.
-
-    The head counts every resident with open help requests; each entry shows the first name
-    (cut to `NAME_IN_LIST` characters), buurt, language, sign-up date, what they would like
-    help with and can offer. `HELP_PAGE_SIZE` entries with every field at its longest stay
-    below Telegram's 4,096 characters.
-    """
-    head = t.ngettext(
-        "{n} resident would like help. Get in touch with them, or ask a volunteer.",
-        "{n} residents would like help. Get in touch with them, or ask a volunteer.",
-        page.total,
+def partner_help(t: Translator) -> str:
+    """What a partner organisation's staff member can do (plain text)."""
+    return t.gettext(
+        "You take part for a partner organisation. When the neighbourhood network hands "
+        "something over to your organisation, you get a message with what you need to act, "
+        "and you answer with Picked up or Not for us.\n"
+        "/language – change the language\n"
+        "/stop – stop all messages\n"
+        "/delete – delete everything stored about you"
     )
-    parts = [head, *(_entry(t, needs) for needs in page.items)]
-    more = more_line(t, page.remaining)
-    if more:
-        parts.append(esc(more))
-    nav = []
-    if page_number > 0:
-        nav.append((t.gettext("« Previous"), HELP_REQUESTS.encode(page=page_number - 1)))
-    if page.remaining:
-        nav.append((t.gettext("More »"), HELP_REQUESTS.encode(page=page_number + 1)))
-    return "\n\n".join(parts), keyboard([nav]) if nav else None
-
-
-def _entry(t: Translator, needs: ResidentNeeds) -> str:
-    lines = [
-        f"<b>{esc(cut(needs.name))}</b> · {esc(needs.place)} · {esc(needs.language)} · "
-        f"{esc(t.date(needs.since.astimezone(t.tz).date()))}",
-        t.gettext(
-            "Would like help with: {tasks}",
-            tasks=esc(", ".join(task_label(t, x) for x in needs.wants)),
-        ),
-    ]
-    if needs.offers:
-        lines.append(
-            t.gettext(
-                "Can offer: {tasks}", tasks=esc(", ".join(task_label(t, x) for x in needs.offers))
-            )
-        )
-    return "\n".join(lines)

@@ -8,7 +8,7 @@ from html import escape as esc
 import segno
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import INVITE_ROLE
+from bot.callbacks import INVITE_ORGANISATION, INVITE_PARTNER, INVITE_ROLE
 from bot.domain.vocabulary import Role
 from bot.i18n import Translator
 from bot.views.lists import keyboard
@@ -26,14 +26,33 @@ def role_label(t: Translator, role: str) -> str:
         return t.gettext("Coordinator")
     if role == Role.RESIDENT:
         return t.gettext("Resident")
+    if role == Role.PARTNER:
+        return t.gettext("Partner organisation")
     return t.gettext("Volunteer")
 
 
 def roles_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    """One button per role: Volunteer / Resident / Coordinator (`inv:r:<v|r|c>`)."""
-    return keyboard(
-        [[(role_label(t, role), INVITE_ROLE.encode(role=role))] for role in INVITE_ROLES]
+    """One button per role: Volunteer / Resident / Coordinator (`inv:r:<v|r|c>`), and
+    Partner organisation (`inv:pt`: an invite that names an organisation)."""
+    rows = [[(role_label(t, role), INVITE_ROLE.encode(role=role))] for role in INVITE_ROLES]
+    rows.append([(role_label(t, Role.PARTNER), INVITE_PARTNER.encode())])
+    return keyboard(rows)
+
+
+def organisations_view(
+    t: Translator, organisations: list[tuple[int, str]]
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """'For which organisation?' with one button per organisation (`inv:g:<id>`), or a
+    pointer when the area has none. `organisations`: (id, name) pairs, by name."""
+    if not organisations:
+        return t.gettext("There are no partner organisations in your area yet."), None
+    text = t.gettext(
+        "Invite for: {role}. For which organisation? Staff of a partner organisation see "
+        "only what is handed over to them, never help requests or rosters.",
+        role=esc(role_label(t, Role.PARTNER)),
     )
+    rows = [[(name, INVITE_ORGANISATION.encode(organisation_id=o))] for o, name in organisations]
+    return text, keyboard(rows)
 
 
 def area_menu_view(t: Translator, role: str, area_name: str) -> str:
@@ -51,7 +70,7 @@ def invite_text(t: Translator, role: str, area_name: str, link: str, until: str 
     `until` is the formatted last day (None: the invite does not expire)."""
     uses = (
         t.gettext("It works for one person.")
-        if role == Role.COORDINATOR
+        if role in (Role.COORDINATOR, Role.PARTNER)
         else t.gettext("Everyone with the link can join.")
     )
     head = t.gettext(
@@ -71,6 +90,12 @@ def qr_caption(t: Translator, role: str, until: str) -> str:
     person and is meant for the new coordinator only. Chat invites always expire (the
     policy, `bot.domain.invites.CHAT_VALID_FOR`).
     """
+    if role == Role.PARTNER:
+        return t.gettext(
+            "Send this link or QR code only to the staff member of the partner "
+            "organisation. It works for one person, until {date}.",
+            date=esc(until),
+        )
     if role == Role.COORDINATOR:
         return t.gettext(
             "Send this link or QR code only to the new coordinator. "

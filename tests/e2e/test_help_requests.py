@@ -40,14 +40,12 @@ async def test_coordinator_sees_the_help_requests_of_their_area_only(
 
     mark = noor.mark()
     await noor.send("/helprequests")
-    listing = await noor.wait_for("would like help", after=mark)
+    listing = await noor.wait_for("help request in your area", after=mark)
     lines = listing.text.split("\n")
-    assert lines[0] == "1 resident would like help. Get in touch with them, or ask a volunteer."
-    assert lines[2].startswith("Yusuf <&> · Westerdokseiland · en · ")
-    assert lines[3:] == [
-        "Would like help with: Forms and paperwork",
-        "Can offer: Interpreting and translating",
-    ]
+    assert lines[0] == ("1 help request in your area. Tap one to take it on or to see suggestions.")
+    assert lines[2].startswith("1. Yusuf <&> · Westerdokseiland · en · ")
+    assert lines[3:] == ["Help with: Forms and paperwork", "Status: open · owner: nobody yet"]
+    assert listing.labels == ["1. Yusuf <&>"]
 
     await jordaan.send("/hulpvragen")
     await jordaan.wait_for("Er zijn geen open hulpvragen in jouw gebied.")

@@ -40,7 +40,7 @@ async def test_volunteer_invite_link_and_qr_code_work(
     coord = await _coordinator(wijkbot, fake)
     await coord.send("/invite")
     roles = await coord.wait_for("Who is the invite for?")
-    assert roles.labels == ["Volunteer", "Resident", "Coordinator"]
+    assert roles.labels == ["Volunteer", "Resident", "Coordinator", "Partner organisation"]
     await tap(coord, "Volunteer")
     menu = await coord.wait_for("For which area?")
     assert menu.text == "Invite for: Volunteer. For which area? Choose Centrum or a part of it."

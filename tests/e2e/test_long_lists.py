@@ -155,12 +155,12 @@ async def test_30_residents_with_long_names_are_paged(
             session.add_all(Offer(person_id=person.id, task=task) for task in TASKS)
 
     await coord.send("/helprequests")
-    pages = await _pages(coord, "residents would like help")
+    pages = await _pages(coord, "help requests in your area")
 
-    assert len(pages) == 4  # 8 a page
+    assert len(pages) == 6  # 5 a page, each with a button per request
     assert all(len(text) <= LIMIT for text in pages)
-    assert pages[0].startswith("30 residents would like help.")
-    assert "+22 more" in pages[0] and "+6 more" in pages[2]
+    assert pages[0].startswith("30 help requests in your area.")
+    assert "+25 more" in pages[0] and "+10 more" in pages[3]
     seen = [name for text in pages for name in re.findall(r"\d{3} Ans & <Bo> [A-Za-z-]+…", text)]
     assert sorted(seen) == sorted(long_name(i)[:31] + "…" for i in range(30))
     # newest first

@@ -205,8 +205,11 @@ def test_render_each_message_key_in_english(key: str, expected: str, buttons: st
 
 
 def test_every_message_key_has_a_rendering() -> None:
+    from tests.unit.test_render_coupling import SAMPLE_ARGS  # facts loaded at send time
+
     for key in MESSAGE_KEYS:
-        render(english(), message_key=key, action=make_action(), area_name="Centrum", args={})
+        args = SAMPLE_ARGS.get(key, {})
+        render(english(), message_key=key, action=make_action(), area_name="Centrum", args=args)
     with pytest.raises(ValueError):
         render(english(), message_key="nope", action=make_action(), area_name="Centrum")
 

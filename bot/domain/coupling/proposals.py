@@ -428,3 +428,28 @@ async def _refuse_if_expired(
             now=now,
         )
         raise AnswerClosed()
+
+
+async def release_volunteer(*, session: AsyncSession, volunteer_id: int, now: dt.datetime) -> int:
+    """Before a volunteer is erased: their waiting proposals are withdrawn and the requests
+    reopen (by the bot), so no request stays "someone asked" for a person who is gone; the
+    unsent questions are cancelled. Returns how many proposals were withdrawn."""
+    rows = await session.scalars(
+        select(Proposal).where(
+            Proposal.volunteer_id == volunteer_id,
+            Proposal.status.in_([str(s) for s in PENDING_PROPOSAL_STATUSES]),
+        )
+    )
+    count = 0
+    for proposal in rows.all():
+        proposal.status = ProposalStatus.WITHDRAWN
+        await _cancel(session, f"{MessageKind.PROPOSAL_VOLUNTEER}:{proposal.id}", volunteer_id)
+        await _cancel(session, f"{MessageKind.PROPOSAL_RESIDENT}:{proposal.id}", None)
+        request = await requests_.get_request(session=session, request_id=proposal.request_id)
+        if request.status == RequestStatus.PROPOSED:
+            await requests_.set_status(
+                session=session, request=request, to=RequestStatus.OPEN, by=None, now=now
+            )
+        count += 1
+    await session.flush()
+    return count

@@ -32,7 +32,7 @@ from bot.handlers.onboarding.states import (
 )
 from bot.i18n import Translator
 from bot.views.commands import coordinator_command_list
-from bot.views.help import coordinator_help
+from bot.views.help import coordinator_help, partner_help
 
 if TYPE_CHECKING:
     from storage.models import Person
@@ -273,6 +273,14 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
             "Thank you! You are now a coordinator for {area}.", area=esc(signed_up.area_name)
         )
         await send(update, context, text + "\n\n" + coordinator_help(t))
+        return END
+    if signed_up.role == Role.PARTNER:
+        text = t.gettext(
+            "Thank you! You now take part for {organisation} ({area}).",
+            organisation=esc(signed_up.organisation_name or ""),
+            area=esc(signed_up.area_name),
+        )
+        await send(update, context, text + "\n\n" + partner_help(t))
         return END
     return await steps.ask_buurt(update, context, person, t)
 
