@@ -283,3 +283,9 @@ ATTENDANCE_SET = route(
 """Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
 ATTENDANCE_SAVE = route("att:s", Id("action_id"))
 """Save the checklist and thank who came: `att:s:<action id>`."""
+
+# Coordinators: the overview (bot.handlers.overview).
+from bot.domain.overview_periods import PERIODS  # noqa: E402
+
+OVERVIEW_PERIOD = route("ov:p", Choice("period", {p: p for p in PERIODS}))
+"""Make the overview of the coordinator's area for a period: `ov:p:<4w|lm|3m|y>`."""

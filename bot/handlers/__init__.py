@@ -27,6 +27,7 @@ from bot.handlers import (
     my_data,
     new_action,
     onboarding,
+    overview,
     rsvp,
 )
 
@@ -42,6 +43,7 @@ FEATURES: tuple[ModuleType, ...] = (
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen
+    overview,  # coordinators: /overzicht (text, chart, CSV)
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

@@ -17,6 +17,7 @@ COMMANDS = {
         "actions": "acties",
         "invite": "uitnodigen",
         "helprequests": "hulpvragen",
+        "overview": "overzicht",
     },
     "en": {
         "availability": "availability",
@@ -27,6 +28,7 @@ COMMANDS = {
         "actions": "actions",
         "invite": "invite",
         "helprequests": "helprequests",
+        "overview": "overview",
     },
 }
 
@@ -52,6 +54,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["actions"], t.gettext("Who is coming? Cancel an action")),
         BotCommand(names["invite"], t.gettext("Make an invite link and QR code")),
         BotCommand(names["helprequests"], t.gettext("What residents would like help with")),
+        BotCommand(names["overview"], t.gettext("Overview: chart and CSV of your area")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

@@ -84,6 +84,7 @@ def coordinator_help(t: Translator) -> str:
         "/actions – see who is coming, or cancel an action\n"
         "/invite – make an invite link and QR code\n"
         "/helprequests – what residents would like help with\n"
+        "/overview – what happened in your area: text, chart and CSV\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
