@@ -21,7 +21,6 @@ from html import escape as esc
 from babel.dates import format_date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-
 from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import OVERVIEW_PERIOD
