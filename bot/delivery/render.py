@@ -18,6 +18,8 @@ from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
+from bot.views.lists import keyboard
+from bot.views.results import results_button
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -36,13 +38,17 @@ def _reminder_24h(t: Translator, action: Action, area_name: str, args: dict[str,
 
 
 def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    """The last reminder; its buttons stay useful at the door: give up the place, record
+    results (from the start), worried about someone."""
     short = action_summary(t, action, area_name, show_needed=False)
     intro = t.gettext(
         "Soon: {title} starts at {time}. See you there!",
         title=f"<b>{html.escape(action.title)}</b>",
         time=html.escape(t.time(action.starts_at)),
     )
-    return f"{intro}\n\n{short}", cannot_come_keyboard(t, action.id)
+    extra = keyboard([[results_button(t, action.id)]])
+    rows = [*cannot_come_keyboard(t, action.id).inline_keyboard, *extra.inline_keyboard]
+    return f"{intro}\n\n{short}", InlineKeyboardMarkup(rows)
 
 
 def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
@@ -95,7 +101,7 @@ def _attendance_thanks(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
     assert action is not None
-    return attendance.thanks_text(t, action), None
+    return attendance.thanks_text(t, action), keyboard([[results_button(t, action.id)]])
 
 
 #: Renderer per message kind: `(translator, action, area name, args) -> (HTML, keyboard)`.

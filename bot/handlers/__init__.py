@@ -28,6 +28,7 @@ from bot.handlers import (
     new_action,
     onboarding,
     overview,
+    results,
     rsvp,
 )
 
@@ -44,6 +45,7 @@ FEATURES: tuple[ModuleType, ...] = (
     invites,
     help_requests,  # coordinators: /hulpvragen
     overview,  # coordinators: /overzicht (text, chart, CSV)
+    results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

@@ -22,7 +22,8 @@ from bot.clock import Clock
 from bot.handlers.conversations import REGISTRY
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
-from storage.models import AvailabilitySlot, PersistedState
+from storage.models import AvailabilitySlot, PersistedState, Person
+from tests.storage.test_results import add_action
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)  # Monday
@@ -123,6 +124,32 @@ def _screen(pause: bool) -> Reach:
     return reach
 
 
+def _results(typing: bool) -> Reach:
+    """A volunteer with a place on an action that is going on opens /results."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Fatima", language_code="en")
+        await add_person(bot, user, role="volunteer", area="Haarlemmerbuurt", language="en")
+        async with bot.db.begin() as session:
+            person = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+            start = NOW.astimezone(dt.UTC) - dt.timedelta(hours=1)
+            assert person is not None
+            await add_action(
+                session,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=3),
+                volunteers=(person,),
+            )
+        await user.send("/results")
+        await user.wait_for("Results: Klaptafel")
+        if typing:
+            await tap(user, "📍 Per street")
+            await user.wait_for("Type the street name")
+        return user
+
+    return reach
+
+
 WALKS: dict[str, dict[str, Reach]] = {
     "onboarding": {
         "lang": _signup("volunteer", []),
@@ -146,6 +173,7 @@ WALKS: dict[str, dict[str, Reach]] = {
         "confirm": _planning(_CONFIRM),
     },
     "availability": {"grid": _screen(pause=False), "pause": _screen(pause=True)},
+    "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
 }
 
 # What each conversation says when it ends: what was kept.
@@ -153,6 +181,7 @@ KEPT = {
     "onboarding": "Okay, stopped. Nothing is stored about you.",
     "new_action": "OK, stopped. Nothing was saved.",
     "availability": "Closed. When you can help stays as saved: no moments chosen yet.",
+    "results": "Closed. The results you tapped are saved.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
