@@ -306,3 +306,7 @@ RESULTS_ADD_THEME = route("res:nt", Id("action_id"))
 """Coordinators: ask for a new theme for their area: `res:nt:<action id>`."""
 RESULTS_DONE = route("res:d", Id("action_id"))
 """Close the results screen with a summary: `res:d:<action id>`."""
+
+# Coordinators: a printable flyer with its own invite (bot.handlers.flyers).
+FLYER_START = route("fly", _ROLES, Id("area_id"))
+"""Make a flyer (asks for its label): `fly:<v|r>:<area id>`."""

@@ -20,9 +20,12 @@ from bot.domain import attendance
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
+    ActionResult,
+    ActionResultTheme,
     Area,
     AvailabilitySlot,
     CalendarCopy,
+    Flyer,
     HelpRequest,
     Invite,
     Offer,
@@ -31,6 +34,7 @@ from storage.models import (
     Person,
     PersonConsent,
     Rsvp,
+    SignUp,
 )
 
 
@@ -47,6 +51,8 @@ class PersonalData:
     made as a coordinator. chat_state: conversation steps and sign-up state the bot keeps.
     attendance: [{action, starts_at, attended, recorded_at}] (bot.domain.attendance).
     calendar_files: [{action, sequence}]: calendar files (.ics) they received.
+    results: [{action, street, conversations, new_residents, themes}] they recorded.
+    sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
     """
 
     profile: dict[str, Any]
@@ -61,6 +67,8 @@ class PersonalData:
     chat_state: list[dict[str, Any]] = field(default_factory=list)
     attendance: list[dict[str, Any]] = field(default_factory=list)
     calendar_files: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    sign_up: dict[str, Any] | None = None
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -127,6 +135,14 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         .where(CalendarCopy.person_id == pid)
         .order_by(Action.starts_at)
     )
+    recorded = await _results(session, pid)
+    joined = (
+        await session.execute(
+            select(SignUp.invite_id, SignUp.created_at, Flyer.label)
+            .outerjoin(Flyer, Flyer.invite_id == SignUp.invite_id)
+            .where(SignUp.person_id == pid)
+        )
+    ).first()
     tid = str(person.telegram_user_id)
     state = await session.scalars(
         select(PersistedState).where(
@@ -137,6 +153,10 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         )
     )
     return PersonalData(
+        results=recorded,
+        sign_up=None
+        if joined is None
+        else {"invite_id": joined[0], "flyer": joined[2], "at": joined[1]},
         profile=profile,
         offers=sorted(offers),
         help_requests=[
@@ -192,3 +212,28 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         ],
         calendar_files=[{"action": title, "sequence": seq} for seq, title in copies.all()],
     )
+
+
+async def _results(session: AsyncSession, pid: int) -> list[dict[str, Any]]:
+    """The action results this person recorded (bot.domain.results), oldest action first."""
+    rows = await session.execute(
+        select(ActionResult, Action.title)
+        .join(Action, Action.id == ActionResult.action_id)
+        .where(ActionResult.person_id == pid)
+        .order_by(Action.starts_at, ActionResult.street)
+    )
+    out = []
+    for result, title in rows.all():
+        themes = await session.scalars(
+            select(ActionResultTheme.theme).where(ActionResultTheme.result_id == result.id)
+        )
+        out.append(
+            {
+                "action": title,
+                "street": result.street,
+                "conversations": result.conversations,
+                "new_residents": result.new_residents,
+                "themes": sorted(themes),
+            }
+        )
+    return out

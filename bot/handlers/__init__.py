@@ -20,6 +20,7 @@ from bot.handlers import (
     availability,
     conversations,
     fallback,
+    flyers,
     guards,
     help_requests,
     invites,
@@ -43,6 +44,7 @@ FEATURES: tuple[ModuleType, ...] = (
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
+    flyers,  # coordinators: a flyer (PDF + PNG) with its own invite, from /uitnodigen
     help_requests,  # coordinators: /hulpvragen
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)

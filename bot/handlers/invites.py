@@ -30,6 +30,7 @@ from bot.callbacks import INVITE_AREA, INVITE_CREATE, INVITE_ROLE
 from bot.context import WijkContext
 from bot.domain import invites
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.flyers import FLYER_ROLES
 from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
@@ -43,6 +44,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.keyboards import page_of, say
 from bot.i18n import Translator
+from bot.views.flyer_chat import flyer_keyboard
 from bot.views.invite import (
     area_menu_view,
     invite_link,
@@ -197,7 +199,8 @@ async def on_create(update: Update, context: WijkContext, *, role: Role, area_id
     await answer_query(query)
     link = invite_link(context.bot.username, made.token)
     until = t.date(made.expires_at.astimezone(t.tz).date()) if made.expires_at else None
-    await edit_or_send(query, invite_text(t, made.role, made.area_name, link, until))
+    markup = flyer_keyboard(t, made.role, area_id) if made.role in FLYER_ROLES else None
+    await edit_or_send(query, invite_text(t, made.role, made.area_name, link, until), markup)
     caption = qr_caption(t, made.role, until or "")
     png = qr_png(link)
     await send_later(lambda: chat.send_photo(png, caption=caption, parse_mode="HTML"))

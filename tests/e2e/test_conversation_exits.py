@@ -150,6 +150,18 @@ def _results(typing: bool) -> Reach:
     return reach
 
 
+async def _flyer(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+    """A coordinator makes a resident invite and taps "Make a flyer": the label is asked."""
+    user = fake.user(next(_ids), "Carla", language_code="en")
+    await add_person(bot, user, role="coordinator", area="Haarlemmerbuurt", language="en")
+    await user.send("/invite")
+    await tap(user, "Resident")
+    await tap(user, "All of Haarlemmerbuurt")
+    await tap(user, "🖨 Make a flyer (A5)")
+    await user.wait_for("Where will this flyer hang?")
+    return user
+
+
 WALKS: dict[str, dict[str, Reach]] = {
     "onboarding": {
         "lang": _signup("volunteer", []),
@@ -174,6 +186,7 @@ WALKS: dict[str, dict[str, Reach]] = {
     },
     "availability": {"grid": _screen(pause=False), "pause": _screen(pause=True)},
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
+    "flyer": {"label": _flyer},
 }
 
 # What each conversation says when it ends: what was kept.
@@ -182,6 +195,7 @@ KEPT = {
     "new_action": "OK, stopped. Nothing was saved.",
     "availability": "Closed. When you can help stays as saved: no moments chosen yet.",
     "results": "Closed. The results you tapped are saved.",
+    "flyer": "OK, no flyer was made.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
