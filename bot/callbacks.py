@@ -310,3 +310,7 @@ RESULTS_DONE = route("res:d", Id("action_id"))
 # Coordinators: a printable flyer with its own invite (bot.handlers.flyers).
 FLYER_START = route("fly", _ROLES, Id("area_id"))
 """Make a flyer (asks for its label): `fly:<v|r>:<area id>`."""
+
+# Volunteers: worried about someone (bot.handlers.worries).
+WORRIED = route("wr")
+"""The safeguarding numbers, and a coordinator is asked to call back: `wr`."""

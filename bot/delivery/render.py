@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance
+from bot.views import attendance, worries
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from bot.views.lists import keyboard
 from bot.views.results import results_button
@@ -46,7 +46,7 @@ def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, 
         title=f"<b>{html.escape(action.title)}</b>",
         time=html.escape(t.time(action.starts_at)),
     )
-    extra = keyboard([[results_button(t, action.id)]])
+    extra = keyboard([[results_button(t, action.id)], [worries.worried_button(t)]])
     rows = [*cannot_come_keyboard(t, action.id).inline_keyboard, *extra.inline_keyboard]
     return f"{intro}\n\n{short}", InlineKeyboardMarkup(rows)
 
@@ -90,6 +90,14 @@ def _coordinator_left(
     ), None
 
 
+def _worry_callback(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return worries.callback_notice(
+        t, str(args.get("volunteer", "")), int(args.get("user_id", 0)), str(args.get("place", ""))
+    ), None
+
+
 def _attendance_ask(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
@@ -116,6 +124,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    MessageKind.WORRY_CALLBACK: _worry_callback,
 }
 
 

@@ -24,6 +24,10 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
+- worry_callback     {"volunteer": first name, "user_id": Telegram id, "place": area name}
+                     (no action): to the nearest coordinators, a volunteer is worried about
+                     someone and asks to be called back; nothing about that person
+                     (bot.domain.worries)
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_LEFT = "coordinator_left"
     ATTENDANCE_ASK = "attendance_ask"
     ATTENDANCE_THANKS = "attendance_thanks"
+    WORRY_CALLBACK = "worry_callback"
 
 
 class PersonFacts(Protocol):
@@ -194,6 +199,11 @@ RULES: dict[MessageKind, KindRule] = {
         "2 days after the attendance was saved",
         _key(MessageKind.ATTENDANCE_THANKS),
         True,
+    ),
+    # bot.domain.worries; dedup worry_callback:<volunteer id>:<UTC hour>:<coordinator id>.
+    # Urgent: never held for quiet hours.
+    MessageKind.WORRY_CALLBACK: KindRule(
+        False, _always, "2 days after the tap", _key(MessageKind.WORRY_CALLBACK), False
     ),
 }
 

@@ -31,6 +31,7 @@ from bot.handlers import (
     overview,
     results,
     rsvp,
+    worries,
 )
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -48,6 +49,7 @@ FEATURES: tuple[ModuleType, ...] = (
     help_requests,  # coordinators: /hulpvragen
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
+    worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

@@ -22,6 +22,7 @@ from bot.callbacks import (
 )
 from bot.i18n import Translator
 from bot.views.lists import button_rows, keyboard
+from bot.views.worries import worried_button
 
 if TYPE_CHECKING:
     from bot.domain.results import ActionSummary, Theme
@@ -106,6 +107,7 @@ def screen_keyboard(
     if may_add_theme:
         extra.append((t.gettext("➕ Add a theme"), RESULTS_ADD_THEME.encode(action_id=action_id)))
     rows.append(extra)
+    rows.append([worried_button(t)])
     rows.append([(t.gettext("Done"), RESULTS_DONE.encode(action_id=action_id))])
     return keyboard(rows)
 

@@ -202,7 +202,8 @@ def test_render_each_message_key_in_english(key: str, expected: str, buttons: st
         assert [(b.text, b.callback_data) for b in row] == [("I can't come after all", "rsvp:42:n")]
         if key == "reminder_2h":  # at the door: record results
             assert [[(b.text, b.callback_data) for b in r] for r in more] == [
-                [("📝 Record results", "res:a:42")]
+                [("📝 Record results", "res:a:42")],
+                [("🆘 Worried about someone", "wr")],
             ]
         else:
             assert more == []
