@@ -31,6 +31,7 @@ from bot.handlers import (
     overview,
     results,
     rsvp,
+    social_map,
     worries,
 )
 
@@ -50,6 +51,7 @@ FEATURES: tuple[ModuleType, ...] = (
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
     worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
+    social_map,  # everyone signed up: /sociale_kaart (organisations of their area)
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

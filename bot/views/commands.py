@@ -18,6 +18,9 @@ COMMANDS = {
         "invite": "uitnodigen",
         "helprequests": "hulpvragen",
         "overview": "overzicht",
+        "results": "opbrengst",
+        "worried": "zorgen",
+        "social_map": "sociale_kaart",
     },
     "en": {
         "availability": "availability",
@@ -29,6 +32,9 @@ COMMANDS = {
         "invite": "invite",
         "helprequests": "helprequests",
         "overview": "overview",
+        "results": "results",
+        "worried": "worried",
+        "social_map": "social_map",
     },
 }
 
@@ -39,6 +45,9 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
     return [
         BotCommand(names["myactions"], t.gettext("My actions and my answers")),
         BotCommand(names["availability"], t.gettext("Set when you can help")),
+        BotCommand(names["results"], t.gettext("Record the results of an action")),
+        BotCommand(names["worried"], t.gettext("Worried about someone? Who to call")),
+        BotCommand(names["social_map"], t.gettext("Organisations in your neighbourhood")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
@@ -55,6 +64,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["invite"], t.gettext("Make an invite link and QR code")),
         BotCommand(names["helprequests"], t.gettext("What residents would like help with")),
         BotCommand(names["overview"], t.gettext("Overview: chart and CSV of your area")),
+        BotCommand(names["results"], t.gettext("Record the results of an action")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
