@@ -314,3 +314,7 @@ FLYER_START = route("fly", _ROLES, Id("area_id"))
 # Volunteers: worried about someone (bot.handlers.worries).
 WORRIED = route("wr")
 """The safeguarding numbers, and a coordinator is asked to call back: `wr`."""
+
+# Volunteers at the klaptafel: a one-time sign-up link for a resident (bot.handlers.assisted).
+ASSISTED = route("as", Id("action_id"))
+"""Make a one-time resident invite for this action: `as:<action id>`."""

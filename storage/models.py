@@ -432,6 +432,10 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # an assisted sign-up at an action (bot.domain.assisted): sign-ups count for the action
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), index=True
+    )
 
     area: Mapped[Area] = relationship()
 

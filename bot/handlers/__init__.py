@@ -16,6 +16,7 @@ from typing import Any
 from bot.handlers import (
     account,
     actions,
+    assisted,
     attendance,
     availability,
     conversations,
@@ -52,6 +53,7 @@ FEATURES: tuple[ModuleType, ...] = (
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
     worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
     social_map,  # everyone signed up: /sociale_kaart (organisations of their area)
+    assisted,  # volunteers at the klaptafel: a one-time sign-up link for a resident
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     conversations,  # group -1: a command ends the active conversation; /annuleer with none
     fallback,  # last in group 0: unknown commands, free text, stickers, voice; error handler

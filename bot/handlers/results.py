@@ -99,7 +99,12 @@ async def _show(update: Update, context: WijkContext, action_id: int) -> object:
         return await _refuse(update, context, t, exc)
     data["typing"] = None
     markup = screen_keyboard(
-        t, action_id, screen.mine, screen.themes, may_add_theme=person.role == Role.COORDINATOR
+        t,
+        action_id,
+        screen.mine,
+        screen.themes,
+        may_add_theme=person.role == Role.COORDINATOR,
+        may_sign_up=person.role == Role.VOLUNTEER and context.clock.now() <= screen.action.ends_at,
     )
     await say(update, screen_text(t, screen), markup, t=t)
     return SCREEN

@@ -21,6 +21,7 @@ from bot.callbacks import (
     RESULTS_THEME,
 )
 from bot.i18n import Translator
+from bot.views.assisted import assisted_button
 from bot.views.lists import button_rows, keyboard
 from bot.views.worries import worried_button
 
@@ -87,6 +88,7 @@ def screen_keyboard(
     themes: Sequence[Theme],
     *,
     may_add_theme: bool,
+    may_sign_up: bool = False,
 ) -> InlineKeyboardMarkup:
     """Numbers (the chosen one marked), one toggle per theme, street / add theme / done."""
     chosen = mine.conversations if mine else None
@@ -107,6 +109,8 @@ def screen_keyboard(
     if may_add_theme:
         extra.append((t.gettext("➕ Add a theme"), RESULTS_ADD_THEME.encode(action_id=action_id)))
     rows.append(extra)
+    if may_sign_up:
+        rows.append([assisted_button(t, action_id)])
     rows.append([worried_button(t)])
     rows.append([(t.gettext("Done"), RESULTS_DONE.encode(action_id=action_id))])
     return keyboard(rows)

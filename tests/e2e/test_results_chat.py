@@ -92,6 +92,7 @@ async def test_two_volunteers_and_the_coordinator_record_results(
         ["⬜ digitale hulp", "⬜ taal"],
         ["⬜ gezondheid"],
         ["📍 Per straat"],
+        ["📱 Bewoner hier aanmelden"],
         ["🆘 Zorgen om iemand"],
         ["Klaar"],
     ]
