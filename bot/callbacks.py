@@ -318,3 +318,8 @@ WORRIED = route("wr")
 # Volunteers at the klaptafel: a one-time sign-up link for a resident (bot.handlers.assisted).
 ASSISTED = route("as", Id("action_id"))
 """Make a one-time resident invite for this action: `as:<action id>`."""
+
+# Olievlek: "Here too" under the overview copies an action into a new planning draft
+# (bot.handlers.new_action, entry point).
+NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
+"""Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""

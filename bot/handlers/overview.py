@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import OVERVIEW_PERIOD
 from bot.context import WijkContext
+from bot.domain import olievlek
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.overview import overview_for
 from bot.domain.overview_periods import period_days
@@ -29,6 +30,7 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.keyboards import say
+from bot.views.olievlek import here_too_keyboard, here_too_line
 from bot.views.overview_chart import (
     overview_chart_png,
     overview_csv,
@@ -71,7 +73,12 @@ async def on_period(update: Update, context: WijkContext, *, period: str) -> Non
     except InvalidInput:
         await answer_query(query, stale_text(t))
         return
-    await say(update, overview_text(overview, t), t=t)
+    ideas = await olievlek.suggestions(session=context.session, overview=overview)
+    text, markup = overview_text(overview, t), None
+    if ideas:
+        text += "\n\n" + here_too_line(t)
+        markup = here_too_keyboard(t, ideas)
+    await say(update, text, markup, t=t)
     png = overview_chart_png(overview, t)
     data = overview_csv(overview, t)
     name = overview_filename(overview, "csv")

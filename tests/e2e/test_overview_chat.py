@@ -23,7 +23,7 @@ from bot.domain import flyers, results
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.areas import find_area
-from storage.models import Person
+from storage.models import Action, Person
 from tests.storage.test_results import add_action
 from tests.storage.test_results import add_person as add_db_person
 
@@ -107,7 +107,10 @@ async def test_coordinator_gets_text_chart_and_csv_for_a_period(
         "Nieuwe aanmeldingen: 1 (Bibliotheek: 1)",
         "Open hulpvragen nu: 0",
         "Het meest gehoord: eenzaamheid (2)",
+        "",
+        "In deze buurten gebeurde nog niets. Herhaal je laatste actie daar (olievlek):",
     ]
+    assert text.buttons[0] == ["Hier ook: Anjeliersbuurt Noord"]
     photo = await noor.wait_for(predicate=lambda m: m.kind == "photo", after=mark)
     document = await noor.wait_for(predicate=lambda m: m.kind == "document", after=mark)
     assert photo.photo is not None
@@ -151,6 +154,11 @@ async def test_english_overview_and_who_may_not(wijkbot: BotUnderTest, fake: Fak
     text = await noor.wait_for("Overview Centrum")
     assert text.text.split("\n")[1] == "12 Mar 2027 – 10 Jun 2027"
     assert "Residents reached (conversations): 8" in text.text
+    assert text.labels == [
+        "Here too: Anjeliersbuurt Noord",
+        "Here too: Anjeliersbuurt Zuid",
+        "Here too: BG-terrein e.o.",
+    ]
     document = await noor.wait_for(predicate=lambda m: m.kind == "document")
     assert document.document is not None
     rows = list(csv.reader(io.StringIO(document.document.decode("utf-8-sig")), delimiter=","))
@@ -170,3 +178,46 @@ async def test_english_overview_and_who_may_not(wijkbot: BotUnderTest, fake: Fak
     assert (await noor.wait_for_callback_answer()).text == "This button no longer works."
     await wijkbot.handled()
     assert [m.kind for m in vera.messages].count("document") == 0
+
+
+async def test_here_too_copies_the_action_into_a_quiet_buurt(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor = fake.user(6001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum", language="en")
+    await seed(wijkbot)
+    await noor.send("/overview")
+    await tap(noor, "Last month")
+    mark = noor.mark()
+    await tap(noor, "Here too: Anjeliersbuurt Noord")
+    await noor.wait_for("Where do the volunteers meet?", after=mark)
+    mark = noor.mark()
+    await noor.send("Buurthuis De Boom")
+    preview = await noor.wait_for(predicate=lambda m: "Confirm" in m.labels, after=mark)
+    assert "Klaptafel" in preview.text
+    assert "Saturday 12 June, 14:00 to 16:00" in preview.text
+    assert "Buurthuis De Boom, Anjeliersbuurt Noord" in preview.text
+    mark = noor.mark()
+    await tap(noor, "Confirm", after=mark - 1)
+    await noor.wait_for("Done! The action Klaptafel is planned.", after=mark)
+    async with wijkbot.db.begin() as session:
+        area = await find_area(session, "Anjeliersbuurt Noord")
+        assert area is not None
+        copy = await session.scalar(select(Action).where(Action.area_id == area.id))
+        assert copy is not None
+        assert (copy.kind, copy.title, copy.meeting_place, copy.volunteers_needed) == (
+            "street_stand",
+            "Klaptafel",
+            "Buurthuis De Boom",
+            6,
+        )
+        assert copy.starts_at == dt.datetime(2027, 6, 12, 14, 0, tzinfo=AMS)
+        west = await find_area(session, "Haarlemmerbuurt West")
+        assert west is not None
+    # a forged copy to a buurt outside a coordinator's area changes nothing
+    kees = fake.user(6003, "Kees", language_code="en")
+    await add_person(wijkbot, kees, role="coordinator", area="Jordaan", language="en")
+    await kees.send("/help")
+    helped = await kees.wait_for("What you can do")
+    await kees.press_data(f"na:cp:{copy.id}:{west.id}", message_id=helped.message_id)
+    assert (await kees.wait_for_callback_answer()).text == "This button no longer works."

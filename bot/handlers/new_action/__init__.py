@@ -41,6 +41,7 @@ from bot.callbacks import (
     NA_AREA,
     NA_CANCEL,
     NA_CONFIRM,
+    NA_COPY,
     NA_DATE,
     NA_KIND,
     NA_NEEDED,
@@ -74,6 +75,7 @@ from bot.handlers.new_action.steps import (
     on_area,
     on_cancel,
     on_confirm,
+    on_copy,
     on_date,
     on_end_time,
     on_exit,
@@ -110,7 +112,10 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
         ]
 
     return ConversationHandler(
-        entry_points=[CommandHandler(["nieuweactie", "newaction"], _step(start))],
+        entry_points=[
+            CommandHandler(["nieuweactie", "newaction"], _step(start)),
+            cb(NA_COPY, on_copy),
+        ],
         states={
             KIND: with_hints(KIND, cb(NA_KIND, on_kind)),
             TITLE: with_hints(TITLE, MessageHandler(text, _step(on_title))),
