@@ -20,7 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("invite") as batch:
+    # resolve_fks=False: reflect only this table (the person table's expression index
+    # cannot be reflected on SQLite and would warn on every migration)
+    with op.batch_alter_table("invite", reflect_kwargs={"resolve_fks": False}) as batch:
         batch.add_column(sa.Column("action_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
             op.f("fk_invite_action_id_action"), "action", ["action_id"], ["id"], ondelete="SET NULL"
@@ -29,7 +31,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("invite") as batch:
+    with op.batch_alter_table("invite", reflect_kwargs={"resolve_fks": False}) as batch:
         batch.drop_index(op.f("ix_invite_action_id"))
         batch.drop_constraint(op.f("fk_invite_action_id_action"), type_="foreignkey")
         batch.drop_column("action_id")
