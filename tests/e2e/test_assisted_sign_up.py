@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain import assisted
+from bot.domain.overview import build_overview
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import Action, Area, Invite, Person, SignUp
@@ -99,6 +100,16 @@ async def test_assisted_sign_up_at_the_klaptafel(
             1,
             1,
         )
+        # the overview counts her for the action
+        overview = await build_overview(
+            session=session,
+            area_id=resident.area_id,
+            first_day=STARTS.date(),
+            last_day=STARTS.date(),
+            now=wijkbot.clock.now(),
+            tz=AMS,
+        )
+        assert overview.total.sign_ups_by_source == {"Klaptafel 2027-05-08": 1}
     # used once: the next person is refused
     bob = fake.user(5002, "Bob", language_code="en")
     await bob.send(f"/start {first}")
