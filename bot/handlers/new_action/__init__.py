@@ -54,6 +54,7 @@ from bot.callbacks import (
 from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
+from bot.handlers.new_action.copy import on_copy
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -75,7 +76,6 @@ from bot.handlers.new_action.steps import (
     on_area,
     on_cancel,
     on_confirm,
-    on_copy,
     on_date,
     on_end_time,
     on_exit,

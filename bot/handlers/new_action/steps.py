@@ -15,8 +15,8 @@ from telegram.ext import ConversationHandler
 
 from bot.context import WijkContext
 from bot.delivery.calls import queue_action_call
-from bot.domain import actions, areas, olievlek
-from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain import actions, areas
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.handlers.action_input import (
     SkippedTime,
     draft_from_data,
@@ -135,33 +135,6 @@ async def start(update: Update, context: WijkContext, t: Translator, person: Per
     """/nieuweactie, /newaction: a fresh draft, first question."""
     context.user_data[DRAFT] = {}  # type: ignore[index]
     return await _ask(KIND, update, context, t, person)
-
-
-async def on_copy(
-    update: Update,
-    context: WijkContext,
-    t: Translator,
-    person: Person,
-    *,
-    action_id: int,
-    area_id: int,
-) -> str | None:
-    """`na:cp:<action>:<buurt>` ("Here too" under /overzicht): a draft copied from the
-    action for the buurt; the meeting place is asked, then the usual preview."""
-    try:
-        draft = await olievlek.copy_to(
-            session=context.session,
-            coordinator=person,
-            action_id=action_id,
-            area_id=area_id,
-            today=_local_today(context),
-            tz=_tz(context),
-        )
-    except (NotAllowed, NotFound):
-        await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
-        return ConversationHandler.END  # type: ignore[return-value]
-    context.user_data[DRAFT] = {**draft, "copied": 1}  # type: ignore[index]
-    return await _ask(PLACE, update, context, t, person)
 
 
 async def on_kind(
