@@ -421,3 +421,42 @@ PROPOSAL_RESIDENT = route(
     "pr", Id("proposal_id"), Choice("answer", {"y": ProposalAnswer.YES, "n": ProposalAnswer.NO})
 )
 """A resident's answer to being introduced: `pr:<proposal id>:<y|n>`."""
+# Coordinators: the overview (bot.handlers.overview).
+from bot.domain.overview_periods import PERIODS  # noqa: E402
+
+OVERVIEW_PERIOD = route("ov:p", Choice("period", {p: p for p in PERIODS}))
+"""Make the overview of the coordinator's area for a period: `ov:p:<4w|lm|3m|y>`."""
+
+# Results of an action in a few taps (bot.handlers.results). The theme is its index in
+# `bot.domain.results.themes_for_area(action's area)` (keys are too long for 64 bytes).
+from bot.domain.results import MAX_COUNT  # noqa: E402
+
+RESULTS_OPEN = route("res:a", Id("action_id"))
+"""Open the results screen of an action: `res:a:<action id>`."""
+RESULTS_COUNT = route("res:n", Id("action_id"), Int("count", 0, MAX_COUNT))
+"""Record the number of conversations: `res:n:<action id>:<count>`."""
+RESULTS_THEME = route("res:t", Id("action_id"), Int("index", 0, 99), Choice("on", ON_OFF))
+"""Tick / untick a theme heard: `res:t:<action id>:<theme index>:<1|0>`."""
+RESULTS_STREET = route("res:s", Id("action_id"))
+"""Ask for a street name (results per street): `res:s:<action id>`."""
+RESULTS_ADD_THEME = route("res:nt", Id("action_id"))
+"""Coordinators: ask for a new theme for their area: `res:nt:<action id>`."""
+RESULTS_DONE = route("res:d", Id("action_id"))
+"""Close the results screen with a summary: `res:d:<action id>`."""
+
+# Coordinators: a printable flyer with its own invite (bot.handlers.flyers).
+FLYER_START = route("fly", _ROLES, Id("area_id"))
+"""Make a flyer (asks for its label): `fly:<v|r>:<area id>`."""
+
+# Volunteers: worried about someone (bot.handlers.worries).
+WORRIED = route("wr")
+"""The safeguarding numbers, and a coordinator is asked to call back: `wr`."""
+
+# Volunteers at the klaptafel: a one-time sign-up link for a resident (bot.handlers.assisted).
+ASSISTED = route("as", Id("action_id"))
+"""Make a one-time resident invite for this action: `as:<action id>`."""
+
+# Olievlek: "Here too" under the overview copies an action into a new planning draft
+# (bot.handlers.new_action, entry point).
+NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
+"""Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""

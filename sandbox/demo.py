@@ -6,7 +6,9 @@ database, and plays: a coordinator in Centrum invites volunteers and residents o
 Haarlemmerbuurt, plans a klaptafel for Saturday afternoon that needs 6 volunteers and sends
 the call; volunteers answer with one tap, late "Ja" answers go on the waiting list, the
 coordinator sees who comes, someone drops out and the waiting list moves up, and the
-reminders arrive the day before and two hours before (the demo moves the clock forward).
+reminders arrive the day before and two hours before (the demo moves the clock forward);
+at the klaptafel two volunteers record their results (conversations, a theme heard) from
+the reminder, and afterwards the coordinator gets the overview (text, chart, CSV).
 Then it prints every chat, person by person. Exit code 0 when the story played out.
 """
 
@@ -79,6 +81,7 @@ class Story:
         assert bot.services is not None
         self.i18n = bot.services.i18n
         self.people: list[tuple[str, FakeUser]] = []
+        self.epilogue: list[str] = []
         self.next_id = 7001
 
     def t(self, lang: str | None = None) -> Translator:
@@ -238,11 +241,61 @@ class Story:
         await tap(coord, t.gettext("Who is coming?"))  # under "Saved" (7b)
         await asyncio.sleep(0.5)
 
+        # 9. At the klaptafel: two volunteers record their results from the reminder.
+        clock.set(start_local + dt.timedelta(hours=2))
+        for user, talks, theme in (
+            (volunteers[0], "5", "loneliness"),
+            (volunteers[1], "3", "money_worries"),
+        ):
+            vt = self.t(user.language_code)
+            await self.record_results(user, vt, talks, theme)
+
+        # 10. After the action the coordinator looks at the overview: text, chart and CSV.
+        clock.set(start_local + dt.timedelta(hours=4))
+        await coord.send("/overzicht" if self.lang == "nl" else "/overview")
+        mark = coord.mark()
+        await tap(coord, t.gettext("Last 4 weeks"))
+        csv_file = await coord.wait_for(predicate=lambda m: m.kind == "document", after=mark)
+        chart = await coord.wait_for(predicate=lambda m: m.kind == "photo", after=mark)
+        text = await coord.wait_for(t.gettext("Overview {area}", area="Centrum"), after=mark - 1)
+        png = chart.photo or b""
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        rows = (csv_file.document or b"").decode("utf-8-sig").count("\r\n")
+        self.epilogue = [
+            *self.epilogue,
+            text.text,
+            f"[chart: PNG {width} x {height} px] [CSV: {csv_file.document_name}, {rows} lines]",
+        ]
+
+    async def record_results(self, user: FakeUser, vt: Translator, talks: str, theme: str) -> None:
+        """Tap "Record results" under the 2-hour reminder, a number, a theme, then Done."""
+        from bot.domain.results import default_themes
+
+        name = next(th.name(vt.language) for th in default_themes() if th.key == theme)
+        mark = user.mark()
+        await tap(user, vt.gettext("📝 Record results"))
+        await tap(user, talks, after=mark)
+        mark = user.mark()
+        await user.wait_for(vt.gettext("Conversations: {n}", n=talks), after=mark - 1)
+        await tap(user, f"⬜ {name}")
+        await user.wait_for(predicate=lambda m: f"✅ {name}" in m.labels, after=mark)
+        mark = user.mark()
+        await tap(user, vt.gettext("Done"))
+        done = await user.wait_for(predicate=lambda m: not m.labels, after=mark)
+        self.epilogue = [*self.epilogue, f"{user.first_name}: {done.text}"]
+
     def transcripts(self) -> str:
         out = []
         for role, user in self.people:
             out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
             out.append(user.final_transcript())
+        if self.epilogue:  # last: what the klaptafel brought, then the overview
+            heading = {
+                "nl": "Opbrengst van de klaptafel, en het overzicht",
+                "en": "Results of the street stand (klaptafel), and the overview",
+            }[self.lang]
+            out.append(f"\n===== {heading} =====")
+            out.extend(self.epilogue)
         return "\n".join(out)
 
 

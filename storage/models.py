@@ -461,6 +461,10 @@ class Invite(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE")
     )
+    # an assisted sign-up at an action (bot.domain.assisted): sign-ups count for the action
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), index=True
+    )
 
     area: Mapped[Area] = relationship()
 

@@ -17,9 +17,11 @@ from telegram import InlineKeyboardMarkup
 from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples, handover
+from bot.views import attendance, couples, handover, worries
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from bot.views.action_edit import changed_message
+from bot.views.lists import keyboard
+from bot.views.results import results_button
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -38,13 +40,17 @@ def _reminder_24h(t: Translator, action: Action, area_name: str, args: dict[str,
 
 
 def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    """The last reminder; its buttons stay useful at the door: give up the place, record
+    results (from the start), worried about someone."""
     short = action_summary(t, action, area_name, show_needed=False)
     intro = t.gettext(
         "Soon: {title} starts at {time}. See you there!",
         title=f"<b>{html.escape(action.title)}</b>",
         time=html.escape(t.time(action.starts_at)),
     )
-    return f"{intro}\n\n{short}", cannot_come_keyboard(t, action.id)
+    extra = keyboard([[results_button(t, action.id)], [worries.worried_button(t)]])
+    rows = [*cannot_come_keyboard(t, action.id).inline_keyboard, *extra.inline_keyboard]
+    return f"{intro}\n\n{short}", InlineKeyboardMarkup(rows)
 
 
 def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
@@ -90,6 +96,14 @@ def _coordinator_left(
     ), None
 
 
+def _worry_callback(
+    t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    return worries.callback_notice(
+        t, str(args.get("volunteer", "")), int(args.get("user_id", 0)), str(args.get("place", ""))
+    ), None
+
+
 def _attendance_ask(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
@@ -101,7 +115,7 @@ def _attendance_thanks(
     t: Translator, action: Action | None, area_name: str, args: dict[str, Any]
 ) -> Rendered:
     assert action is not None
-    return attendance.thanks_text(t, action), None
+    return attendance.thanks_text(t, action), keyboard([[results_button(t, action.id)]])
 
 
 def _check_in(
@@ -172,6 +186,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.HAND_OVER_CONSENT_ANSWER: _args_only(handover.consent_answer),
     MessageKind.ACTION_CHANGED: _changed,
     **COUPLING_RENDERERS,  # proposals, coupled, re-raised requests (bot.delivery.render_coupling)
+    MessageKind.WORRY_CALLBACK: _worry_callback,
 }
 
 

@@ -43,6 +43,10 @@ PURPOSES: tuple[Purpose, ...] = (
     Purpose("relaying", 1, (Role.COORDINATOR, Role.VOLUNTEER, Role.RESIDENT)),
     # Recording who answered and who came to an action (attendance).
     Purpose("attendance", 1, (Role.VOLUNTEER,)),
+    # What a volunteer records after an action, linked to them for a while (issue 10).
+    Purpose("results", 1, (Role.VOLUNTEER,)),
+    # Which invite, flyer or action someone signed up through (issue 10, overview).
+    Purpose("sign_up_source", 1, (Role.VOLUNTEER, Role.RESIDENT)),
 )
 PURPOSE_KEYS = tuple(p.key for p in PURPOSES)
 

@@ -33,7 +33,7 @@ from storage.models import Action, Invite, OutboxMessage, PersistedState, Person
 
 #: Message keys whose dedup key names another person, and which segment (after splitting
 #: on ":") holds that person's internal id. Rows naming an erased person are deleted.
-DEDUP_PERSON_SEGMENTS: dict[str, int] = {"help_request_new": 1}
+DEDUP_PERSON_SEGMENTS: dict[str, int] = {"help_request_new": 1, "worry_callback": 1}
 
 
 @dataclass(frozen=True)

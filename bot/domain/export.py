@@ -20,12 +20,18 @@ from bot.domain import attendance
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
+    ActionResult,
+    ActionResultTheme,
     Area,
     AvailabilitySlot,
     CalendarCopy,
     CheckIn,
     Couple,
+    Flyer,
     HelpRequest,
+    HelpRequestLanguage,
+    HelpRequestSlot,
+    HelpRequestTask,
     Invite,
     Offer,
     OutboxMessage,
@@ -34,6 +40,7 @@ from storage.models import (
     PersonConsent,
     RelayMessage,
     Rsvp,
+    SignUp,
 )
 
 
@@ -54,6 +61,8 @@ class PersonalData:
     asked_at, answer}]}] (the other side is not named: that is their data).
     relayed_messages: how many copies of others' messages the bot keeps ids of in their
     chat (ids only, never the text; `bot.domain.relay`).
+    results: [{action, street, conversations, new_residents, themes}] they recorded.
+    sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
     """
 
     profile: dict[str, Any]
@@ -70,6 +79,8 @@ class PersonalData:
     calendar_files: list[dict[str, Any]] = field(default_factory=list)
     couples: list[dict[str, Any]] = field(default_factory=list)
     relayed_messages: int = 0
+    results: list[dict[str, Any]] = field(default_factory=list)
+    sign_up: dict[str, Any] | None = None
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -136,6 +147,14 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         .where(CalendarCopy.person_id == pid)
         .order_by(Action.starts_at)
     )
+    recorded = await _results(session, pid)
+    joined = (
+        await session.execute(
+            select(SignUp.invite_id, SignUp.created_at, Flyer.label)
+            .outerjoin(Flyer, Flyer.invite_id == SignUp.invite_id)
+            .where(SignUp.person_id == pid)
+        )
+    ).first()
     tid = str(person.telegram_user_id)
     state = await session.scalars(
         select(PersistedState).where(
@@ -146,11 +165,13 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         )
     )
     return PersonalData(
+        results=recorded,
+        sign_up=None
+        if joined is None
+        else {"invite_id": joined[0], "flyer": joined[2], "at": joined[1]},
         profile=profile,
         offers=sorted(offers),
-        help_requests=[
-            {"task": h.task, "status": h.status, "since": h.created_at} for h in helps.all()
-        ],
+        help_requests=await _help_requests(session, list(helps.all())),
         availability=[
             {"weekday": s.weekday, "day_part": s.day_part}
             for s in sorted(slots.all(), key=lambda s: (s.weekday, s.day_part))
@@ -210,6 +231,34 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
     )
 
 
+async def _help_requests(session: AsyncSession, helps: list[HelpRequest]) -> list[dict[str, Any]]:
+    """Each help request with its tasks, languages, times, note and status."""
+    out = []
+    for h in helps:
+        tasks = await session.scalars(
+            select(HelpRequestTask.task).where(HelpRequestTask.request_id == h.id)
+        )
+        langs = await session.scalars(
+            select(HelpRequestLanguage.language).where(HelpRequestLanguage.request_id == h.id)
+        )
+        slots = await session.execute(
+            select(HelpRequestSlot.weekday, HelpRequestSlot.day_part).where(
+                HelpRequestSlot.request_id == h.id
+            )
+        )
+        out.append(
+            {
+                "tasks": sorted(tasks),
+                "languages": sorted(langs),
+                "times": [{"weekday": w, "day_part": p} for w, p in sorted(slots.all())],
+                "note": h.note,
+                "status": h.status,
+                "since": h.created_at,
+            }
+        )
+    return out
+
+
 async def _couples(session: AsyncSession, pid: int) -> list[dict[str, Any]]:
     rows = await session.scalars(
         select(Couple)
@@ -237,3 +286,28 @@ async def _couples(session: AsyncSession, pid: int) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+async def _results(session: AsyncSession, pid: int) -> list[dict[str, Any]]:
+    """The action results this person recorded (bot.domain.results), oldest action first."""
+    rows = await session.execute(
+        select(ActionResult, Action.title)
+        .join(Action, Action.id == ActionResult.action_id)
+        .where(ActionResult.person_id == pid)
+        .order_by(Action.starts_at, ActionResult.street)
+    )
+    out = []
+    for result, title in rows.all():
+        themes = await session.scalars(
+            select(ActionResultTheme.theme).where(ActionResultTheme.result_id == result.id)
+        )
+        out.append(
+            {
+                "action": title,
+                "street": result.street,
+                "conversations": result.conversations,
+                "new_residents": result.new_residents,
+                "themes": sorted(themes),
+            }
+        )
+    return out

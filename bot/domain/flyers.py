@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.actions import may_manage
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.invites import create_invite
 from bot.domain.vocabulary import Role
 from storage.models import Area, Flyer, Person, SignUp
@@ -102,3 +102,25 @@ async def record_sign_up(
     """
     session.add(SignUp(person_id=person.id, invite_id=invite_id, created_at=now))
     await session.flush()
+
+
+async def create_flyer_in(
+    *,
+    session: AsyncSession,
+    coordinator: Person,
+    area_id: int,
+    role: str,
+    label: str,
+    now: dt.datetime,
+) -> tuple[NewFlyer, str]:
+    """`create_flyer` for an area given by id; returns the flyer and the area's name.
+
+    Raises `NotFound` (no such area) and as `create_flyer`.
+    """
+    area = await session.get(Area, area_id)
+    if area is None:
+        raise NotFound()
+    made = await create_flyer(
+        session=session, coordinator=coordinator, area=area, role=role, label=label, now=now
+    )
+    return made, area.name

@@ -42,6 +42,10 @@ Kinds and their args:
 - action_changed     {"changed": [field, ...], "was": {field: old value}} (action): the
                      coordinator edited the action (bot.domain.action_changes); to everyone
                      who answered Ja/Misschien or waits, with their answer buttons
+- worry_callback     {"volunteer": first name, "user_id": Telegram id, "place": area name}
+                     (no action): to the nearest coordinators, a volunteer is worried about
+                     someone and asks to be called back; nothing about that person
+                     (bot.domain.worries)
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ class MessageKind(enum.StrEnum):
     PROPOSAL_EXPIRED = CouplingKind.PROPOSAL_EXPIRED.value
     COUPLED = CouplingKind.COUPLED.value
     REQUEST_RAISED = CouplingKind.REQUEST_RAISED.value
+    WORRY_CALLBACK = "worry_callback"
 
 
 class PersonFacts(Protocol):
@@ -278,6 +283,11 @@ RULES: dict[MessageKind, KindRule] = {
     MessageKind.COUPLED: KindRule(False, _always, "none", _key(MessageKind.COUPLED), False),
     MessageKind.REQUEST_RAISED: KindRule(
         False, _always, "none", _key(MessageKind.REQUEST_RAISED), True
+    ),
+    # bot.domain.worries; dedup worry_callback:<volunteer id>:<UTC hour>:<coordinator id>.
+    # Urgent: never held for quiet hours.
+    MessageKind.WORRY_CALLBACK: KindRule(
+        False, _always, "2 days after the tap", _key(MessageKind.WORRY_CALLBACK), False
     ),
 }
 

@@ -8,8 +8,9 @@ Figures, per row:
 - new residents met: recorded with the results;
 - themes heard: per theme, how many results named it (one per person, action and street);
 - sign-ups: volunteers and residents who signed up in the period and live there (their
-  buurt, else their invite's area), also split by the flyer label of their invite
-  ('' = an invite without a flyer, or unknown);
+  buurt, else their invite's area), also split by the flyer label of their invite, or
+  "<action title> <local date>" for an assisted sign-up at an action ('' = another
+  invite, or unknown);
 - help requests open: open help requests of residents living there, now (not per period).
 
 Each count belongs to the row of the buurt it happened in, to the row of its wijk and to
@@ -47,6 +48,7 @@ from storage.models import (
     AreaTheme,
     Flyer,
     HelpRequest,
+    Invite,
     Person,
     Rsvp,
     SignUp,
@@ -197,16 +199,20 @@ async def build_overview(
         for key in targets(action_area[action_id]):
             tally.themes[key][theme] += 1
 
-    for buurt_id, invite_area, label in await session.execute(
-        select(Person.buurt_id, Person.area_id, Flyer.label)
+    for buurt_id, invite_area, label, title, starts_at in await session.execute(
+        select(Person.buurt_id, Person.area_id, Flyer.label, Action.title, Action.starts_at)
         .outerjoin(SignUp, SignUp.person_id == Person.id)
         .outerjoin(Flyer, Flyer.invite_id == SignUp.invite_id)
+        .outerjoin(Invite, Invite.id == SignUp.invite_id)
+        .outerjoin(Action, Action.id == Invite.action_id)
         .where(
             Person.role.in_((Role.VOLUNTEER, Role.RESIDENT)),
             Person.created_at >= since,
             Person.created_at < until,
         )
     ):
+        if not label and title:  # an assisted sign-up at an action (bot.domain.assisted)
+            label = f"{title} {starts_at.astimezone(tz).date().isoformat()}"
         for key in targets(_home(buurt_id, invite_area)):
             tally.counts[key]["sign_ups"] += 1
             tally.sources[key][label or ""] += 1

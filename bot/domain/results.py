@@ -94,6 +94,7 @@ class ActionSummary:
     per_street: dict[str, int]
     themes: Counter[str] = field(default_factory=Counter)
     records: int = 0
+    people: int = 0  # distinct people who recorded (erased ones not counted)
 
 
 @cache
@@ -282,4 +283,5 @@ async def action_summary(*, session: AsyncSession, viewer: Person, action_id: in
         per_street=per_street,
         themes=themes,
         records=len(rows),
+        people=len({r.person_id for r in rows if r.person_id is not None}),
     )

@@ -3,6 +3,10 @@
 Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
 - answers to an action [90 days after it ended]: deleted, after their anonymous counts are
   kept in `action_tally` (yes / maybe / no / had a place) for overviews;
+- who recorded an action's results (`action_result.person_id`) [the same 90 days]: the link
+  to the person is removed, the counts, streets and themes stay for the overview;
+- which invite (flyer, action) someone signed up with (`sign_up`): as long as the person's
+  data (deleted with it, so also after 12 months of /stop or blocking);
 - outbox rows that are done (sent, blocked, failed, expired, cancelled) [90 days after the
   send, or after they were queued when never sent];
 - people who stopped (/stop) or are unreachable (blocked the bot) [12 months after that]:
@@ -25,12 +29,21 @@ import json
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import erasure
 from bot.domain.vocabulary import Answer, OutboxStatus, PlaceStatus
-from storage.models import Action, ActionTally, Invite, OutboxMessage, PersistedState, Person, Rsvp
+from storage.models import (
+    Action,
+    ActionResult,
+    ActionTally,
+    Invite,
+    OutboxMessage,
+    PersistedState,
+    Person,
+    Rsvp,
+)
 
 DONE_STATUSES = (
     OutboxStatus.SENT,
@@ -59,6 +72,7 @@ class RetentionReport:
 
     answers: int = 0
     actions_tallied: int = 0
+    results_unlinked: int = 0
     outbox_rows: int = 0
     people_erased: int = 0
     invites: int = 0
@@ -89,6 +103,17 @@ async def purge(
     aware UTC. Does not commit; safe to run twice (a second run finds nothing)."""
     report = RetentionReport()
     await _answers(session, now - periods.answers, now, report)
+    result = await session.execute(
+        update(ActionResult)
+        .where(
+            ActionResult.person_id.is_not(None),
+            ActionResult.action_id.in_(
+                select(Action.id).where(Action.ends_at < now - periods.answers)
+            ),
+        )
+        .values(person_id=None)
+    )
+    report.results_unlinked = result.rowcount or 0
     result = await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_(DONE_STATUSES),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import actions, areas, availability, help_requests, invites, people
+from bot.domain import actions, areas, availability, flyers, help_requests, invites, people
 from bot.domain.errors import InvalidInput
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import Role
@@ -97,6 +97,8 @@ async def consent(
         language=language,
         now=now,
     )
+    # which invite (and so which flyer) brought this person: the overview counts per flyer
+    await flyers.record_sign_up(session=session, person=person, invite_id=invite_id, now=now)
     if person.role in (Role.COORDINATOR, Role.PARTNER):
         people.finish_onboarding(person=person, now=now)
     tree = await areas.tree(session)

@@ -18,12 +18,14 @@ from bot.handlers import (
     action_edit,
     action_widen,
     actions,
+    assisted,
     attendance,
     availability,
     bulk_coupling,
     conversations,
     couples,
     fallback,
+    flyers,
     guards,
     handover,
     help_requests,
@@ -34,9 +36,13 @@ from bot.handlers import (
     new_action,
     onboarding,
     overlap,
+    overview,
     proposals,
     relay,
+    results,
     rsvp,
+    social_map,
+    worries,
 )
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -53,9 +59,15 @@ FEATURES: tuple[ModuleType, ...] = (
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
+    flyers,  # coordinators: a flyer (PDF + PNG) with its own invite, from /uitnodigen
     help_requests,  # coordinators: /hulpvragen
     my_help_request,  # residents: /hulpvraag
     proposals,  # volunteers and residents answer coupling proposals
+    overview,  # coordinators: /overzicht (text, chart, CSV)
+    results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
+    worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
+    social_map,  # everyone signed up: /sociale_kaart (organisations of their area)
+    assisted,  # volunteers at the klaptafel: a one-time sign-up link for a resident
     my_data,  # everyone signed up: /mijngegevens (what is stored, as text and JSON)
     bulk_coupling,  # coordinators: /koppelen, a set of proposals for the whole area
     handover,  # /doorzetten: hand a request to a partner organisation, with consent

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 from bot.callbacks import DELETE_NO, DELETE_YES, LANGUAGE
 from bot.context import WijkContext
 from bot.domain import people
+from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
     button,
@@ -25,6 +26,7 @@ from bot.handlers.common import (
     stale_text,
     translator_for,
 )
+from bot.handlers.social_map import social_map_for
 from bot.persistence import forget_user
 from bot.views.consent import periods_text
 from bot.views.help import delete_question, help_text, language_keyboard
@@ -37,7 +39,12 @@ __all__ = ["help_text", "register", "stop_command"]
 async def help_command(update: Update, context: WijkContext) -> None:
     """/help per role."""
     person = await context.person()
-    await reply(update, help_text(translator_for(update, context, person), person))
+    t = translator_for(update, context, person)
+    text = help_text(t, person)
+    if person is not None and person.role == Role.RESIDENT and person.onboarded_at is not None:
+        # residents see who else can help (issue 10: the sociale kaart in their /help)
+        text += "\n\n" + await social_map_for(context, t, person.buurt_id or person.area_id)
+    await reply(update, text)
 
 
 async def stop_command(update: Update, context: WijkContext) -> None:

@@ -36,6 +36,7 @@ from bot.callbacks import (
 from bot.context import WijkContext
 from bot.domain import invites
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.flyers import FLYER_ROLES
 from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
@@ -49,6 +50,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.keyboards import page_of, say
 from bot.i18n import Translator
+from bot.views.flyer_chat import flyer_keyboard
 from bot.views.invite import (
     area_menu_view,
     invite_link,
@@ -244,7 +246,8 @@ async def _create(
     link = invite_link(context.bot.username, made.token)
     until = t.date(made.expires_at.astimezone(t.tz).date()) if made.expires_at else None
     where = made.organisation_name or made.area_name
-    await edit_or_send(query, invite_text(t, made.role, where, link, until))
+    markup = flyer_keyboard(t, made.role, area_id) if made.role in FLYER_ROLES else None
+    await edit_or_send(query, invite_text(t, made.role, where, link, until), markup)
     caption = qr_caption(t, made.role, until or "")
     png = qr_png(link)
     await send_later(lambda: chat.send_photo(png, caption=caption, parse_mode="HTML"))

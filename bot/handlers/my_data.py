@@ -51,7 +51,7 @@ def summary(t: Translator, data: PersonalData) -> str:
         lines.append(
             t.gettext(
                 "Would like help with: {tasks}",
-                tasks=listed([task_label(t, h["task"]) for h in data.help_requests]),
+                tasks=listed([task_label(t, x) for h in data.help_requests for x in h["tasks"]]),
             )
         )
     if data.availability:

@@ -16,6 +16,8 @@ def purpose_label(t: Translator, key: str) -> str:
         "coupling": t.gettext("coupling with a volunteer or resident"),
         "relaying": t.gettext("passing on messages"),
         "attendance": t.gettext("who comes to actions"),
+        "results": t.gettext("results of actions"),
+        "sign_up_source": t.gettext("how you found us"),
     }
     return labels.get(key, key)
 
@@ -52,6 +54,16 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
             "Attendance: we note if you come to an action, so coordinators can plan. Kept "
             "until {days} days after the action.",
             days=answers_days,
+        ),
+        "results": t.gettext(
+            "Results: what you record after an action (conversations, streets, themes heard) "
+            "is kept with your name until {days} days after the action; then only the counts "
+            "stay.",
+            days=answers_days,
+        ),
+        "sign_up_source": t.gettext(
+            "How you found us: we note which invite link or flyer you used, so coordinators "
+            "see which flyers work. It is deleted with your data."
         ),
     }
     return texts.get(key, key)

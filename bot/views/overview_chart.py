@@ -21,10 +21,14 @@ from html import escape as esc
 from babel.dates import format_date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from telegram import InlineKeyboardMarkup
 
+from bot.callbacks import OVERVIEW_PERIOD
 from bot.domain.overview import Overview, OverviewRow
+from bot.domain.overview_periods import PERIODS
 from bot.domain.vocabulary import AreaLevel
 from bot.i18n import Translator
+from bot.views.lists import button_rows, keyboard
 
 WIDTH_PX = 1080
 DPI = 100
@@ -222,3 +226,15 @@ def overview_text(overview: Overview, t: Translator, *, top_themes: int = 3) -> 
     if below:
         lines += ["", esc(t.gettext("<{n}: fewer than {n}, not shown for privacy", n=below))]
     return "\n".join(lines)
+
+
+def period_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """The period buttons of /overzicht (`bot.domain.overview_periods.PERIODS`)."""
+    labels = {
+        "4w": t.gettext("Last 4 weeks"),
+        "lm": t.gettext("Last month"),
+        "3m": t.gettext("Last 3 months"),
+        "y": t.gettext("This year"),
+    }
+    pairs = [(labels[code], OVERVIEW_PERIOD.encode(period=code)) for code in PERIODS]
+    return keyboard(button_rows(pairs, 2))

@@ -25,6 +25,7 @@ from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.areas import find_area
 from storage.models import AvailabilitySlot, PersistedState, Person
+from tests.storage.test_results import add_action
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)  # Monday
@@ -171,6 +172,44 @@ def _screen(pause: bool) -> Reach:
     return reach
 
 
+def _results(typing: bool) -> Reach:
+    """A volunteer with a place on an action that is going on opens /results."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Fatima", language_code="en")
+        await add_person(bot, user, role="volunteer", area="Haarlemmerbuurt", language="en")
+        async with bot.db.begin() as session:
+            person = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+            start = NOW.astimezone(dt.UTC) - dt.timedelta(hours=1)
+            assert person is not None
+            await add_action(
+                session,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=3),
+                volunteers=(person,),
+            )
+        await user.send("/results")
+        await user.wait_for("Results: Klaptafel")
+        if typing:
+            await tap(user, "📍 Per street")
+            await user.wait_for("Type the street name")
+        return user
+
+    return reach
+
+
+async def _flyer(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+    """A coordinator makes a resident invite and taps "Make a flyer": the label is asked."""
+    user = fake.user(next(_ids), "Carla", language_code="en")
+    await add_person(bot, user, role="coordinator", area="Haarlemmerbuurt", language="en")
+    await user.send("/invite")
+    await tap(user, "Resident")
+    await tap(user, "All of Haarlemmerbuurt")
+    await tap(user, "🖨 Make a flyer (A5)")
+    await user.wait_for("Where will this flyer hang?")
+    return user
+
+
 WALKS: dict[str, dict[str, Reach]] = {
     "onboarding": {
         "lang": _signup("volunteer", []),
@@ -211,6 +250,8 @@ WALKS: dict[str, dict[str, Reach]] = {
         ),
         "needed": _editing([("tap", "Number of places", "How many volunteers")]),
     },
+    "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
+    "flyer": {"label": _flyer},
 }
 
 # What each conversation says when it ends: what was kept.
@@ -219,6 +260,8 @@ KEPT = {
     "new_action": "OK, stopped. Nothing was saved.",
     "availability": "Closed. When you can help stays as saved: no moments chosen yet.",
     "action_edit": "OK, stopped. The action stays as it was.",
+    "results": "Closed. The results you tapped are saved.",
+    "flyer": "OK, no flyer was made.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again

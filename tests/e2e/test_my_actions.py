@@ -290,6 +290,10 @@ async def test_attendance_recorded_shown_and_thanked(
     thanks = "Thank you for helping at Klaptafel! It made a difference for the neighbourhood."
     assert (await vera.wait_for("Thank you for helping")).text == thanks
     assert (await mia.wait_for("Thank you for helping")).text == thanks
+    # the thank-you opens the results screen (issue 10): one tap to record what came up
+    mark = vera.mark()
+    await tap(vera, "📝 Record results")
+    assert (await vera.wait_for("Results: Klaptafel", after=mark)).labels[:3] == ["0", "1", "2"]
     await wijkbot.outbox_idle()
     assert not any("Thank you for helping" in m.text for m in wim.messages + otto.messages)
 

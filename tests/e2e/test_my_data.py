@@ -51,6 +51,8 @@ async def test_my_data_shows_and_sends_everything_stored(
         "coupling",
         "relaying",
         "attendance",
+        "results",
+        "sign_up_source",
     ]
 
 

@@ -37,7 +37,14 @@ async def test_sign_up_records_each_purpose_of_the_role(db: Database) -> None:
     person = await _volunteer(db)
     async with db.begin() as session:
         given = await consent.consents_of(session=session, person_id=person.id)
-        assert sorted(given) == ["attendance", "calls", "coupling", "relaying"]
+        assert sorted(given) == [
+            "attendance",
+            "calls",
+            "coupling",
+            "relaying",
+            "results",
+            "sign_up_source",
+        ]
         versions = {p.key: p.version for p in consent.PURPOSES}
         assert all((c.version, c.given_at) == (versions[k], T0) for k, c in given.items())
         assert given["coupling"].version == 2  # names what matching uses (issue 6)

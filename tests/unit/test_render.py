@@ -198,8 +198,15 @@ def test_render_each_message_key_in_english(key: str, expected: str, buttons: st
         assert keyboard == rsvp_keyboard(english(), 42)
     elif buttons == "cannot_come":  # one tap to give up the place: rsvp No
         assert keyboard is not None
-        (row,) = keyboard.inline_keyboard
+        row, *more = keyboard.inline_keyboard
         assert [(b.text, b.callback_data) for b in row] == [("I can't come after all", "rsvp:42:n")]
+        if key == "reminder_2h":  # at the door: record results
+            assert [[(b.text, b.callback_data) for b in r] for r in more] == [
+                [("📝 Record results", "res:a:42")],
+                [("🆘 Worried about someone", "wr")],
+            ]
+        else:
+            assert more == []
     else:
         assert keyboard is None
 

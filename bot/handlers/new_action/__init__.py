@@ -46,6 +46,7 @@ from bot.callbacks import (
     NA_AREA,
     NA_CANCEL,
     NA_CONFIRM,
+    NA_COPY,
     NA_DATE,
     NA_KIND,
     NA_LANGUAGE,
@@ -61,6 +62,7 @@ from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
+from bot.handlers.new_action.copy import on_copy as on_here_too
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -121,6 +123,7 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
         entry_points=[
             CommandHandler(["nieuweactie", "newaction"], _step(start)),
             cb(COPY, on_copy),  # "Once more" on a roster (issue 7 item 2)
+            cb(NA_COPY, on_here_too),  # "Hier ook" under the overview (issue 10)
         ],
         states={
             KIND: with_hints(KIND, cb(NA_KIND, on_kind)),

@@ -1,0 +1,34 @@
+""" "Here too" buttons under the overview (`bot.domain.olievlek`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import NA_COPY
+from bot.domain.olievlek import Suggestion
+from bot.i18n import Translator
+from bot.views.lists import keyboard
+
+
+def here_too_line(t: Translator) -> str:
+    """The line above the buttons."""
+    return t.gettext(
+        "Nothing happened yet in these buurten. Repeat your latest action there (olievlek):"
+    )
+
+
+def here_too_keyboard(t: Translator, ideas: Sequence[Suggestion]) -> InlineKeyboardMarkup:
+    """One "Here too: <buurt>" button per suggestion (`na:cp:<action>:<buurt>`)."""
+    return keyboard(
+        [
+            [
+                (
+                    t.gettext("Here too: {buurt}", buurt=idea.area_name),
+                    NA_COPY.encode(action_id=idea.action_id, area_id=idea.area_id),
+                )
+            ]
+            for idea in ideas
+        ]
+    )
