@@ -80,7 +80,10 @@ def downgrade() -> None:
     op.execute(sa.text("DELETE FROM invite WHERE role = 'partner'"))
     op.execute(sa.text("DELETE FROM person WHERE role = 'partner'"))
     if op.get_bind().dialect.name == "sqlite":
-        op.get_bind().exec_driver_sql("ALTER TABLE invite DROP COLUMN organisation_id")
+        # A later migration's batch rebuild may have turned the column's foreign key into a
+        # table constraint, which SQLite's own DROP COLUMN refuses: rebuild the table too.
+        with op.batch_alter_table("invite", reflect_kwargs={"resolve_fks": False}) as batch:
+            batch.drop_column("organisation_id")
     else:
         op.drop_constraint("fk_invite_organisation_id_organisation", "invite", type_="foreignkey")
         op.drop_column("invite", "organisation_id")
