@@ -5,10 +5,13 @@ against the fake Bot API over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete
+
 from bot.config import PROJECT_ROOT
 from bot.domain.coupling import organisations
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person
+from storage.models import Organisation
 
 DATA = PROJECT_ROOT / "storage" / "data" / "organisations-amsterdam-centrum.toml"
 
@@ -62,6 +65,8 @@ async def test_volunteer_and_resident_see_the_social_map(
 async def test_an_area_without_organisations_says_so(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
+    async with wijkbot.db.begin() as session:  # the test database seeds Centrum's
+        await session.execute(delete(Organisation))
     vera = fake.user(3003, "Vera", language_code="en")
     await add_person(wijkbot, vera, role="volunteer", area="Jordaan", language="en")
     await vera.send("/social_map")
