@@ -131,7 +131,11 @@ class Story:
         coord = self.user("Noor (netwerkmanager)", "coordinator", self.lang)
         await self.sign_up(coord, token, self.lang)
         await coord.wait_for(
-            t.gettext("Thank you! You are now a coordinator for {area}.", area="Centrum")
+            t.gettext(
+                "Thank you, {name}! You are now a coordinator for {area}.",
+                name=coord.first_name,
+                area="Centrum",
+            )
         )
 
         # 2. Volunteers sign up with the invite link from a flyer.
@@ -173,7 +177,7 @@ class Story:
         await coord.wait_for(t.gettext("Type a short title for the action."))
         await coord.send("Klaptafel op het Haarlemmerplein")
         await tap(coord, "Haarlemmerbuurt")
-        await tap(coord, t.gettext("Whole wijk"))
+        await tap(coord, t.gettext("All of {area}", area="Haarlemmerbuurt"))
         await coord.wait_for(
             t.gettext(
                 "Where do the volunteers meet? Type an address or a place, "
@@ -187,7 +191,7 @@ class Story:
         await coord.wait_for(t.gettext("What time does it end? Type it like 16:00."))
         await coord.send("17:00")
         await tap(coord, "6")
-        await tap(coord, t.gettext("Confirm"))
+        await tap(coord, t.gettext("Yes, send the call"))
         await self.bot.outbox_idle()
 
         # 5. Volunteers answer with one tap; the 7th "yes" goes on the waiting list.
@@ -224,11 +228,78 @@ class Story:
         await asyncio.sleep(0.5)
 
     def transcripts(self) -> str:
+        """Every chat, person by person, made short enough to read (see `condense`)."""
+        seen: set[str] = set()
         out = []
         for role, user in self.people:
             out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
-            out.append(user.final_transcript())
+            out.extend(condense(user.final_transcript().splitlines(), seen))
         return "\n".join(out)
+
+
+BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end
+
+
+def condense(lines: list[str], seen: set[str]) -> list[str]:
+    """A chat's final transcript, shortened for reading; nothing of the story is dropped.
+
+    - Presses one after the other (ticking a checklist, then Done) share one line:
+      ``> [pressed: ⬜ Nederlands → ⬜ Engels → Klaar]``.
+    - A paragraph of 3 lines or more that an earlier chat already showed in full (the
+      consent text, the action's card in calls and reminders) is shown by its first line
+      and "… (as above)", keeping the message's buttons. `seen` carries the paragraphs
+      shown so far from chat to chat.
+    """
+    merged: list[str] = []
+    for line in lines:
+        if line.startswith("> [pressed: ") and merged and merged[-1].startswith("> [pressed: "):
+            merged[-1] = merged[-1][:-1] + " → " + line.removeprefix("> [pressed: ")
+        else:
+            merged.append(line)
+    out: list[str] = []
+    message: list[str] = []
+
+    def shorten(block: list[str]) -> list[str]:
+        """`block` as it is, or its first line + "… (as above)" + its buttons when its
+        text (3 lines or more) was shown before."""
+        buttons = BUTTONS.search(block[-1])
+        body = [*block[:-1], block[-1][: buttons.start()] if buttons else block[-1]]
+        key = "\n".join(_bare(line) for line in body)
+        if len([line for line in body if line.strip()]) >= 3 and key in seen:
+            return [f"{body[0]} … (as above){buttons.group(0) if buttons else ''}"]
+        seen.add(key)
+        return block
+
+    def flush() -> None:
+        if not message:
+            return
+        whole = shorten(message)
+        if len(whole) < len(message):
+            out.extend(whole)
+        else:  # paragraph by paragraph (blank lines are "  ")
+            paragraph: list[str] = []
+            for line in message:
+                if line.strip():
+                    paragraph.append(line)
+                else:
+                    out.extend(shorten(paragraph))
+                    out.append(line)
+                    paragraph = []
+            if paragraph:
+                out.extend(shorten(paragraph))
+        message.clear()
+
+    for line in merged:
+        if line.startswith("  ") and message:
+            message.append(line)
+        else:
+            flush()
+            if line.startswith("< ") and not line.startswith("< ["):
+                message.append(line)
+            else:
+                out.append(line)
+    flush()
+    return out
 
 
 async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
@@ -270,3 +341,8 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
     )
     print(story.transcripts())
     return 0
+
+
+def _bare(line: str) -> str:
+    """A transcript line without its '< ' / '< (edited) ' prefix or indent."""
+    return line.removeprefix("< (edited) ").removeprefix("< ").strip()

@@ -38,8 +38,7 @@ def _reminder_24h(t: Translator, action: Action, area_name: str, args: dict[str,
 def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
     short = action_summary(t, action, area_name, show_needed=False)
     intro = t.gettext(
-        "Soon: {title} starts at {time}. See you there!",
-        title=f"<b>{html.escape(action.title)}</b>",
+        "Today at {time} the action starts. See you there!",
         time=html.escape(t.time(action.starts_at)),
     )
     return f"{intro}\n\n{short}", cannot_come_keyboard(t, action.id)
@@ -47,7 +46,7 @@ def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, 
 
 def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
     text = t.gettext(
-        "Cancelled: {title} on {when} does not go ahead. Sorry for the change.",
+        "{title} on {when} is cancelled: you don't need to come. Thank you for wanting to help!",
         title=f"<b>{html.escape(action.title)}</b>",
         when=html.escape(t.datetime(action.starts_at)),
     )
@@ -57,8 +56,7 @@ def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, An
 def _promoted(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
     summary = action_summary(t, action, area_name)
     intro = t.gettext(
-        "Good news: a place came free, so you can come and help. "
-        "Can you not come after all? Then tap No."
+        "Good news: a place came free, so you can come and help. Can't come after all? Then tap No."
     )
     return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
 

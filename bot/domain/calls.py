@@ -29,10 +29,12 @@ from storage.models import Action, Area, AvailabilitySlot, Offer, OutboxMessage,
 
 @dataclass(frozen=True)
 class CallPlan:
-    """How many volunteers were called at once and how many later."""
+    """How many volunteers were called at once and how many later; `later_at` (aware UTC)
+    is when the later ones get it (None when nobody is called later)."""
 
     first_wave: int
     second_wave: int
+    later_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,8 @@ async def plan_call(
         for r in await call_recipients(session=session, action=action, tz=tz)
     ]
     first = sum(1 for r in rows if r.due_at == now)
-    return PlannedCall(rows, CallPlan(first, len(rows) - first))
+    second = len(rows) - first
+    return PlannedCall(rows, CallPlan(first, second, later if second else None))
 
 
 async def write_call_chunk(

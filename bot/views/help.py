@@ -61,12 +61,23 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def delete_question(t: Translator, code: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The /delete question and its buttons; 'yes' carries the question's one-time code."""
-    text = t.gettext(
-        "Do you want me to delete everything stored about you? Your places on actions "
-        "are given to others. This cannot be undone."
-    )
+def delete_question(
+    t: Translator, code: str, *, places: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /delete question and its buttons; 'yes' carries the question's one-time code.
+
+    `places`: the person holds places on upcoming actions (then we say they go to others;
+    residents, coordinators and volunteers without places are not told about places).
+    """
+    if places:
+        text = t.gettext(
+            "Do you want me to delete everything stored about you? Your places on actions "
+            "are given to others. This cannot be undone."
+        )
+    else:
+        text = t.gettext(
+            "Do you want me to delete everything stored about you? This cannot be undone."
+        )
     buttons = [
         [
             (t.gettext("Yes, delete everything"), DELETE_YES.encode(code=code)),

@@ -74,6 +74,10 @@ class FakeChat:
             if message.buttons:  # taking the buttons away keeps the last ones in the story
                 shown.rendered = rendered
         else:
+            if shown is not None and shown.prefix == "< (edited) ":
+                # An intermediate text is not a step worth reading: the story keeps the text
+                # as sent and the final text, where its last edit happened.
+                self._story = [e for e in self._story if e is not shown]
             self._show(message, "< (edited) ", rendered)
 
     def _show(self, message: BotMessage, prefix: str, rendered: str) -> None:
@@ -124,9 +128,10 @@ class FakeChat:
         five times, buttons taken away after a choice) is not a line of its own: the message
         appears once, where it was sent, with the last buttons it had (so a checklist shows
         what was ticked, a question the choices it offered). An edit that changes the text
-        is a step of the story and appears where it happened, as ``< (edited) ...``, again
-        with the last buttons of that text. Everything else (what people typed and pressed,
-        callback answers, deletions) is as in :meth:`transcript`.
+        appears where it happened, as ``< (edited) ...``, again with the last buttons of that
+        text; a later text edit replaces it (moved to where that edit happened), so a
+        message shows at most twice: as sent and in its final state. Everything else (what
+        people typed and pressed, callback answers, deletions) is as in :meth:`transcript`.
         """
         return "\n".join(e if isinstance(e, str) else e.prefix + e.rendered for e in self._story)
 
