@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance
-from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
+from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard, yes_line
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -59,6 +59,14 @@ def _promoted(t: Translator, action: Action, area_name: str, args: dict[str, Any
         "Good news: a place came free, so you can come and help. Can't come after all? Then tap No."
     )
     return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
+
+
+def _answer_updated(
+    t: Translator, action: Action, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    """The message where the person answered, as it reads now that they have a place."""
+    summary = action_summary(t, action, area_name)
+    return f"{summary}\n\n{yes_line(t)}", rsvp_keyboard(t, action.id)
 
 
 def _help_request_new(
@@ -108,6 +116,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    MessageKind.ANSWER_UPDATED: _answer_updated,
 }
 
 

@@ -24,6 +24,9 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
+- answer_updated     {"message_id": n} (action): not a new message but an edit of message
+                     n (where the person answered) once the waiting list moved them up:
+                     "Je antwoord: Ja — tot dan!" instead of "nummer 1 op de wachtlijst"
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_LEFT = "coordinator_left"
     ATTENDANCE_ASK = "attendance_ask"
     ATTENDANCE_THANKS = "attendance_thanks"
+    ANSWER_UPDATED = "answer_updated"
 
 
 class PersonFacts(Protocol):
@@ -195,7 +199,15 @@ RULES: dict[MessageKind, KindRule] = {
         _key(MessageKind.ATTENDANCE_THANKS),
         True,
     ),
+    # bot.domain.rsvp: an edit (silent), so it never waits for quiet hours
+    MessageKind.ANSWER_UPDATED: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ANSWER_UPDATED), False
+    ),
 }
+
+#: Kinds delivered by editing the message `args["message_id"]` in the recipient's chat
+#: instead of sending a new one (bot.delivery.sending).
+EDIT_KINDS = frozenset({MessageKind.ANSWER_UPDATED})
 
 #: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`): the coupling
 #: domain may queue them, but they have no renderer yet (their handlers are not built), so

@@ -41,7 +41,8 @@ class RsvpOutcome:
     status: a `PlaceStatus`; changed: False for a repeated press;
     waitlist_position: 1-based place on the waiting list (when waitlisted);
     promoted: the person who got the freed place, if any; area_name: the action's area, for
-    the summary the view shows.
+    the summary the view shows; left_place: this answer gave up a place the person had
+    (Ja -> Misschien/Nee), so their calendar copy is withdrawn.
     """
 
     action: Action
@@ -51,6 +52,7 @@ class RsvpOutcome:
     waitlist_position: int | None = None
     promoted: Person | None = None
     area_name: str = "?"
+    left_place: bool = False
 
 
 async def _locked_action(session: AsyncSession, action_id: int) -> Action:
@@ -117,6 +119,7 @@ async def answer(
     now: dt.datetime,
     tz: ZoneInfo,
     enforce_start: bool = True,
+    message_id: int | None = None,
 ) -> RsvpOutcome:
     """Record or change a person's answer to an action.
 
@@ -125,7 +128,9 @@ async def answer(
     gets reminders. A repeated identical answer changes nothing (`changed=False`).
     Raises `NotSignedUp` / `MessagesStopped` (see `require_active`), `InvalidInput` (unknown
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
-    `ActionStarted` (answers close at the start).
+    `ActionStarted` (answers close at the start). `message_id`: the Telegram message (in
+    the person's chat) whose button they pressed; kept, so it can be edited when the
+    waiting list moves them up (`answer_updated`).
     """
     if enforce_start:  # erasure and /stop release places of people who no longer take part
         person = require_active(person)
@@ -154,7 +159,8 @@ async def answer(
         )
 
     promoted: Person | None = None
-    if rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED:
+    left_place = rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED
+    if left_place:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
     # Decide the new status before touching the row: an autoflush of a half-changed row
@@ -170,6 +176,8 @@ async def answer(
         session.add(rsvp)
     else:
         rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
+    if message_id is not None:
+        rsvp.answer_message_id = message_id
     if status == PlaceStatus.CONFIRMED:
         await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
     await session.flush()
@@ -181,7 +189,14 @@ async def answer(
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
     tree = await areas.tree(session)
     return RsvpOutcome(
-        action, answer, rsvp.status, True, position, promoted, area_name=tree.name(action.area_id)
+        action,
+        answer,
+        rsvp.status,
+        True,
+        position,
+        promoted,
+        area_name=tree.name(action.area_id),
+        left_place=left_place,
     )
 
 
@@ -215,4 +230,16 @@ async def _promote_from_waitlist(
                 now=now,
             )
             await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+            if first.answer_message_id is not None:
+                await outbox.enqueue(
+                    session=session,
+                    person=person,
+                    message_key="answer_updated",
+                    due_at=now,
+                    not_after=action.starts_at,
+                    dedup_key=f"answer_updated:{action.id}:{person.id}:{int(now.timestamp())}",
+                    action_id=action.id,
+                    args={"message_id": first.answer_message_id},
+                    now=now,
+                )
         promoted = person

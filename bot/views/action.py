@@ -82,6 +82,11 @@ def action_summary(
     return "\n".join(lines)
 
 
+def yes_line(t: Translator) -> str:
+    """The answer line of a person with a place: "Your answer: Yes — see you there!"."""
+    return t.gettext("Your answer: Yes — see you there!")
+
+
 def _rsvp(action_id: int, answer: Answer) -> str:
     return RSVP.encode(action_id=action_id, answer=answer)
 
