@@ -27,6 +27,7 @@ from bot.handlers import (
     my_data,
     new_action,
     onboarding,
+    profile,
     rsvp,
 )
 
@@ -39,6 +40,7 @@ FEATURES: tuple[ModuleType, ...] = (
     actions,  # coordinators: /acties, roster, cancel
     rsvp,  # volunteers: Ja / Misschien / Nee
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
+    profile,  # volunteers and residents: /profiel, change what sign-up asked
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     help_requests,  # coordinators: /hulpvragen

@@ -11,6 +11,7 @@ COMMANDS = {
     "nl": {
         "availability": "beschikbaarheid",
         "myactions": "mijnacties",
+        "profile": "profiel",
         "language": "taal",
         "delete": "verwijderen",
         "newaction": "nieuweactie",
@@ -21,6 +22,7 @@ COMMANDS = {
     "en": {
         "availability": "availability",
         "myactions": "myactions",
+        "profile": "profile",
         "language": "language",
         "delete": "delete",
         "newaction": "newaction",
@@ -37,6 +39,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
     return [
         BotCommand(names["myactions"], t.gettext("My actions and my answers")),
         BotCommand(names["availability"], t.gettext("Set when you can help")),
+        BotCommand(names["profile"], t.gettext("Change your neighbourhood, languages or tasks")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

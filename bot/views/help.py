@@ -36,6 +36,7 @@ def help_text(t: Translator, person: Person | None) -> str:
             "you get a message: answer with Yes, Maybe or No.\n"
             "/myactions – the actions you answered; change your answer\n"
             "/availability – when you can help, or take a break\n"
+            "/profile – your neighbourhood, languages, tasks and couples\n"
             "/language – change the language\n"
             "/stop – stop all messages\n"
             "/delete – delete everything stored about you"
@@ -43,6 +44,7 @@ def help_text(t: Translator, person: Person | None) -> str:
     return t.gettext(
         "You signed up as a resident. Someone from the neighbourhood network will get "
         "in touch with you.\n"
+        "/profile – your neighbourhood, languages and what you would like help with\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"
