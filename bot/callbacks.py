@@ -305,3 +305,11 @@ PF_COUPLES = route("pf:cs", Int("count", 0, MAX_COUPLES_LIMIT))
 """A volunteer's maximum number of couples: `pf:cs:<0-10>`."""
 PF_NOT_NOW = route("pf:n")
 """A volunteer's "liever niet nu" (no coupling proposals for 4 weeks): `pf:n`."""
+
+# /mijnacties: a person's couples (bot.handlers.my_actions); checked by the coupling domain.
+MY_COUPLE_ASK = route("mc:a", Id("couple_id"))
+"""Ask before ending a couple: `mc:a:<couple id>`."""
+MY_COUPLE_END = route("mc:e", Id("couple_id"))
+"""End the couple for real: `mc:e:<couple id>`."""
+MY_COUPLE_KEEP = route("mc:k")
+"""Keep it (answers "Okay, nothing changed."): `mc:k`."""
