@@ -224,7 +224,13 @@ class Story:
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
         await asyncio.sleep(1.5)
-        await tap(coord, t.gettext("Refresh"))
+        # The coordinator looks again (a new roster: the first one keeps what she saw then).
+        mark = coord.mark()
+        await coord.send("/acties" if self.lang == "nl" else "/actions")
+        await coord.wait_for(
+            predicate=lambda m: any("Klaptafel" in lb for lb in m.labels), after=mark
+        )
+        await tap(coord, label, after=mark)
         await asyncio.sleep(0.5)
 
     def transcripts(self) -> str:

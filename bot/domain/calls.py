@@ -12,7 +12,7 @@ update's commit, each chunk in its own short transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ class CallPlan:
 
     first_wave: int
     second_wave: int
-    later_at: dt.datetime | None = None
+    later_at: dt.datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
