@@ -32,7 +32,7 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.rsvp import answer_line, refusal_text
-from bot.views import couples as couple_views
+from bot.views import my_couples as couple_views
 from bot.views.action import action_summary, rsvp_keyboard
 
 
