@@ -17,7 +17,13 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance
-from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard, yes_line
+from bot.views.action import (
+    action_summary,
+    cannot_come_keyboard,
+    rsvp_keyboard,
+    waitlist_line,
+    yes_line,
+)
 from storage.models import Action, Person
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -64,9 +70,12 @@ def _promoted(t: Translator, action: Action, area_name: str, args: dict[str, Any
 def _answer_updated(
     t: Translator, action: Action, area_name: str, args: dict[str, Any]
 ) -> Rendered:
-    """The message where the person answered, as it reads now that they have a place."""
+    """The message where the person answered, as it reads now: a place (no `position`), or
+    their new place on the waiting list (`position`, 1-based)."""
     summary = action_summary(t, action, area_name)
-    return f"{summary}\n\n{yes_line(t)}", rsvp_keyboard(t, action.id)
+    position = args.get("position")
+    line = waitlist_line(t, int(position)) if position else yes_line(t)
+    return f"{summary}\n\n{line}", rsvp_keyboard(t, action.id)
 
 
 def _help_request_new(

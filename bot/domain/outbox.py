@@ -24,9 +24,10 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
-- answer_updated     {"message_id": n} (action): not a new message but an edit of message
-                     n (where the person answered) once the waiting list moved them up:
-                     "Je antwoord: Ja — tot dan!" instead of "nummer 1 op de wachtlijst"
+- answer_updated     {"message_id": n, "position"?: p} (action): not a new message but an
+                     edit of message n (where the person answered) once the waiting list
+                     moved: "Je antwoord: Ja — tot dan!" instead of "nummer 1 op de
+                     wachtlijst", or (with `position`) their new number on the list
 """
 
 from __future__ import annotations

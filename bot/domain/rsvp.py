@@ -160,6 +160,7 @@ async def answer(
 
     promoted: Person | None = None
     left_place = rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED
+    left_waitlist = rsvp is not None and rsvp.status == PlaceStatus.WAITLISTED
     if left_place:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
@@ -183,6 +184,8 @@ async def answer(
     await session.flush()
     if action.status == ActionStatus.OPEN:
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
+        if (promoted is not None or left_waitlist) and action.starts_at > now:
+            await _renumber_waitlist(session=session, action=action, now=now, skip=person.id)
     await session.refresh(action)
     position = None
     if rsvp.status == PlaceStatus.WAITLISTED:
@@ -198,6 +201,36 @@ async def answer(
         area_name=tree.name(action.area_id),
         left_place=left_place,
     )
+
+
+async def _renumber_waitlist(
+    *, session: AsyncSession, action: Action, now: dt.datetime, skip: int
+) -> None:
+    """The waiting list moved up: queue an edit (`answer_updated` with its new `position`)
+    of the message where each remaining waiting volunteer answered, so "nummer 2" becomes
+    "nummer 1". `skip`: the person who answered now (their message is edited directly)."""
+    rows = await session.scalars(
+        select(Rsvp)
+        .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.WAITLISTED)
+        .order_by(Rsvp.answered_at, Rsvp.id)
+    )
+    for position, waiting in enumerate(rows.all(), start=1):
+        if waiting.answer_message_id is None or waiting.person_id == skip:
+            continue
+        person = await session.get(Person, waiting.person_id)
+        if person is None:
+            continue
+        await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key="answer_updated",
+            due_at=now,
+            not_after=action.starts_at,
+            dedup_key=(f"answer_updated:{action.id}:{person.id}:{position}:{int(now.timestamp())}"),
+            action_id=action.id,
+            args={"message_id": waiting.answer_message_id, "position": position},
+            now=now,
+        )
 
 
 async def _promote_from_waitlist(

@@ -29,7 +29,7 @@ from bot.domain.vocabulary import Answer, PlaceStatus
 from bot.handlers import calendar_files
 from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
 from bot.i18n import Translator
-from bot.views.action import action_summary, rsvp_keyboard, yes_line
+from bot.views.action import action_summary, rsvp_keyboard, waitlist_line, yes_line
 
 
 def answer_line(t: Translator, outcome: rsvp.RsvpOutcome) -> str:
@@ -37,10 +37,7 @@ def answer_line(t: Translator, outcome: rsvp.RsvpOutcome) -> str:
     if outcome.status == PlaceStatus.CONFIRMED:
         return yes_line(t)
     if outcome.status == PlaceStatus.WAITLISTED:
-        return t.gettext(
-            "Your answer: Yes — the action is full, you are number {n} on the waiting list.",
-            n=outcome.waitlist_position or 1,
-        )
+        return waitlist_line(t, outcome.waitlist_position or 1)
     if outcome.answer == Answer.MAYBE:
         return t.gettext("Your answer: Maybe — tap Yes when you know you can come.")
     return t.gettext("Your answer: No — thank you for letting us know.")

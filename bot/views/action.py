@@ -87,6 +87,14 @@ def yes_line(t: Translator) -> str:
     return t.gettext("Your answer: Yes — see you there!")
 
 
+def waitlist_line(t: Translator, position: int) -> str:
+    """The answer line of a person on the waiting list, with their 1-based position."""
+    return t.gettext(
+        "Your answer: Yes — the action is full, you are number {n} on the waiting list.",
+        n=position,
+    )
+
+
 def _rsvp(action_id: int, answer: Answer) -> str:
     return RSVP.encode(action_id=action_id, answer=answer)
 

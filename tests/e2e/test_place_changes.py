@@ -128,3 +128,29 @@ async def test_a_promotion_in_dutch_edits_the_call_in_dutch(
     assert edited.message_id == call.message_id
     assert "wachtlijst" not in edited.text
     assert CALL not in edited.text
+
+
+async def test_the_rest_of_the_waiting_list_is_renumbered(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    vera, wim, xan = await _volunteers(wijkbot, fake, "Vera", "Wim", "Xan")
+    await _coordinator(wijkbot, fake)
+    await _plan(wijkbot, "Klaptafel", SAT, needed=1)
+    await _answer_call(vera, "Klaptafel", "Yes", CONFIRMED)
+    await _answer_call(wim, "Klaptafel", "Yes", WAITING)
+    second = "Your answer: Yes — the action is full, you are number 2 on the waiting list."
+    await _answer_call(xan, "Klaptafel", "Yes", second)
+    call = await xan.wait_for(second)
+
+    mark = xan.mark()
+    await vera.press("No", message_id=(await vera.wait_for(CONFIRMED)).message_id)
+    moved = await xan.wait_for(WAITING, after=mark)  # now number 1
+    assert moved.message_id == call.message_id
+    assert moved.text == f"Klaptafel\n{STAND}\n1 volunteer needed\n\n{WAITING}"
+    await wim.wait_for(CONFIRMED, after=mark)
+
+    # Wim gives up the place he got: Xan, first on the list now, gets it
+    mark = xan.mark()
+    await wim.press("No", message_id=(await wim.wait_for(CONFIRMED)).message_id)
+    done = await xan.wait_for(CONFIRMED, after=mark)
+    assert done.message_id == call.message_id
