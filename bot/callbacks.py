@@ -460,3 +460,32 @@ ASSISTED = route("as", Id("action_id"))
 # (bot.handlers.new_action, entry point).
 NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
 """Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""
+# /profiel (bot.handlers.profile): the same choices as at sign-up, changed later. Every
+# press is checked again by the domain (a buurt outside the invite's area, a forged code).
+from bot.domain.coupling.volunteers import MAX_COUPLES_LIMIT  # noqa: E402
+
+PF_MENU = route("pf:m")
+"""Back to the profile and its buttons: `pf:m`."""
+PF_BUURTEN = route("pf:b")
+"""Show the buurten of the invite's area: `pf:b`."""
+PF_BUURT = route("pf:bs", Int("buurt_id", 0, MAX_ID))
+"""Choose a buurt (0 = the whole area): `pf:bs:<buurt id>`."""
+PF_SPOKEN_OPEN = route("pf:l")
+PF_SPOKEN = route("pf:ls", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF))
+PF_TASKS_OPEN = route("pf:t")
+PF_TASK = route("pf:ts", Choice("code", {c: c for c in TASKS}), Choice("on", ON_OFF))
+PF_WANTS_OPEN = route("pf:w")
+PF_WANT = route("pf:ws", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF))
+PF_COUPLES_OPEN = route("pf:c")
+PF_COUPLES = route("pf:cs", Int("count", 0, MAX_COUPLES_LIMIT))
+"""A volunteer's maximum number of couples: `pf:cs:<0-10>`."""
+PF_NOT_NOW = route("pf:n")
+"""A volunteer's "liever niet nu" (no coupling proposals for 4 weeks): `pf:n`."""
+
+# /mijnacties: a person's couples (bot.handlers.my_actions); checked by the coupling domain.
+MY_COUPLE_ASK = route("mc:a", Id("couple_id"))
+"""Ask before ending a couple: `mc:a:<couple id>`."""
+MY_COUPLE_END = route("mc:e", Id("couple_id"))
+"""End the couple for real: `mc:e:<couple id>`."""
+MY_COUPLE_KEEP = route("mc:k")
+"""Keep it (answers "Okay, nothing changed."): `mc:k`."""

@@ -83,6 +83,10 @@ class Translator:
         """'zaterdag 5 december' / 'Saturday 5 December'."""
         return format_date(day, "EEEE d MMMM", locale=self.language)
 
+    def weekday_date(self, day: dt.date) -> str:
+        """'zondag 6 dec' / 'Sunday 6 Dec' (a whole weekday, so 'zo' is never read as 'zo')."""
+        return format_date(day, "EEEE d MMM", locale=self.language)
+
     def short_date(self, day: dt.date) -> str:
         """'za 5 dec' / 'Sat 5 Dec' (for buttons)."""
         return format_date(day, "EEE d MMM", locale=self.language)

@@ -134,7 +134,11 @@ class Story:
         coord = self.user("Noor (netwerkmanager)", "coordinator", self.lang)
         await self.sign_up(coord, token, self.lang)
         await coord.wait_for(
-            t.gettext("Thank you! You are now a coordinator for {area}.", area="Centrum")
+            t.gettext(
+                "Thank you, {name}! You are now a coordinator for {area}.",
+                name=coord.first_name,
+                area="Centrum",
+            )
         )
 
         # 2. Volunteers sign up with the invite link from a flyer.
@@ -176,7 +180,7 @@ class Story:
         await coord.wait_for(t.gettext("Type a short title for the action."))
         await coord.send("Klaptafel op het Haarlemmerplein")
         await tap(coord, "Haarlemmerbuurt")
-        await tap(coord, t.gettext("Whole wijk"))
+        await tap(coord, t.gettext("All of {area}", area="Haarlemmerbuurt"))
         await coord.wait_for(
             t.gettext(
                 "Where do the volunteers meet? Type an address or a place, "
@@ -190,7 +194,7 @@ class Story:
         await coord.wait_for(t.gettext("What time does it end? Type it like 16:00."))
         await coord.send("17:00")
         await tap(coord, "6")
-        await tap(coord, t.gettext("Confirm"))
+        await tap(coord, t.gettext("Yes, send the call"))
         await self.bot.outbox_idle()
 
         # 5. Volunteers answer with one tap; the 7th "yes" goes on the waiting list.
@@ -238,7 +242,13 @@ class Story:
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
         await asyncio.sleep(1.5)
-        await tap(coord, t.gettext("Who is coming?"))  # under "Saved" (7b)
+        # The coordinator looks again (a new roster: the first one keeps what she saw then).
+        mark = coord.mark()
+        await coord.send("/acties" if self.lang == "nl" else "/actions")
+        await coord.wait_for(
+            predicate=lambda m: any("Klaptafel" in lb for lb in m.labels), after=mark
+        )
+        await tap(coord, label, after=mark)
         await asyncio.sleep(0.5)
 
         # 9. At the klaptafel: two volunteers record their results from the reminder.
@@ -285,10 +295,12 @@ class Story:
         self.epilogue = [*self.epilogue, f"{user.first_name}: {done.text}"]
 
     def transcripts(self) -> str:
+        """Every chat, person by person, made short enough to read (see `condense`)."""
+        seen: set[str] = set()
         out = []
         for role, user in self.people:
             out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
-            out.append(user.final_transcript())
+            out.extend(condense(user.final_transcript().splitlines(), seen))
         if self.epilogue:  # last: what the klaptafel brought, then the overview
             heading = {
                 "nl": "Opbrengst van de klaptafel, en het overzicht",
@@ -297,6 +309,71 @@ class Story:
             out.append(f"\n===== {heading} =====")
             out.extend(self.epilogue)
         return "\n".join(out)
+
+
+BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end
+
+
+def condense(lines: list[str], seen: set[str]) -> list[str]:
+    """A chat's final transcript, shortened for reading; nothing of the story is dropped.
+
+    - Presses one after the other (ticking a checklist, then Done) share one line:
+      ``> [pressed: ⬜ Nederlands → ⬜ Engels → Klaar]``.
+    - A paragraph of 3 lines or more that an earlier chat already showed in full (the
+      consent text, the action's card in calls and reminders) is shown by its first line
+      and "… (as above)", keeping the message's buttons. `seen` carries the paragraphs
+      shown so far from chat to chat.
+    """
+    merged: list[str] = []
+    for line in lines:
+        if line.startswith("> [pressed: ") and merged and merged[-1].startswith("> [pressed: "):
+            merged[-1] = merged[-1][:-1] + " → " + line.removeprefix("> [pressed: ")
+        else:
+            merged.append(line)
+    out: list[str] = []
+    message: list[str] = []
+
+    def shorten(block: list[str]) -> list[str]:
+        """`block` as it is, or its first line + "… (as above)" + its buttons when its
+        text (3 lines or more) was shown before."""
+        buttons = BUTTONS.search(block[-1])
+        body = [*block[:-1], block[-1][: buttons.start()] if buttons else block[-1]]
+        key = "\n".join(_bare(line) for line in body)
+        if len([line for line in body if line.strip()]) >= 3 and key in seen:
+            return [f"{body[0]} … (as above){buttons.group(0) if buttons else ''}"]
+        seen.add(key)
+        return block
+
+    def flush() -> None:
+        if not message:
+            return
+        whole = shorten(message)
+        if len(whole) < len(message):
+            out.extend(whole)
+        else:  # paragraph by paragraph (blank lines are "  ")
+            paragraph: list[str] = []
+            for line in message:
+                if line.strip():
+                    paragraph.append(line)
+                else:
+                    out.extend(shorten(paragraph))
+                    out.append(line)
+                    paragraph = []
+            if paragraph:
+                out.extend(shorten(paragraph))
+        message.clear()
+
+    for line in merged:
+        if line.startswith("  ") and message:
+            message.append(line)
+        else:
+            flush()
+            if line.startswith("< ") and not line.startswith("< ["):
+                message.append(line)
+            else:
+                out.append(line)
+    flush()
+    return out
 
 
 async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
@@ -338,3 +415,8 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
     )
     print(story.transcripts())
     return 0
+
+
+def _bare(line: str) -> str:
+    """A transcript line without its '< ' / '< (edited) ' prefix or indent."""
+    return line.removeprefix("< (edited) ").removeprefix("< ").strip()

@@ -528,6 +528,9 @@ class Rsvp(Base):
     answer: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12))
     answered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    #: Telegram message id (in the person's chat) where they last answered: edited when the
+    #: waiting list moves them up (outbox kind `answer_updated`). Erased with the row.
+    answer_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (
         UniqueConstraint("action_id", "person_id"),

@@ -18,7 +18,13 @@ from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance, couples, handover, worries
-from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
+from bot.views.action import (
+    action_summary,
+    cannot_come_keyboard,
+    rsvp_keyboard,
+    waitlist_line,
+    yes_line,
+)
 from bot.views.action_edit import changed_message
 from bot.views.lists import keyboard
 from bot.views.results import results_button
@@ -44,8 +50,7 @@ def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, 
     results (from the start), worried about someone."""
     short = action_summary(t, action, area_name, show_needed=False)
     intro = t.gettext(
-        "Soon: {title} starts at {time}. See you there!",
-        title=f"<b>{html.escape(action.title)}</b>",
+        "Today at {time} the action starts. See you there!",
         time=html.escape(t.time(action.starts_at)),
     )
     extra = keyboard([[results_button(t, action.id)], [worries.worried_button(t)]])
@@ -55,7 +60,7 @@ def _reminder_2h(t: Translator, action: Action, area_name: str, args: dict[str, 
 
 def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
     text = t.gettext(
-        "Cancelled: {title} on {when} does not go ahead. Sorry for the change.",
+        "{title} on {when} is cancelled: you don't need to come. Thank you for wanting to help!",
         title=f"<b>{html.escape(action.title)}</b>",
         when=html.escape(t.datetime(action.starts_at)),
     )
@@ -65,10 +70,20 @@ def _cancelled(t: Translator, action: Action, area_name: str, args: dict[str, An
 def _promoted(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
     summary = action_summary(t, action, area_name)
     intro = t.gettext(
-        "Good news: a place came free, so you can come and help. "
-        "Can you not come after all? Then tap No."
+        "Good news: a place came free, so you can come and help. Can't come after all? Then tap No."
     )
     return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
+
+
+def _answer_updated(
+    t: Translator, action: Action, area_name: str, args: dict[str, Any]
+) -> Rendered:
+    """The message where the person answered, as it reads now: a place (no `position`), or
+    their new place on the waiting list (`position`, 1-based)."""
+    summary = action_summary(t, action, area_name)
+    position = args.get("position")
+    line = waitlist_line(t, int(position)) if position else yes_line(t)
+    return f"{summary}\n\n{line}", rsvp_keyboard(t, action.id)
 
 
 def _help_request_new(
@@ -187,6 +202,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.ACTION_CHANGED: _changed,
     **COUPLING_RENDERERS,  # proposals, coupled, re-raised requests (bot.delivery.render_coupling)
     MessageKind.WORRY_CALLBACK: _worry_callback,
+    MessageKind.ANSWER_UPDATED: _answer_updated,
 }
 
 

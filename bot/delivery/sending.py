@@ -23,7 +23,7 @@ from telegram.error import (
 from bot.clock import Clock
 from bot.delivery.batch import RETRY_AFTER, Item, where
 from bot.delivery.pacing import Pacer
-from bot.domain.outbox import MessageKind
+from bot.domain.outbox import EDIT_KINDS, MessageKind
 from bot.domain.vocabulary import OutboxStatus
 from storage.outbox import Outcome
 
@@ -59,6 +59,24 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return float(value)
 
 
+async def _edit(bot: Bot, item: Item, *, read_timeout: float) -> None:
+    """Deliver an edit kind (`EDIT_KINDS`): rewrite message `args["message_id"]` of the
+    recipient's chat. "message is not modified" counts as done (it already reads so)."""
+    row = item.row
+    try:
+        await bot.edit_message_text(
+            chat_id=row.chat_id,
+            message_id=int(row.args["message_id"]),
+            text=item.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=item.keyboard,
+            read_timeout=read_timeout,
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
 async def send_one(
     bot: Bot,
     item: Item,
@@ -85,15 +103,18 @@ async def send_one(
 
     pacer.mark_sent(row.chat_id)
     try:
-        await bot.send_message(
-            chat_id=row.chat_id,
-            text=item.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=item.keyboard,
-            # A slow answer is usually a delivered message: wait longer than PTB's 5 s
-            # before retrying, so at-least-once rarely means twice.
-            read_timeout=read_timeout,
-        )
+        if row.message_key in EDIT_KINDS:
+            await _edit(bot, item, read_timeout=read_timeout)
+        else:
+            await bot.send_message(
+                chat_id=row.chat_id,
+                text=item.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=item.keyboard,
+                # A slow answer is usually a delivered message: wait longer than PTB's 5 s
+                # before retrying, so at-least-once rarely means twice.
+                read_timeout=read_timeout,
+            )
     except RetryAfter as exc:
         seconds = retry_after_seconds(exc)
         stop.set()

@@ -35,14 +35,35 @@ class CalendarFile:
 async def record_copy(*, session: AsyncSession, action: Action, person: Person) -> CalendarFile:
     """Note that `person` gets the calendar file of `action` now; returns what to build.
 
-    The first file has SEQUENCE 0; a person who gets the same event again (Ja after Nee)
-    keeps the SEQUENCE their copy had, since the event itself did not change.
+    The first file has SEQUENCE 0. A person whose copy was withdrawn or updated since
+    (SEQUENCE above 0: Ja after Nee, see `withdraw_copy`) gets the next SEQUENCE, so their
+    calendar takes the event back after the METHOD:CANCEL; a copy still at 0 stays at 0.
     """
     copy = await session.get(CalendarCopy, (action.id, person.id))
     if copy is None:
         copy = CalendarCopy(action_id=action.id, person_id=person.id, sequence=0)
         session.add(copy)
         await session.flush()
+    elif copy.sequence > 0:
+        copy.sequence += 1
+        await session.flush()
+    tree = await areas.tree(session)
+    return CalendarFile(
+        action, tree.name(action.area_id), person.chat_id, person.language, copy.sequence
+    )
+
+
+async def withdraw_copy(
+    *, session: AsyncSession, action: Action, person: Person
+) -> CalendarFile | None:
+    """The METHOD:CANCEL file for one person who gave up their place, with the next
+    SEQUENCE (stored; a later Ja sends the event again with a higher one still); None when
+    they never received a file of this action."""
+    copy = await session.get(CalendarCopy, (action.id, person.id))
+    if copy is None:
+        return None
+    copy.sequence += 1
+    await session.flush()
     tree = await areas.tree(session)
     return CalendarFile(
         action, tree.name(action.area_id), person.chat_id, person.language, copy.sequence

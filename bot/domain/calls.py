@@ -12,7 +12,7 @@ update's commit, each chunk in its own short transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,10 +38,12 @@ from storage.models import (
 
 @dataclass(frozen=True)
 class CallPlan:
-    """How many volunteers were called at once and how many later."""
+    """How many volunteers were called at once and how many later; `later_at` (aware UTC)
+    is when the later ones get it (None when nobody is called later)."""
 
     first_wave: int
     second_wave: int
+    later_at: dt.datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,8 @@ async def plan_call(
         for r in await call_recipients(session=session, action=action, tz=tz, area_id=area_id)
     ]
     first = sum(1 for r in rows if r.due_at == now)
-    return PlannedCall(rows, CallPlan(first, len(rows) - first))
+    second = len(rows) - first
+    return PlannedCall(rows, CallPlan(first, second, later if second else None))
 
 
 async def write_call_chunk(

@@ -79,3 +79,20 @@ async def upcoming(
             )
         )
     return MyActions(items=items, more=max((total or 0) - len(items), 0))
+
+
+async def holds_places(*, session: AsyncSession, person_id: int, now: dt.datetime) -> bool:
+    """True when the person has a place or a waiting-list place (answer Ja) on an open action
+    that has not started at `now` (aware UTC): erasing them gives those places to others."""
+    found = await session.scalar(
+        select(Rsvp.id)
+        .join(Action, Action.id == Rsvp.action_id)
+        .where(
+            Rsvp.person_id == person_id,
+            Rsvp.status.in_([PlaceStatus.CONFIRMED, PlaceStatus.WAITLISTED]),
+            Action.status == ActionStatus.OPEN,
+            Action.starts_at > now,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -46,6 +46,10 @@ Kinds and their args:
                      (no action): to the nearest coordinators, a volunteer is worried about
                      someone and asks to be called back; nothing about that person
                      (bot.domain.worries)
+- answer_updated     {"message_id": n, "position"?: p} (action): not a new message but an
+                     edit of message n (where the person answered) once the waiting list
+                     moved: "Je antwoord: Ja — tot dan!" instead of "nummer 1 op de
+                     wachtlijst", or (with `position`) their new number on the list
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ class MessageKind(enum.StrEnum):
     COUPLED = CouplingKind.COUPLED.value
     REQUEST_RAISED = CouplingKind.REQUEST_RAISED.value
     WORRY_CALLBACK = "worry_callback"
+    ANSWER_UPDATED = "answer_updated"
 
 
 class PersonFacts(Protocol):
@@ -289,14 +294,20 @@ RULES: dict[MessageKind, KindRule] = {
     MessageKind.WORRY_CALLBACK: KindRule(
         False, _always, "2 days after the tap", _key(MessageKind.WORRY_CALLBACK), False
     ),
+    # bot.domain.rsvp: an edit (silent), so it never waits for quiet hours
+    MessageKind.ANSWER_UPDATED: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ANSWER_UPDATED), False
+    ),
 }
 
-#: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`) that have no
-#: renderer yet: the coupling domain may queue them, and
-#: the dispatcher records them as failed ("unknown message key") until they get one.
-COUPLING_KEYS: tuple[str, ...] = tuple(
-    kind.value for kind in CouplingKind if kind.value not in {k.value for k in MessageKind}
-)
+#: Kinds delivered by editing the message `args["message_id"]` in the recipient's chat
+#: instead of sending a new one (bot.delivery.sending).
+EDIT_KINDS = frozenset({MessageKind.ANSWER_UPDATED})
+
+#: Coupling kinds (issue 6, `bot.domain.coupling.vocabulary.MessageKind`): the coupling
+#: domain may queue them, but they have no renderer yet (their handlers are not built), so
+#: the dispatcher records them as failed ("unknown message key"). No handler queues them yet.
+COUPLING_KEYS: tuple[str, ...] = tuple(kind.value for kind in CouplingKind)
 
 #: Kinds a person gets only while they hold a place on the action.
 PLACE_KINDS = (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H, MessageKind.WAITLIST_PROMOTED)

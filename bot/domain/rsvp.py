@@ -41,7 +41,8 @@ class RsvpOutcome:
     status: a `PlaceStatus`; changed: False for a repeated press;
     waitlist_position: 1-based place on the waiting list (when waitlisted);
     promoted: the person who got the freed place, if any; area_name: the action's area, for
-    the summary the view shows.
+    the summary the view shows; left_place: this answer gave up a place the person had
+    (Ja -> Misschien/Nee), so their calendar copy is withdrawn.
     """
 
     action: Action
@@ -51,6 +52,7 @@ class RsvpOutcome:
     waitlist_position: int | None = None
     promoted: Person | None = None
     area_name: str = "?"
+    left_place: bool = False
 
 
 async def _locked_action(session: AsyncSession, action_id: int) -> Action:
@@ -127,6 +129,7 @@ async def answer(
     now: dt.datetime,
     tz: ZoneInfo,
     enforce_start: bool = True,
+    message_id: int | None = None,
 ) -> RsvpOutcome:
     """Record or change a person's answer to an action.
 
@@ -135,7 +138,9 @@ async def answer(
     gets reminders. A repeated identical answer changes nothing (`changed=False`).
     Raises `NotSignedUp` / `MessagesStopped` (see `require_active`), `InvalidInput` (unknown
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
-    `ActionStarted` (answers close at the start).
+    `ActionStarted` (answers close at the start). `message_id`: the Telegram message (in
+    the person's chat) whose button they pressed; kept, so it can be edited when the
+    waiting list moves them up (`answer_updated`).
     """
     if enforce_start:  # erasure and /stop release places of people who no longer take part
         person = require_active(person)
@@ -164,7 +169,9 @@ async def answer(
         )
 
     promoted: Person | None = None
-    if rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED:
+    left_place = rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED
+    left_waitlist = rsvp is not None and rsvp.status == PlaceStatus.WAITLISTED
+    if left_place:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
     # Decide the new status before touching the row: an autoflush of a half-changed row
@@ -180,19 +187,60 @@ async def answer(
         session.add(rsvp)
     else:
         rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
+    if message_id is not None:
+        rsvp.answer_message_id = message_id
     if status == PlaceStatus.CONFIRMED:
         await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
     await session.flush()
     if action.status == ActionStatus.OPEN:
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
+        if (promoted is not None or left_waitlist) and action.starts_at > now:
+            await _renumber_waitlist(session=session, action=action, now=now, skip=person.id)
     await session.refresh(action)
     position = None
     if rsvp.status == PlaceStatus.WAITLISTED:
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
     tree = await areas.tree(session)
     return RsvpOutcome(
-        action, answer, rsvp.status, True, position, promoted, area_name=tree.name(action.area_id)
+        action,
+        answer,
+        rsvp.status,
+        True,
+        position,
+        promoted,
+        area_name=tree.name(action.area_id),
+        left_place=left_place,
     )
+
+
+async def _renumber_waitlist(
+    *, session: AsyncSession, action: Action, now: dt.datetime, skip: int
+) -> None:
+    """The waiting list moved up: queue an edit (`answer_updated` with its new `position`)
+    of the message where each remaining waiting volunteer answered, so "nummer 2" becomes
+    "nummer 1". `skip`: the person who answered now (their message is edited directly)."""
+    rows = await session.scalars(
+        select(Rsvp)
+        .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.WAITLISTED)
+        .order_by(Rsvp.answered_at, Rsvp.id)
+    )
+    for position, waiting in enumerate(rows.all(), start=1):
+        if waiting.answer_message_id is None or waiting.person_id == skip:
+            continue
+        person = await session.get(Person, waiting.person_id)
+        if person is None:
+            continue
+        await outbox.enqueue(
+            session=session,
+            person=person,
+            message_key="answer_updated",
+            due_at=now,
+            not_after=action.starts_at,
+            dedup_key=(f"answer_updated:{action.id}:{person.id}:{position}:{int(now.timestamp())}"),
+            action_id=action.id,
+            args={"message_id": waiting.answer_message_id, "position": position},
+            now=now,
+        )
 
 
 async def _promote_from_waitlist(
@@ -225,4 +273,16 @@ async def _promote_from_waitlist(
                 now=now,
             )
             await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+            if first.answer_message_id is not None:
+                await outbox.enqueue(
+                    session=session,
+                    person=person,
+                    message_key="answer_updated",
+                    due_at=now,
+                    not_after=action.starts_at,
+                    dedup_key=f"answer_updated:{action.id}:{person.id}:{int(now.timestamp())}",
+                    action_id=action.id,
+                    args={"message_id": first.answer_message_id},
+                    now=now,
+                )
         promoted = person

@@ -194,6 +194,11 @@ async def complete_signup(
     people.finish_onboarding(person=person, now=now)
     await actions.call_joiner(session=session, person=person, now=now, tz=tz)
     await help_requests.tell_coordinators(session=session, resident=person, now=now)
+    return await choices_of(session=session, person=person)
+
+
+async def choices_of(*, session: AsyncSession, person: Person) -> SignupChoices:
+    """What the person chose at sign-up (or changed since in /profiel), to show them."""
     tree = await areas.tree(session)
     return SignupChoices(
         place=tree.name(person.home_area_id),

@@ -37,6 +37,7 @@ from bot.handlers import (
     onboarding,
     overlap,
     overview,
+    profile,
     proposals,
     relay,
     results,
@@ -57,6 +58,7 @@ FEATURES: tuple[ModuleType, ...] = (
     rsvp,  # volunteers: Ja / Misschien / Nee
     overlap,  # volunteers: a Ja that overlaps another Ja asks which one
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
+    profile,  # volunteers and residents: /profiel, change what sign-up asked
     attendance,  # coordinators: "Who came?" after an action, thank-yous
     invites,
     flyers,  # coordinators: a flyer (PDF + PNG) with its own invite, from /uitnodigen

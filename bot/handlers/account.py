@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
 from bot.callbacks import DELETE_NO, DELETE_YES, LANGUAGE
 from bot.context import WijkContext
-from bot.domain import people
+from bot.domain import my_actions, people
 from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
@@ -102,7 +102,10 @@ async def delete_command(update: Update, context: WijkContext) -> None:
     # old confirmation message pressed weeks later does nothing.
     code = secrets.token_hex(4)
     context.user_data[DELETE_CODE] = code
-    await reply(update, *delete_question(t, code))
+    places = await my_actions.holds_places(
+        session=context.session, person_id=person.id, now=context.clock.now()
+    )
+    await reply(update, *delete_question(t, code, places=places))
 
 
 async def on_delete(update: Update, context: WijkContext, *, code: str) -> None:

@@ -56,7 +56,7 @@ def _text(t: Translator, person: Person, today: dt.date) -> str:
     )
     if availability.is_paused(person, today):
         text += "\n\n" + t.gettext(
-            "⏸ Paused until {date}: you get no calls until then.",
+            "⏸ Paused up to and including {date}: you get no calls until that day is over.",
             date=t.date(person.paused_until),
         )
     return text
@@ -147,7 +147,10 @@ async def on_pause(update: Update, context: WijkContext) -> str | int:
     buttons = [
         [
             InlineKeyboardButton(
-                t.gettext("Until {date}", date=t.short_date(today + dt.timedelta(days=days))),
+                t.gettext(
+                    "Up to and including {date}",
+                    date=t.weekday_date(today + dt.timedelta(days=days)),
+                ),
                 callback_data=AV_UNTIL.encode(days=days),
             )
         ]
@@ -158,7 +161,7 @@ async def on_pause(update: Update, context: WijkContext) -> str | int:
     _remember_screen(update, context)
     await edit_or_send(
         query,
-        t.gettext("Until when do you want a break from calls?"),
+        t.gettext("How long do you want a break from calls? The day you choose counts too."),
         InlineKeyboardMarkup(buttons),
     )
     return PAUSE
@@ -216,7 +219,8 @@ async def on_exit(update: Update, context: WijkContext, t: Translator, state: ob
     )
     if availability.is_paused(person, _today(context)):
         text += " " + t.gettext(
-            "⏸ Paused until {date}: you get no calls until then.", date=t.date(person.paused_until)
+            "⏸ Paused up to and including {date}: you get no calls until that day is over.",
+            date=t.date(person.paused_until),
         )
     return text
 

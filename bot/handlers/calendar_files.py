@@ -1,5 +1,6 @@
-"""Calendar files (.ics) sent in chat: after a Ja that got a place, and when an action is
-cancelled (METHOD:CANCEL to everyone who received one).
+"""Calendar files (.ics) sent in chat: after a Ja that got a place (or a move up from the
+waiting list), a METHOD:CANCEL file when a person gives up their place, and when an action
+is cancelled (METHOD:CANCEL to everyone who received one).
 
 Both are sent after the update's transaction committed (`send_later`). The cancellation
 files go out from the coordinator's cancel update, not through the outbox: the outbox has
@@ -46,9 +47,32 @@ async def _send(
 async def after_answer(
     context: WijkContext, t: Translator, person: Person, outcome: RsvpOutcome
 ) -> None:
-    """Send the action's .ics to `person` when their answer just got them a place."""
-    if not outcome.changed or outcome.status != PlaceStatus.CONFIRMED:
+    """Calendar files an answer causes: the action's .ics to `person` when their answer
+    just got them a place; a METHOD:CANCEL file when it gave up the place they had (Ja ->
+    Misschien/Nee) and they had received one; the .ics to whoever the waiting list moved
+    up into the freed place (in their language)."""
+    if not outcome.changed:
         return
+    if outcome.status == PlaceStatus.CONFIRMED:
+        await _send_copy(context, t, person, outcome)
+    elif outcome.left_place:
+        async with context.atomic() as session:
+            copy = await calendar.withdraw_copy(
+                session=session, action=outcome.action, person=person
+            )
+        if copy is not None:
+            caption = t.gettext(
+                "You gave up your place: open this file to remove the action from your calendar."
+            )
+            await _send(context, t, copy, cancel=True, caption=caption)
+    if outcome.promoted is not None:
+        promoted = outcome.promoted
+        await _send_copy(context, context.i18n.translator(promoted.language), promoted, outcome)
+
+
+async def _send_copy(
+    context: WijkContext, t: Translator, person: Person, outcome: RsvpOutcome
+) -> None:
     async with context.atomic() as session:
         copy = await calendar.record_copy(session=session, action=outcome.action, person=person)
     caption = t.gettext("Add it to your calendar: open this file.")

@@ -59,7 +59,7 @@ async def guard(update: Update, context: WijkContext) -> None:
             await reply(
                 update,
                 t.gettext(
-                    "I don't read changed messages. Please send your answer again as a new message."
+                    "I don't read edited messages. Please send your answer again as a new message."
                 ),
             )
         else:

@@ -5,6 +5,9 @@ below Telegram's 4,096 characters), showing the summary, the person's answer (an
 list position) and the Ja / Misschien / Nee buttons of the call (`bot.callbacks.RSVP`):
 pressing one is handled by `bot.handlers.rsvp`, which edits that message. A last line
 "+N more" says how many later actions are not shown.
+
+Where the person has couples (`bot.domain.coupling.couples`), one more message lists them
+(first name, since when) with a button to end each (asked once more before it ends).
 """
 
 from __future__ import annotations
@@ -14,11 +17,22 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.callbacks import MY_COUPLE_ASK, MY_COUPLE_END, MY_COUPLE_KEEP
 from bot.context import WijkContext
 from bot.domain import my_actions
-from bot.domain.errors import MessagesStopped, NotSignedUp
-from bot.handlers.common import reply, translator_for
+from bot.domain.coupling import couples
+from bot.domain.errors import MessagesStopped, NotAllowed, NotFound, NotSignedUp
+from bot.handlers.common import (
+    answer_query,
+    button,
+    edit_or_send,
+    esc,
+    reply,
+    stale_button,
+    translator_for,
+)
 from bot.handlers.rsvp import answer_line, refusal_text
+from bot.views import my_couples as couple_views
 from bot.views.action import action_summary, rsvp_keyboard
 
 
@@ -33,14 +47,19 @@ async def my_actions_command(update: Update, context: WijkContext) -> None:
     except (NotSignedUp, MessagesStopped) as exc:
         await reply(update, refusal_text(t, exc))
         return
+    assert person is not None  # upcoming() refused anyone else
+    mine = await couples.my_couples(session=context.session, person_id=person.id)
     if not found.items:
-        await reply(
-            update,
-            t.gettext(
-                "You have not answered any upcoming action yet. When an action needs help, "
-                "you get a message with Yes, Maybe and No."
-            ),
-        )
+        if not mine:
+            await reply(
+                update,
+                t.gettext(
+                    "You have not answered any upcoming action yet. When an action needs help, "
+                    "you get a message with Yes, Maybe and No."
+                ),
+            )
+        else:
+            await _couples(update, t, mine)
         return
     await reply(
         update,
@@ -62,8 +81,74 @@ async def my_actions_command(update: Update, context: WijkContext) -> None:
                 found.more,
             ),
         )
+    if mine:
+        await _couples(update, t, mine)
+
+
+async def _couples(update: Update, t: Any, mine: list[couples.MyCouple]) -> None:
+    await reply(update, couple_views.couples_text(t, mine), couple_views.couples_keyboard(t, mine))
+
+
+async def _own_couple(
+    update: Update, context: WijkContext, couple_id: int
+) -> couples.MyCouple | None:
+    """The person's running couple with this id, or None (ended, not theirs, forged)."""
+    person = await context.person()
+    if person is None or person.onboarded_at is None:
+        return None
+    mine = await couples.my_couples(session=context.session, person_id=person.id)
+    return next((c for c in mine if c.couple_id == couple_id), None)
+
+
+async def on_end_ask(update: Update, context: WijkContext, *, couple_id: int) -> None:
+    """`mc:a:<id>`: ask before ending the couple (in place of the list)."""
+    couple = await _own_couple(update, context, couple_id)
+    if couple is None:
+        await stale_button(update, context)
+        return
+    t = translator_for(update, context, await context.person())
+    query = update.callback_query
+    assert query is not None
+    await answer_query(query)
+    await edit_or_send(query, *couple_views.end_question(t, couple))
+
+
+async def on_end(update: Update, context: WijkContext, *, couple_id: int) -> None:
+    """`mc:e:<id>`: end the couple (the other side and the coordinator are told)."""
+    couple = await _own_couple(update, context, couple_id)
+    person = await context.person()
+    if couple is None or person is None:
+        await stale_button(update, context)
+        return
+    t = translator_for(update, context, person)
+    try:
+        async with context.atomic() as session:
+            await couples.end_own_couple(
+                session=session, couple_id=couple_id, person=person, now=context.clock.now()
+            )
+    except (NotFound, NotAllowed):
+        await stale_button(update, context)
+        return
+    query = update.callback_query
+    assert query is not None
+    await answer_query(query)
+    await edit_or_send(
+        query, t.gettext("The couple with {name} has ended.", name=esc(couple.other_name))
+    )
+
+
+async def on_keep(update: Update, context: WijkContext) -> None:
+    """`mc:k`: nothing changes."""
+    t = translator_for(update, context, await context.person())
+    query = update.callback_query
+    assert query is not None
+    await answer_query(query)
+    await edit_or_send(query, t.gettext("Okay, nothing changed."))
 
 
 def register(application: Any) -> None:
     """Add /mijnacties and /myactions (group 0)."""
     application.add_handler(CommandHandler(["mijnacties", "myactions"], my_actions_command))
+    application.add_handler(button(MY_COUPLE_ASK, on_end_ask))
+    application.add_handler(button(MY_COUPLE_END, on_end))
+    application.add_handler(button(MY_COUPLE_KEEP, on_keep))

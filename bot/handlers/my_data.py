@@ -31,7 +31,7 @@ def summary(t: Translator, data: PersonalData) -> str:
         t.gettext("First name: {name}", name=html.escape(p["first_name"])),
         t.gettext("Telegram account: {id}", id=p["telegram_user_id"]),
         t.gettext("Role: {role}", role=html.escape(role_label(t, p["role"]))),
-        t.gettext("Buurt: {place}", place=html.escape(p["buurt"] or p["area"] or none)),
+        t.gettext("Neighbourhood: {place}", place=html.escape(p["buurt"] or p["area"] or none)),
         t.gettext(
             "Languages: {languages}",
             languages=listed([language_label(t, c) for c in p["spoken_languages"]]),

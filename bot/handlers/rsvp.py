@@ -29,18 +29,15 @@ from bot.domain.vocabulary import Answer, PlaceStatus
 from bot.handlers import calendar_files, overlap
 from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
 from bot.i18n import Translator
-from bot.views.action import action_summary, rsvp_keyboard
+from bot.views.action import action_summary, rsvp_keyboard, waitlist_line, yes_line
 
 
 def answer_line(t: Translator, outcome: rsvp.RsvpOutcome) -> str:
     """The line under the summary telling the person what they answered (plain text)."""
     if outcome.status == PlaceStatus.CONFIRMED:
-        return t.gettext("Your answer: Yes — see you there!")
+        return yes_line(t)
     if outcome.status == PlaceStatus.WAITLISTED:
-        return t.gettext(
-            "Your answer: Yes — the action is full, you are number {n} on the waiting list.",
-            n=outcome.waitlist_position or 1,
-        )
+        return waitlist_line(t, outcome.waitlist_position or 1)
     if outcome.answer == Answer.MAYBE:
         return t.gettext("Your answer: Maybe — tap Yes when you know you can come.")
     return t.gettext("Your answer: No — thank you for letting us know.")
@@ -78,6 +75,7 @@ async def on_answer(
                 answer=answer,
                 now=context.clock.now(),
                 tz=context.services.settings.tz,
+                message_id=query.message.message_id if query.message else None,
             )
     except (NotSignedUp, MessagesStopped) as exc:
         await answer_query(query, refusal_text(t, exc), alert=True)

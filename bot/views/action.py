@@ -32,14 +32,25 @@ def kind_label(t: Translator, kind: str) -> str:
     return t.gettext("Other action")
 
 
+def kind_line(t: Translator, kind: str, title: str) -> str | None:
+    """The kind's label for under an action's title, or None where it adds nothing: for
+    'other' (the reader learns nothing from "Other action") and when the title already
+    says it ("Klaptafel op het Haarlemmerplein" is not followed by "Klaptafel")."""
+    if kind not in (ActionKind.DOORSTEP, ActionKind.STREET_STAND):
+        return None
+    label = kind_label(t, kind)
+    return None if label.casefold() in title.casefold() else label
+
+
 def action_summary(
     t: Translator, action: Action, area_name: str, *, show_needed: bool = True
 ) -> str:
     """The summary block of an action as Telegram HTML, several lines, no trailing newline.
 
-    Shows the title (bold), the kind, when ("Saturday 5 December, 14:00 to 17:00" in the
-    translator's zone, Europe/Amsterdam by default), where (meeting place, area name) and,
-    unless `show_needed` is False (reminders), how many volunteers are needed. `title`,
+    Shows the title (bold), the kind (unless `kind_line` leaves it out), when ("Saturday 5
+    December, 14:00 to 17:00" in the translator's zone, Europe/Amsterdam by default), where
+    (meeting place, area name) and, unless `show_needed` is False (reminders), how many
+    volunteers are needed. `title`,
     `meeting_place` and `area_name` are escaped.
     """
     local_start = action.starts_at.astimezone(t.tz).date()
@@ -49,9 +60,11 @@ def action_summary(
     title = html.escape(action.title)
     place = html.escape(action.meeting_place)
     area = html.escape(area_name)
-    lines = [
-        f"<b>{title}</b>",
-        html.escape(kind_label(t, action.kind)),
+    lines = [f"<b>{title}</b>"]
+    kind = kind_line(t, action.kind, action.title)
+    if kind:
+        lines.append(html.escape(kind))
+    lines += [
         # Translators: {date} is like "Saturday 5 December", {start} like "14:00" and {end}
         # like "17:00" (or a date and time when the action ends on a later day).
         t.gettext(
@@ -76,6 +89,19 @@ def action_summary(
             )
         )
     return "\n".join(lines)
+
+
+def yes_line(t: Translator) -> str:
+    """The answer line of a person with a place: "Your answer: Yes — see you there!"."""
+    return t.gettext("Your answer: Yes — see you there!")
+
+
+def waitlist_line(t: Translator, position: int) -> str:
+    """The answer line of a person on the waiting list, with their 1-based position."""
+    return t.gettext(
+        "Your answer: Yes — the action is full, you are number {n} on the waiting list.",
+        n=position,
+    )
 
 
 def _rsvp(action_id: int, answer: Answer) -> str:

@@ -11,6 +11,7 @@ COMMANDS = {
     "nl": {
         "availability": "beschikbaarheid",
         "myactions": "mijnacties",
+        "profile": "profiel",
         "language": "taal",
         "delete": "verwijderen",
         "newaction": "nieuweactie",
@@ -31,6 +32,7 @@ COMMANDS = {
     "en": {
         "availability": "availability",
         "myactions": "myactions",
+        "profile": "profile",
         "language": "language",
         "delete": "delete",
         "newaction": "newaction",
@@ -63,6 +65,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["results"], t.gettext("Record the results of an action")),
         BotCommand(names["worried"], t.gettext("Worried about someone? Who to call")),
         BotCommand(names["social_map"], t.gettext("Organisations in your neighbourhood")),
+        BotCommand(names["profile"], t.gettext("Change your neighbourhood, languages or tasks")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

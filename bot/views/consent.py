@@ -27,7 +27,7 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
     `answers_days` is the setting RETENTION_ANSWERS_DAYS."""
     texts = {
         "calls": t.gettext(
-            "Calls: we use your buurt and the times you can help to send you actions that "
+            "Calls: we use your neighbourhood and the times you can help to send you actions that "
             "fit. Your answers are kept until {days} days after the action.",
             days=answers_days,
         ),

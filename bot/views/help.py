@@ -65,6 +65,7 @@ def _volunteer_help(t: Translator) -> str:
         "you get a message: answer with Yes, Maybe or No.\n"
         "/myactions – the actions you answered; change your answer\n"
         "/availability – when you can help, or take a break\n"
+        "/profile – your neighbourhood, languages, tasks and couples\n"
         "/results – record conversations and themes of an action\n"
         "/worried – worried about someone: who to call\n"
         "/social_map – organisations in your neighbourhood\n"
@@ -79,6 +80,7 @@ def _resident_help(t: Translator) -> str:
         "You signed up as a resident. Would you like help from a volunteer, with shopping, "
         "forms or something else?\n"
         "/helprequest – ask for help, or see where your request stands\n"
+        "/profile – your neighbourhood, languages and what you would like help with\n"
         "/social_map – organisations in your neighbourhood\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
@@ -98,12 +100,23 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def delete_question(t: Translator, code: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The /delete question and its buttons; 'yes' carries the question's one-time code."""
-    text = t.gettext(
-        "Do you want me to delete everything stored about you? Your places on actions "
-        "are given to others. This cannot be undone."
-    )
+def delete_question(
+    t: Translator, code: str, *, places: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /delete question and its buttons; 'yes' carries the question's one-time code.
+
+    `places`: the person holds places on upcoming actions (then we say they go to others;
+    residents, coordinators and volunteers without places are not told about places).
+    """
+    if places:
+        text = t.gettext(
+            "Do you want me to delete everything stored about you? Your places on actions "
+            "are given to others. This cannot be undone."
+        )
+    else:
+        text = t.gettext(
+            "Do you want me to delete everything stored about you? This cannot be undone."
+        )
     buttons = [
         [
             (t.gettext("Yes, delete everything"), DELETE_YES.encode(code=code)),

@@ -150,7 +150,7 @@ def describe_choices(t: Translator, role: str, choices: SignupChoices) -> str:
     def listed(labels: list[str]) -> str:
         return html.escape(", ".join(labels)) if labels else none
 
-    lines = [t.gettext("Buurt: {place}", place=html.escape(choices.place))]
+    lines = [t.gettext("Neighbourhood: {place}", place=html.escape(choices.place))]
     if role == Role.VOLUNTEER:
         lines += [
             t.gettext(

@@ -114,20 +114,7 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         if result.absent:
             absent = ", ".join(esc(cut(n)) for n in result.absent)
             lines.append(f"<b>{esc(absent_label)}</b> ({len(result.absent)}): {absent}")
-    d = result.delivery
-    lines += [
-        "",
-        t.ngettext("Called: {n} volunteer", "Called: {n} volunteers", result.called),
-        t.gettext(
-            "Delivered: {sent} · still to send: {waiting} · not needed any more: {dropped}"
-            " · blocked the bot: {blocked} · failed: {failed}",
-            sent=d.get(OutboxStatus.SENT, 0),
-            waiting=d.get(OutboxStatus.PENDING, 0),
-            dropped=d.get(OutboxStatus.EXPIRED, 0) + d.get(OutboxStatus.CANCELLED, 0),
-            blocked=d.get(OutboxStatus.BLOCKED, 0),
-            failed=d.get(OutboxStatus.FAILED, 0),
-        ),
-    ]
+    lines += ["", *delivery_lines(t, result.called, result.delivery)]
     nav = []
     if page > 0:
         nav.append((t.gettext("« Previous"), _roster_url(action.id, page - 1)))
@@ -146,6 +133,45 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
     if result.cancellable:
         rows.append([(t.gettext("Cancel action"), ASK_CANCEL.encode(action_id=action.id))])
     return "\n".join(lines), keyboard(rows)
+
+
+def delivery_lines(t: Translator, called: int, delivery: dict[str, int]) -> list[str]:
+    """Where the call stands, in words a coordinator uses (not the outbox's states): how
+    many were called, have it, still get it later, no longer get it, and cannot be reached.
+    `delivery` counts the call's outbox rows per `OutboxStatus`; lines with 0 are left out.
+    """
+    sent = delivery.get(OutboxStatus.SENT, 0)
+    later = delivery.get(OutboxStatus.PENDING, 0)
+    dropped = delivery.get(OutboxStatus.EXPIRED, 0) + delivery.get(OutboxStatus.CANCELLED, 0)
+    unreachable = delivery.get(OutboxStatus.BLOCKED, 0) + delivery.get(OutboxStatus.FAILED, 0)
+    lines = [t.ngettext("Called: {n} volunteer", "Called: {n} volunteers", called)]
+    if sent:
+        lines.append(t.ngettext("{n} has the call.", "{n} have the call.", sent))
+    if later:
+        lines.append(
+            t.ngettext(
+                "{n} more gets the call later, if there are still places.",
+                "{n} more get the call later, if there are still places.",
+                later,
+            )
+        )
+    if dropped:
+        lines.append(
+            t.ngettext(
+                "{n} no longer gets the call: the places were filled or the action began.",
+                "{n} no longer get the call: the places were filled or the action began.",
+                dropped,
+            )
+        )
+    if unreachable:
+        lines.append(
+            t.ngettext(
+                "We cannot reach {n} volunteer: they blocked the bot or their account is gone.",
+                "We cannot reach {n} volunteers: they blocked the bot or their account is gone.",
+                unreachable,
+            )
+        )
+    return lines
 
 
 def cancel_question(t: Translator, action_id: int, title: str) -> tuple[str, InlineKeyboardMarkup]:

@@ -74,7 +74,20 @@ class FakeChat:
             if message.buttons:  # taking the buttons away keeps the last ones in the story
                 shown.rendered = rendered
         else:
+            if shown is not None and shown.prefix == "< (edited) " and self._quiet_since(shown):
+                # An intermediate text the bot sent nothing after (the steps of a wizard) is
+                # not worth reading: the story keeps the text as sent and the final text,
+                # where its last edit happened. One followed by other messages (a waiting
+                # list place, then "a place came free") stays: it is part of the story.
+                self._story = [e for e in self._story if e is not shown]
             self._show(message, "< (edited) ", rendered)
+
+    def _quiet_since(self, shown: _Shown) -> bool:
+        """True when the bot sent no new message after the story entry `shown`."""
+        index = next(i for i, e in enumerate(self._story) if e is shown)
+        return not any(
+            isinstance(e, _Shown) and e.prefix == "< " for e in self._story[index + 1 :]
+        )
 
     def _show(self, message: BotMessage, prefix: str, rendered: str) -> None:
         shown = _Shown(message.text, prefix, rendered)
@@ -124,9 +137,11 @@ class FakeChat:
         five times, buttons taken away after a choice) is not a line of its own: the message
         appears once, where it was sent, with the last buttons it had (so a checklist shows
         what was ticked, a question the choices it offered). An edit that changes the text
-        is a step of the story and appears where it happened, as ``< (edited) ...``, again
-        with the last buttons of that text. Everything else (what people typed and pressed,
-        callback answers, deletions) is as in :meth:`transcript`.
+        appears where it happened, as ``< (edited) ...``, again with the last buttons of that
+        text; a later text edit replaces it (moved to where that edit happened) unless the
+        bot sent other messages in between, so a wizard's message shows twice: as sent and
+        in its final state. Everything else (what
+        people typed and pressed, callback answers, deletions) is as in :meth:`transcript`.
         """
         return "\n".join(e if isinstance(e, str) else e.prefix + e.rendered for e in self._story)
 

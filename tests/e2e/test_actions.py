@@ -66,10 +66,10 @@ async def _walk_to_place(coord: FakeUser) -> None:
     await tap(coord, "Street stand")
     await coord.wait_for("Type a short title for the action.")
     await coord.send(TITLE)
-    await coord.wait_for("In which wijk is the action?")
+    await coord.wait_for("In which district (wijk) is the action?")
     await tap(coord, "Haarlemmerbuurt")
-    await coord.wait_for("Which buurt in Haarlemmerbuurt? Or choose the whole wijk.")
-    await tap(coord, "Whole wijk")
+    await coord.wait_for("Which neighbourhood (buurt) in Haarlemmerbuurt? Or choose all of it.")
+    await tap(coord, "All of Haarlemmerbuurt")
     await coord.wait_for("Where do the volunteers meet?")
 
 
@@ -107,13 +107,13 @@ async def test_coordinator_plans_an_action_in_english(
         "6 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
     )
-    assert preview.labels == ["Confirm", "Ask for a language", "Start over", "Cancel"]
-    await tap(coord, "Confirm")
+    assert preview.labels == ["Yes, send the call", "Ask for a language", "Start over", "Cancel"]
+    await tap(coord, "Yes, send the call")
     done = await coord.wait_for("Done! The action")
     assert done.text == (
         f"Done! The action {TITLE} is planned.\n"
         "1 volunteer gets the call now.\n"
-        "1 more volunteer gets it later, if there are still places.\n\n"
+        "1 more volunteer gets it at 12:00, if there are still places.\n\n"
         f"{TITLE}\nStreet stand\n"
         "When: Saturday 6 December, 14:00 to 16:00\n"
         f"Where: {PLACE}, Haarlemmerbuurt\n"
@@ -197,7 +197,7 @@ async def test_wrong_kind_of_input_gets_a_hint_and_the_same_question(
     await coord.send("x" * 121)
     await coord.wait_for("The title must be 1 to 120 characters.")
     await coord.send("Portiek Zeedijk")
-    await coord.wait_for("In which wijk is the action?")
+    await coord.wait_for("In which district (wijk) is the action?")
     # forged area outside the coordinator's area (an id that does not exist)
     await coord.press_data("na:a:999999")
     assert (await coord.wait_for_callback_answer()).text == "This button no longer works."
@@ -271,7 +271,7 @@ async def test_midnight_passing_before_confirm_goes_back_to_the_day(
     clock.set(dt.datetime(2031, 12, 2, 0, 5, tzinfo=AMS))  # the coordinator took a while
 
     mark = coord.mark()
-    await tap(coord, "Confirm")
+    await tap(coord, "Yes, send the call")
     again = await coord.wait_for("On which day?", after=mark)
     assert again.text == (
         "That day has already passed. Please choose another day. "
@@ -286,7 +286,7 @@ async def test_midnight_passing_before_confirm_goes_back_to_the_day(
     await coord.send("23:30")
     await tap(coord, "4", after=mark)
     await coord.wait_for("Please check the action:", after=mark)
-    await tap(coord, "Confirm", after=mark)
+    await tap(coord, "Yes, send the call", after=mark)
     await coord.wait_for("Done! The action", after=mark)
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))
@@ -302,7 +302,7 @@ async def test_start_that_passed_before_confirm_today_asks_the_time_again(
     clock.set(dt.datetime(2031, 12, 1, 11, 30, tzinfo=AMS))
 
     mark = coord.mark()
-    await tap(coord, "Confirm")
+    await tap(coord, "Yes, send the call")
     again = await coord.wait_for("What time does it start?", after=mark)
     assert again.text == (
         "That moment has already passed. Please choose a later one. "
@@ -372,7 +372,7 @@ async def test_the_hour_skipped_in_march_is_explained(
     assert again.text == f"{skipped}\n\nWhat time does it end? Type it like 16:00."
     await coord.send("03:30")
     await tap(coord, "4")
-    await tap(coord, "Confirm")
+    await tap(coord, "Yes, send the call")
     await coord.wait_for("Done! The action")
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))
@@ -424,7 +424,7 @@ async def test_restart_in_the_middle_resumes_the_draft(
     await tap(coord, "4")
     preview = await coord.wait_for("Please check the action:")
     assert TITLE in preview.text and PLACE in preview.text
-    await tap(coord, "Confirm")
+    await tap(coord, "Yes, send the call")
     await coord.wait_for("There are no volunteers in this area yet, so nobody is called.")
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))
@@ -477,8 +477,8 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         "Waiting list (0): –\n"
         "Maybe (1): Ben_*\n"
         "Not coming (1): Cem",
-        "Called: 4 volunteers\nDelivered: 3 · still to send: 1 · not needed any more: 0"
-        " · blocked the bot: 0 · failed: 0",
+        "Called: 4 volunteers\n3 have the call.\n"
+        "1 more gets the call later, if there are still places.",
     ]
     assert roster.labels == ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
 
@@ -488,10 +488,10 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
     told = await coord.wait_for("The action is cancelled.")
     assert told.text == "The action is cancelled. 3 volunteers will get a message."
     for user in (anna, ben, cem):
-        notice = await user.wait_for("Cancelled:")
+        notice = await user.wait_for("you don't need to come")
         assert notice.text == (
-            f"Cancelled: {TITLE} on Saturday 6 December at 14:00 does not go ahead. "
-            "Sorry for the change."
+            f"{TITLE} on Saturday 6 December at 14:00 is cancelled: you don't need to come. "
+            "Thank you for wanting to help!"
         )
     await wijkbot.outbox_idle()
     assert not dirk.messages  # never called, never told
@@ -559,7 +559,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
     await coord.press_data(f"act:cc:{action_id}")
     assert (await coord.wait_for_callback_answer()).text == started
     await wijkbot.handled()
-    assert all("Cancelled:" not in m.text for m in anna.messages)
+    assert all("is cancelled" not in m.text for m in anna.messages)
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
         assert action is not None and (action.status, action.cancelled_at) == ("open", None)
@@ -617,7 +617,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
     await coord.wait_for("In welke wijk is de actie?")
     await tap(coord, "Haarlemmerbuurt")
     await coord.wait_for("Welke buurt in Haarlemmerbuurt? Of kies de hele wijk.")
-    await tap(coord, "Hele wijk")
+    await tap(coord, "Heel Haarlemmerbuurt")
     await coord.wait_for("Waar spreken de vrijwilligers af?")
     await coord.send(PLACE)
     days = await coord.wait_for("Op welke dag?")
@@ -647,8 +647,13 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
         "4 vrijwilligers nodig\n\n"
         "Zal ik de oproep naar de vrijwilligers sturen?"
     )
-    assert preview.labels == ["Bevestigen", "Vraag om een taal", "Opnieuw beginnen", "Annuleren"]
-    await tap(coord, "Bevestigen")
+    assert preview.labels == [
+        "Ja, stuur de oproep",
+        "Vraag om een taal",
+        "Opnieuw beginnen",
+        "Annuleren",
+    ]
+    await tap(coord, "Ja, stuur de oproep")
     done = await coord.wait_for("Klaar!")
     assert done.text.startswith(
         f"Klaar! De actie {TITLE} is gepland.\n1 vrijwilliger krijgt nu de oproep."

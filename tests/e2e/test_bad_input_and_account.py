@@ -27,7 +27,7 @@ async def test_odd_updates_get_kind_answers_and_the_bot_keeps_going(
     await eva.wait_for("I didn't understand that")
     mark = eva.mark()
     await eva.edit(sent["message_id"], "changed")
-    await eva.wait_for("I don't read changed messages", after=mark)
+    await eva.wait_for("I don't read edited messages", after=mark)
     mark = eva.mark()
     await eva.press_data("av:9:z")  # forged availability button
     answer = await eva.wait_for_callback_answer()
@@ -50,10 +50,10 @@ async def test_availability_grid_and_pause(wijkbot: BotUnderTest, fake) -> None:
     await tap(fred, "✅ Mon morning")
     await fred.wait_for(predicate=lambda m: "⬜ Mon morning" in m.labels)
     await tap(fred, "⏸ Pause")
-    await fred.wait_for("Until when do you want a break")
-    until_buttons = [label for label in fred.last.labels if label.startswith("Until")]
+    await fred.wait_for("How long do you want a break")
+    until_buttons = [label for label in fred.last.labels if label.startswith("Up to and including")]
     await tap(fred, until_buttons[0])
-    paused = await fred.wait_for("Paused until")
+    paused = await fred.wait_for("Paused up to and including")
     assert "▶ Resume now" in paused.labels
     async with wijkbot.db.begin() as session:
         person = await session.scalar(select(Person))

@@ -70,7 +70,7 @@ def _signup(role: str, taps: list[tuple[str, str]], first: str = "Which language
 
 
 _CONSENT = [("English", "Do you agree?")]
-_BUURT = [*_CONSENT, ("I agree", "In which buurt do you live?")]
+_BUURT = [*_CONSENT, ("I agree", "In which neighbourhood (buurt) do you live?")]
 _SPOKEN = [*_BUURT, ("Planciusbuurt Noord", "Which languages do you speak?")]
 _TASKS = [*_SPOKEN, ("Done", "What do you like to do?")]
 _AVAIL = [*_TASKS, ("Done", "When can you usually help?")]
@@ -99,11 +99,11 @@ def _planning(steps: list[tuple[str, str, str]]) -> Reach:
 
 
 _TITLE = [("tap", "Street stand", "Type a short title")]
-_AREA = [*_TITLE, ("send", "Soep", "In which wijk is the action?")]
+_AREA = [*_TITLE, ("send", "Soep", "In which district (wijk) is the action?")]
 _PLACE = [
     *_AREA,
-    ("tap", "Haarlemmerbuurt", "Which buurt in Haarlemmerbuurt?"),
-    ("tap", "Whole wijk", "Where do the volunteers meet?"),
+    ("tap", "Haarlemmerbuurt", "Which neighbourhood (buurt) in Haarlemmerbuurt?"),
+    ("tap", "All of Haarlemmerbuurt", "Where do the volunteers meet?"),
 ]
 _DATE = [*_PLACE, ("send", "Haarlemmerplein 1", "On which day?")]
 _START = [*_DATE, ("tap", "Sat 6 Dec", "What time does it start?")]
@@ -166,7 +166,7 @@ def _screen(pause: bool) -> Reach:
         await user.wait_for("When can you usually help?")
         if pause:
             await tap(user, "⏸ Pause")
-            await user.wait_for("Until when do you want a break")
+            await user.wait_for("How long do you want a break")
         return user
 
     return reach
@@ -265,7 +265,7 @@ KEPT = {
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
-    "buurt": "In which buurt do you live?",
+    "buurt": "In which neighbourhood (buurt) do you live?",
     "spoken": "Which languages do you speak?",
     "tasks": "What do you like to do?",
     "avail": "When can you usually help?",

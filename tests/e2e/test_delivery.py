@@ -476,8 +476,8 @@ async def test_expired_and_no_longer_relevant_rows_are_not_sent(
     assert {r.chat_id for r in fake.requests_for("sendMessage")} == {users[3].id, users[6].id}
     (cancel_notice,) = users[3].messages
     assert cancel_notice.text == (
-        "Cancelled: Soep & <koffie> *_[] on Saturday 6 December at 14:00 does not go ahead. "
-        "Sorry for the change."
+        "Soep & <koffie> *_[] on Saturday 6 December at 14:00 is cancelled: you don't need to "
+        "come. Thank you for wanting to help!"
     )
     assert cancel_notice.buttons == []
     assert "outbox: 1 messages expired unsent" in caplog.messages

@@ -289,7 +289,7 @@ async def test_last_coordinator_erased_cancels_actions_and_revokes_invites(
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
         assert (action.status, action.created_by_id, action.title) == ("cancelled", None, TITLE)
-    await volunteer.wait_for("Gaat niet door", timeout=30)
+    await volunteer.wait_for("gaat niet door: je hoeft niet te komen", timeout=30)
     newcomer = fake.user(3002, "Nina")
     await newcomer.send(f"/start {token}")
     await newcomer.wait_for("verlopen", timeout=30)

@@ -261,6 +261,8 @@ async def test_final_transcript_shows_each_text_once_with_its_last_buttons(
     question = await bot.send_message(1001, "Kom je?", reply_markup=_keyboard("Ja", "Nee"))
     await anna.press("Ja")
     await bot.edit_message_text("Je komt.", chat_id=1001, message_id=question.message_id)
+    await anna.send("/help")
+    await bot.edit_message_text("Je komt echt.", chat_id=1001, message_id=question.message_id)
 
     assert anna.final_transcript().splitlines() == [
         "< Welke talen? [✅ NL] [✅ EN]",
@@ -268,11 +270,12 @@ async def test_final_transcript_shows_each_text_once_with_its_last_buttons(
         "> [pressed: ⬜ EN]",
         "< Kom je? [Ja] [Nee]",
         "> [pressed: Ja]",
-        "< (edited) Je komt.",
+        "> /help",
+        "< (edited) Je komt echt.",  # as sent and in its final state; "Je komt." is gone
     ]
     full = anna.transcript().splitlines()
-    assert len(full) == 9  # the full log keeps every edit
-    assert full[-1] == f"< (edited #{question.message_id}) Je komt."
+    assert len(full) == 11  # the full log keeps every edit
+    assert full[-3] == f"< (edited #{question.message_id}) Je komt."
     assert full[2] == f"< (edited #{checklist.message_id}) Welke talen? [✅ NL] [⬜ EN]"
 
 

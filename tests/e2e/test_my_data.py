@@ -29,7 +29,7 @@ async def test_my_data_shows_and_sends_everything_stored(
         "First name: Lena",
         "Telegram account: 5001",
         "Role: Volunteer",
-        "Buurt: Westerdokseiland",
+        "Neighbourhood: Westerdokseiland",
         "Languages: –",
     ]
     assert "You like to do: Street stand" in text.text

@@ -18,7 +18,7 @@ async def test_volunteer_signs_up_in_english(wijkbot: BotUnderTest, fake) -> Non
     await tap(anna, "English")
     await anna.wait_for("what do we store")
     await tap(anna, "I agree")
-    await anna.wait_for("In which buurt do you live?")
+    await anna.wait_for("In which neighbourhood (buurt) do you live?")
     await tap(anna, "Planciusbuurt Noord")
     await anna.wait_for("Which languages do you speak?")
     await tap(anna, "⬜ Dutch")
@@ -35,7 +35,7 @@ async def test_volunteer_signs_up_in_english(wijkbot: BotUnderTest, fake) -> Non
     await tap(anna, "Done")
     done = await anna.wait_for("You are signed up as a volunteer")
     assert done.text.split("\n\n")[1] == (  # the choices, so Anna can check them
-        "Buurt: Planciusbuurt Noord\n"
+        "Neighbourhood: Planciusbuurt Noord\n"
         "Languages: Dutch, Turkish\n"
         "You like to do: Street stand\n"
         "When you can help: Sat afternoon"
@@ -113,7 +113,7 @@ async def test_resident_restart_halfway_continues(wijkbot: BotUnderTest, fake) -
     done = await dora.wait_for("We have noted what you told us")
     assert "Dora_*[]<b>" in done.text
     assert done.text.split("\n\n")[1] == (
-        "Buurt: Westerdokseiland\n"
+        "Neighbourhood: Westerdokseiland\n"
         "Would like help with: Digital help\n"
         "Can offer: Company and going for walks"
     )
@@ -130,7 +130,7 @@ async def test_stop_and_delete_in_the_middle_of_signing_up(wijkbot: BotUnderTest
     await kim.send(f"/start {token}")
     await tap(kim, "English")
     await tap(kim, "I agree")
-    await kim.wait_for("In which buurt do you live?")
+    await kim.wait_for("In which neighbourhood (buurt) do you live?")
     await kim.send("/stop")
     await kim.wait_for("you get no more messages from me")
     mark = kim.mark()
@@ -139,7 +139,9 @@ async def test_stop_and_delete_in_the_middle_of_signing_up(wijkbot: BotUnderTest
     mark = kim.mark()
     await kim.send("/start")
     await kim.wait_for("You will get messages again", after=mark)
-    await kim.wait_for("In which buurt do you live?", after=mark)  # it goes on where it was
+    await kim.wait_for(
+        "In which neighbourhood (buurt) do you live?", after=mark
+    )  # it goes on where it was
 
     await kim.send("/delete")
     await tap(kim, "Yes, delete everything")
@@ -191,7 +193,7 @@ async def test_coordinator_gets_their_own_command_menu(wijkbot: BotUnderTest, fa
     await noor.send(f"/start {token}")
     await tap(noor, "Nederlands")
     await tap(noor, "Ik ga akkoord")
-    welcome = await noor.wait_for("Bedankt! Je bent nu coördinator voor Centrum.")
+    welcome = await noor.wait_for("Bedankt, Noor! Je bent nu coördinator voor Centrum.")
     assert "/hulpvragen – waar bewoners hulp bij willen" in welcome.text
     await wijkbot.handled()
     menu = [c["command"] for c in fake.commands({"type": "chat", "chat_id": noor.id})]

@@ -21,7 +21,7 @@ async def _to_buurt(bot: BotUnderTest, fake: FakeBotAPI, user_id: int) -> FakeUs
     await user.send(f"/start {token}")
     await tap(user, "English")
     await tap(user, "I agree")
-    await user.wait_for("In which buurt do you live?")
+    await user.wait_for("In which neighbourhood (buurt) do you live?")
     return user
 
 
@@ -73,11 +73,11 @@ async def test_pauses_are_only_the_offered_lengths(wijkbot: BotUnderTest, fake: 
     async with wijkbot.db.begin() as session:
         assert (await session.scalar(select(Person.paused_until))) is None
     await tap(vera, "⏸ Pause")
-    await vera.wait_for("Until when do you want a break")
-    until = [label for label in vera.last.labels if label.startswith("Until")]
+    await vera.wait_for("How long do you want a break")
+    until = [label for label in vera.last.labels if label.startswith("Up to and including")]
     assert len(until) == 3
     await tap(vera, until[-1])  # four weeks
-    await vera.wait_for("Paused until")
+    await vera.wait_for("Paused up to and including")
     async with wijkbot.db.begin() as session:
         paused = await session.scalar(select(Person.paused_until))
     assert paused is not None and (paused - wijkbot.clock.now().date()).days in (27, 28, 29)
@@ -138,6 +138,6 @@ async def test_no_raw_invite_token_is_stored_during_signup(
     assert rows, "the sign-up state is stored"
     assert not [row for row in rows if token in row]
     await tap(kim, "I agree")  # the stored invite id still signs Kim up
-    await kim.wait_for("In which buurt do you live?")
+    await kim.wait_for("In which neighbourhood (buurt) do you live?")
     async with wijkbot.db.begin() as session:
         assert (await session.scalar(select(Person.role))) == "volunteer"

@@ -39,7 +39,7 @@ async def _plan_klaptafel(wijkbot: BotUnderTest, fake: FakeBotAPI, needed: int) 
     await noor.wait_for("Typ een korte titel")
     await noor.send("Klaptafel *Haarlemmerplein* [zaterdag]")
     await tap(noor, "Haarlemmerbuurt")
-    await tap(noor, "Hele wijk")
+    await tap(noor, "Heel Haarlemmerbuurt")
     await noor.wait_for("Waar spreken de vrijwilligers af?")
     await noor.send("Haarlemmerplein & Westerpoort")
     await tap(noor, "za 6 dec")
@@ -51,7 +51,7 @@ async def _plan_klaptafel(wijkbot: BotUnderTest, fake: FakeBotAPI, needed: int) 
     preview = await noor.wait_for("Kijk de actie even na")
     assert "Wanneer: zaterdag 6 december, van 14:00 tot 17:00" in preview.text
     assert "Waar: Haarlemmerplein & Westerpoort, Haarlemmerbuurt" in preview.text
-    await tap(noor, "Bevestigen")
+    await tap(noor, "Ja, stuur de oproep")
     return noor
 
 
@@ -97,7 +97,7 @@ async def test_klaptafel_fills_up_with_429_and_403_on_the_way(
     roster = await noor.wait_for("plekken bezet")
     assert "6 van 6 plekken bezet" in roster.text
     assert "Wachtlijst (1): Vrijwilliger7" in roster.text
-    assert "bot geblokkeerd: 1" in roster.text
+    assert "We kunnen 1 vrijwilliger niet bereiken: de bot is geblokkeerd" in roster.text
 
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))
@@ -153,8 +153,8 @@ async def test_reminders_survive_a_restart_and_late_ones_are_dropped(
     await wijkbot.stop()  # down while the 2-hour reminder falls due, back before the start
     clock.set(START - dt.timedelta(minutes=50))
     await wijkbot.start()
-    soon = await anna.wait_for("Straks begint")
-    assert soon.text.startswith("Straks begint Klaptafel *Haarlemmerplein* [zaterdag], om 14:00.")
+    soon = await anna.wait_for("Vandaag om 14:00 begint de actie. Tot straks!")
+    assert "Klaptafel *Haarlemmerplein* [zaterdag]" in soon.text
 
 
 async def test_reminders_that_are_no_longer_true_are_dropped_and_counted(
@@ -277,10 +277,18 @@ async def test_cancel_during_a_slow_broadcast_tells_everyone_who_got_the_call(
 
     assert calls == {"sent": 4, "cancelled": 4}
     called = {u.id for u in volunteers if any(CALL in m.text for m in u.messages)}
-    told = {u.id for u in volunteers if any("Gaat niet door" in m.text for m in u.messages)}
+    told = {
+        u.id
+        for u in volunteers
+        if any("gaat niet door: je hoeft niet te komen" in m.text for m in u.messages)
+    }
     assert called == delivered | on_the_way  # the cancel stopped the other four calls
     assert told == called  # and everyone who got the call heard it is off
     for user in volunteers:
         if user.id in called:  # the call first, the notice after it
             texts = [m.text for m in user.messages]
-            assert len(texts) == 2 and CALL in texts[0] and "Gaat niet door" in texts[1], texts
+            assert (
+                len(texts) == 2
+                and CALL in texts[0]
+                and "gaat niet door: je hoeft niet te komen" in texts[1]
+            ), texts

@@ -20,7 +20,7 @@ from bot.callbacks import RSVP
 from bot.delivery.render import render
 from bot.domain.outbox import MESSAGE_KEYS
 from bot.i18n import Translator
-from bot.views.action import action_summary, kind_label, rsvp_keyboard
+from bot.views.action import action_summary, kind_label, kind_line, rsvp_keyboard
 from sandbox.fake_bot_api import parse_html
 from storage.models import Action
 from tests import factories as make
@@ -127,6 +127,24 @@ def test_kind_labels(kind: str, en: str, nl: str) -> None:
     assert kind_label(dutch(), kind) == nl
 
 
+@pytest.mark.parametrize(
+    ("kind", "title", "line"),
+    [
+        ("street_stand", "Klaptafel op het Haarlemmerplein", None),  # the title says it
+        ("street_stand", "Soep op het plein", "Klaptafel"),
+        ("doorstep", "Portiekgesprekken Spaarndammerbuurt", None),
+        ("other", "Buurtborrel", None),  # "Andere actie" tells the reader nothing
+        ("something_new", "Buurtborrel", None),
+    ],
+)
+def test_the_kind_line_is_left_out_where_it_adds_nothing(
+    kind: str, title: str, line: str | None
+) -> None:
+    assert kind_line(dutch(), kind, title) == line
+    summary = action_summary(dutch(), make_action(kind=kind, title=title), "Centrum")
+    assert summary.splitlines()[1] == (line or "Wanneer: zaterdag 5 december, van 14:00 tot 16:00")
+
+
 def test_rsvp_keyboard_labels_and_callback_data() -> None:
     for t, labels in ((english(), ["Yes", "Maybe", "No"]), (dutch(), ["Ja", "Misschien", "Nee"])):
         keyboard = rsvp_keyboard(t, 42)
@@ -168,20 +186,20 @@ assert REMINDER_SUMMARY_EN != SUMMARY_EN
         ),
         (
             "reminder_2h",
-            "Soon: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> starts at 14:00. "
-            f"See you there!\n\n{REMINDER_SUMMARY_EN}",
+            f"Today at 14:00 the action starts. See you there!\n\n{REMINDER_SUMMARY_EN}",
             "cannot_come",
         ),
         (
             "action_cancelled",
-            "Cancelled: <b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
-            "5 December at 14:00 does not go ahead. Sorry for the change.",
+            "<b>Soep &amp; &lt;koffie&gt; *vet* _schuin_ [link](x)</b> on Saturday "
+            "5 December at 14:00 is cancelled: you don't need to come. Thank you for wanting "
+            "to help!",
             None,
         ),
         (
             "waitlist_promoted",
             "Good news: a place came free, so you can come and help. "
-            f"Can you not come after all? Then tap No.\n\n{SUMMARY_EN}",
+            f"Can't come after all? Then tap No.\n\n{SUMMARY_EN}",
             "rsvp",
         ),
     ],

@@ -7,6 +7,7 @@ to the other side(s) (and the owner when a side ended it).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,47 @@ async def active_couples(*, session: AsyncSession, person_id: int) -> list[Coupl
         .order_by(Couple.since, Couple.id)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class MyCouple:
+    """One of a person's running couples, as they see it: the other side's first name and
+    since when (aware UTC)."""
+
+    couple_id: int
+    other_name: str
+    since: dt.datetime
+
+
+async def my_couples(*, session: AsyncSession, person_id: int) -> list[MyCouple]:
+    """The person's running couples (as volunteer or resident), oldest first, each with the
+    other side's first name, for /mijnacties."""
+    found = []
+    for couple in await active_couples(session=session, person_id=person_id):
+        other_id = couple.resident_id if couple.volunteer_id == person_id else couple.volunteer_id
+        other = await session.get(Person, other_id)
+        if other is not None:
+            found.append(MyCouple(couple.id, other.display_name, couple.since))
+    return found
+
+
+async def end_own_couple(
+    *, session: AsyncSession, couple_id: int, person: Person, now: dt.datetime
+) -> Couple:
+    """One side ends their couple from /mijnacties. When the volunteer ends it the help
+    request opens again (the resident still wants help); when the resident ends it, it
+    closes. Raises `NotFound`, `NotAllowed` (not a side: coordinators end couples elsewhere)."""
+    couple = await session.get(Couple, couple_id)
+    if couple is None:
+        raise NotFound()
+    require_side(couple, person)
+    return await end_couple(
+        session=session,
+        couple_id=couple_id,
+        by=person,
+        reopen=person.id == couple.volunteer_id,
+        now=now,
+    )
 
 
 async def end_couple(

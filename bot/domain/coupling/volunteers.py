@@ -81,3 +81,14 @@ async def set_not_now(
     profile.not_now_until = now + period
     await session.flush()
     return profile.not_now_until
+
+
+async def coupling_settings(
+    *, session: AsyncSession, volunteer_id: int
+) -> tuple[int, dt.datetime | None]:
+    """The volunteer's maximum number of couples (1 when never set) and the end of their
+    "liever niet nu" (aware UTC, or None). Reads only: creates no profile row."""
+    profile = await session.get(CouplingProfile, volunteer_id)
+    if profile is None:
+        return 1, None
+    return profile.max_couples, profile.not_now_until

@@ -98,14 +98,18 @@ def _area_question(
     if wijk_id or home.level == AreaLevel.WIJK:
         wijk = tree.get(wijk_id or home.id)
         assert wijk is not None
-        buttons = [(t.gettext("Whole wijk"), NA_AREA.encode(area_id=wijk.id))] + [
-            (b.name, NA_AREA.encode(area_id=b.id)) for b in tree.children_of(wijk.id)
-        ]
-        text = t.gettext("Which buurt in {wijk}? Or choose the whole wijk.", wijk=esc(wijk.name))
-        back = [(t.gettext("« Other wijk"), NA_WIJKEN.encode())] if len(wijken) > 1 else []
+        buttons = [
+            (t.gettext("All of {area}", area=wijk.name), NA_AREA.encode(area_id=wijk.id))
+        ] + [(b.name, NA_AREA.encode(area_id=b.id)) for b in tree.children_of(wijk.id)]
+        text = t.gettext(
+            "Which neighbourhood (buurt) in {wijk}? Or choose all of it.", wijk=esc(wijk.name)
+        )
+        back = [(t.gettext("« Other district"), NA_WIJKEN.encode())] if len(wijken) > 1 else []
         return text, paged(t, buttons, page, f"na:p:{wijk.id}", back)
     buttons = [(w.name, NA_WIJK.encode(wijk_id=w.id)) for w in wijken]
-    return t.gettext("In which wijk is the action?"), paged(t, buttons, page, "na:p:0", [])
+    return t.gettext("In which district (wijk) is the action?"), paged(
+        t, buttons, page, "na:p:0", []
+    )
 
 
 def _may_choose(tree: AreaTree, person: Person, area_id: int) -> bool:
@@ -160,7 +164,7 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
     text = t.gettext("Please check the action:") + f"\n\n{summary}\n\n"
     text += t.gettext("Shall I send the call to the volunteers?")
     buttons = [
-        [(t.gettext("Confirm"), NA_CONFIRM.encode())],
+        [(t.gettext("Yes, send the call"), NA_CONFIRM.encode())],
         [(t.gettext("Ask for a language"), NA_LANGUAGES.encode())],
         [(t.gettext("Start over"), NA_RESTART.encode()), (t.gettext("Cancel"), NA_CANCEL.encode())],
     ]
@@ -286,11 +290,15 @@ def _skipped_time(t: Translator) -> str:
     )
 
 
-def _created_text(t: Translator, action: Action, plan: actions.CallPlan) -> str:
+def _created_text(
+    t: Translator, action: Action, plan: actions.CallPlan, now: dt.datetime | None = None
+) -> str:
+    """What the coordinator is told after confirming: who gets the call now, and at what
+    time (with the date when not today, `now` aware UTC) the others get it."""
     lines = [t.gettext("Done! The action {title} is planned.", title=f"<b>{esc(action.title)}</b>")]
     if plan.first_wave + plan.second_wave == 0:
         lines.append(t.gettext("There are no volunteers in this area yet, so nobody is called."))
-    else:
+    elif plan.first_wave:
         lines.append(
             t.ngettext(
                 "{n} volunteer gets the call now.",
@@ -298,14 +306,32 @@ def _created_text(t: Translator, action: Action, plan: actions.CallPlan) -> str:
                 plan.first_wave,
             )
         )
-    if plan.second_wave:
-        lines.append(
-            t.ngettext(
-                "{n} more volunteer gets it later, if there are still places.",
-                "{n} more volunteers get it later, if there are still places.",
-                plan.second_wave,
-            )
+    else:
+        lines.append(t.gettext("Nobody's usual times and tasks fit this action exactly."))
+    if plan.second_wave and plan.later_at is not None:
+        same_day = now is not None and (
+            now.astimezone(t.tz).date() == plan.later_at.astimezone(t.tz).date()
         )
+        when = t.time(plan.later_at) if same_day else t.datetime(plan.later_at)
+        later = {"time": esc(when)}
+        if plan.first_wave:
+            lines.append(
+                t.ngettext(
+                    "{n} more volunteer gets it at {time}, if there are still places.",
+                    "{n} more volunteers get it at {time}, if there are still places.",
+                    plan.second_wave,
+                    **later,
+                )
+            )
+        else:
+            lines.append(
+                t.ngettext(
+                    "{n} volunteer gets the call at {time}, if there are still places.",
+                    "{n} volunteers get the call at {time}, if there are still places.",
+                    plan.second_wave,
+                    **later,
+                )
+            )
     return "\n".join(lines)
 
 

@@ -330,7 +330,7 @@ async def on_confirm(update: Update, context: WijkContext, t: Translator, person
         return ConversationHandler.END  # type: ignore[return-value]
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     summary = action_summary(t, action, area_name)
-    text = f"{_created_text(t, action, plan)}\n\n{summary}"
+    text = f"{_created_text(t, action, plan, context.clock.now())}\n\n{summary}"
     await say(update, text, _roster_button(t, action.id))
     # The call's outbox rows are written after this update's commit, each chunk in its own
     # short transaction, so a call to 10,000 volunteers never holds SQLite's write lock

@@ -270,7 +270,9 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
     if signed_up.role == Role.COORDINATOR:
         await coordinator_menu(update, context, t)
         text = t.gettext(
-            "Thank you! You are now a coordinator for {area}.", area=esc(signed_up.area_name)
+            "Thank you, {name}! You are now a coordinator for {area}.",
+            name=esc(person.display_name),
+            area=esc(signed_up.area_name),
         )
         await send(update, context, text + "\n\n" + coordinator_help(t))
         return END

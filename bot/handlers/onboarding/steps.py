@@ -63,7 +63,7 @@ Ask = Callable[[Update, WijkContext, "Person", Translator], Awaitable[str | int]
 
 def buurt_question(t: Translator) -> str:
     """The question above the buurt buttons."""
-    return t.gettext("In which buurt do you live?")
+    return t.gettext("In which neighbourhood (buurt) do you live?")
 
 
 async def ask_buurt(
