@@ -1,8 +1,9 @@
 """Volunteers answer an action call: Yes / Maybe / No.
 
 Callback data `bot.callbacks.RSVP` (`rsvp:<action id>:<y|m|n>`). Any client can forge it,
-so every press is checked on the server by `bot.domain.rsvp.answer` (signed up, a volunteer
-of this area, the action open and not started). The call message is edited to show the
+so every press is checked on the server by `bot.domain.rsvp.require_called` (the call
+reached them, or they answered before: no skipping "fit first") and `bot.domain.rsvp.answer`
+(signed up, a volunteer of this area, the action open and not started). The call message is edited to show the
 summary and the person's current answer, with the buttons kept so the answer can change
 until the start. Stale or forged presses get the one polite stale-button answer.
 """
@@ -69,6 +70,7 @@ async def on_answer(
     t = translator_for(update, context, person)
     try:
         async with context.atomic() as session:
+            await rsvp.require_called(session=session, person=person, action_id=action_id)
             outcome = await rsvp.answer(
                 session=session,
                 action_id=action_id,

@@ -235,6 +235,34 @@ async def test_forged_and_stale_presses_get_polite_answers(
     assert rows == {}
 
 
+async def test_a_forged_answer_before_the_second_wave_call_is_refused(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    """Issue 9, item 12: a volunteer who does not fit is called 2 hours later; forging the
+    button before that would skip "fit first". They get the stale-button answer (the same
+    as for an id that does not exist) until their call arrives."""
+    (vera,) = await _volunteers(wijkbot, fake, 1)
+    late = fake.user(4100, "Lotte", language_code="en")
+    await add_person(wijkbot, late, role="volunteer", area="Jordaan", language="en")  # no slots
+    action_id = await _plan(wijkbot, fake, needed=2)
+    await vera.wait_for(CALL)
+    await wijkbot.outbox_idle()
+    assert not late.messages  # second wave: not yet
+    await late.send("/help")
+    await late.wait_for("volunteer")
+    for data in (f"rsvp:{action_id}:y", "rsvp:999999:y"):
+        await late.press_data(data)
+        assert (await late.wait_for_callback_answer()).text == GONE, data
+    _, rows = await _rows(wijkbot, action_id)
+    assert rows == {}
+
+    clock.set(NOW + dt.timedelta(hours=2, minutes=5))  # the second wave is due
+    await late.wait_for(CALL)
+    await _answer(late, "Yes", CONFIRMED)
+    _, rows = await _rows(wijkbot, action_id)
+    assert rows == {late.id: ("yes", "confirmed")}
+
+
 async def test_stopped_volunteer_is_told_how_to_come_back(
     wijkbot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
