@@ -283,3 +283,14 @@ ATTENDANCE_SET = route(
 """Set one volunteer's attendance: `att:t:<action id>:<person id>:<1|0>:<page>`."""
 ATTENDANCE_SAVE = route("att:s", Id("action_id"))
 """Save the checklist and thank who came: `att:s:<action id>`."""
+
+# Consent asked again when a purpose is new or changed (bot.handlers.consent_check). The
+# purpose is a short code checked by the domain (`bot.domain.consent.record`), so a purpose
+# added later needs no change here.
+CONSENT_ANSWER = route(
+    "cs",
+    Text("purpose", 24),
+    Int("version", 1, 9999),
+    Choice("agreed", {"y": True, "n": False}),
+)
+"""An answer for one purpose: `cs:<purpose>:<version>:<y|n>`."""

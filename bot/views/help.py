@@ -12,7 +12,7 @@ from bot.callbacks import DELETE_NO, DELETE_YES, HELP_REQUESTS, LANGUAGE
 from bot.domain.help_requests import NeedsPage, ResidentNeeds
 from bot.domain.vocabulary import Role
 from bot.i18n import Translator
-from bot.views.lists import cut, keyboard, more_line
+from bot.views.lists import keyboard, more_line, name_html
 from bot.views.people import task_label
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def help_requests_view(
 
 def _entry(t: Translator, needs: ResidentNeeds) -> str:
     lines = [
-        f"<b>{esc(cut(needs.name))}</b> · {esc(needs.place)} · {esc(needs.language)} · "
+        f"<b>{name_html(needs.name)}</b> · {esc(needs.place)} · {esc(needs.language)} · "
         f"{esc(t.date(needs.since.astimezone(t.tz).date()))}",
         t.gettext(
             "Would like help with: {tasks}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 
@@ -43,7 +44,7 @@ async def test_coordinator_sees_the_help_requests_of_their_area_only(
     listing = await noor.wait_for("would like help", after=mark)
     lines = listing.text.split("\n")
     assert lines[0] == "1 resident would like help. Get in touch with them, or ask a volunteer."
-    assert lines[2].startswith("Yusuf <&> · Westerdokseiland · en · ")
+    assert lines[2].startswith(f"{iso('Yusuf <&>')} · Westerdokseiland · en · ")
     assert lines[3:] == [
         "Would like help with: Forms and paperwork",
         "Can offer: Interpreting and translating",

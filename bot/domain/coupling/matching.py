@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import consent
 from bot.domain.coupling import scoring
 from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
 from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES
@@ -133,9 +134,10 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
     (current couples + confirmed action places starting in the coming 2 weeks) and last
     (start of their newest couple, or NULL).
 
-    Filters: onboarded, ready, reachable, not stopped, not paused on `today` (local date),
-    no "liever niet nu" at `now` (UTC), below their maximum. Aggregates are joined as
-    grouped subqueries (evaluated once), not correlated per volunteer."""
+    Filters: agreed to 'coupling' (`bot.domain.consent`), onboarded, ready, reachable, not
+    stopped, not paused on `today` (local date), no "liever niet nu" at `now` (UTC), below
+    their maximum. Aggregates are joined as grouped subqueries (evaluated once), not
+    correlated per volunteer."""
     couples = _count_by(Couple.volunteer_id, Couple.ended_at.is_(None))
     pending = _count_by(
         Proposal.volunteer_id,
@@ -183,6 +185,7 @@ def volunteer_features(*, now: dt.datetime, today: dt.date) -> Select:
             CouplingProfile.ready_at.is_not(None),
             or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
             busy < CouplingProfile.max_couples,
+            consent.agreed_clause("coupling"),
         )
     )
 
