@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, consent, outbox
 from bot.domain.actions import require_coordinator
 from bot.domain.tasks import TASKS
 from bot.domain.vocabulary import HelpRequestStatus, Role
@@ -123,6 +123,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
     """Queue a short notice to every active coordinator whose area holds the resident's home
     (buurt, else the invite's area), when the resident asked for help. The notice carries
     only the buurt name, no personal details; `/hulpvragen` shows the rest to coordinators.
+    Only coordinators who agreed to 'relaying' (passing on messages) are told.
     Returns the number of coordinators told.
     """
     if resident.role != Role.RESIDENT:
@@ -139,6 +140,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
             Person.role == Role.COORDINATOR,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
+            consent.agreed_clause("relaying"),  # passing on messages (bot.domain.consent)
         )
     )
     told = 0

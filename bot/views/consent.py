@@ -52,9 +52,9 @@ def purpose_text(t: Translator, key: str, periods: Periods | None = None) -> str
             "Kept until you delete it."
         ),
         "relaying": t.gettext(
-            "Messages: the bot passes on messages between you and your coordinator (for "
-            "example a new help request or a cancelled action). A message is kept until {days} "
-            "days after it was sent.",
+            "Messages: the bot passes on short messages between you and others in your "
+            "neighbourhood network, such as a note to the coordinators that a resident asked "
+            "for help. A message is kept until {days} days after it was sent.",
             days=p.outbox_days,
         ),
         "attendance": t.gettext(

@@ -42,9 +42,9 @@ VOLUNTEER_CONSENT = (
     "• Coupling: a coordinator uses what you like to do or would like help with, your "
     "languages and times, to introduce you to someone in your neighbourhood (buurt). Kept "
     "until you delete it.\n"
-    "• Messages: the bot passes on messages between you and your coordinator (for example a "
-    "new help request or a cancelled action). A message is kept until 90 days after it was "
-    "sent.\n"
+    "• Messages: the bot passes on short messages between you and others in your "
+    "neighbourhood network, such as a note to the coordinators that a resident asked for "
+    "help. A message is kept until 90 days after it was sent.\n"
     "• Attendance: after an action the coordinator notes who came, for the thank-you and for "
     "planning. Kept until you delete it, or the action is deleted.\n\n"
     "Who sees it? Only the coordinators of your neighbourhood network. We do not share it "
@@ -99,9 +99,9 @@ async def test_sign_up_states_each_purpose_and_stores_it_with_version_and_date(
     used_for = nl.text.split("\n\n")[1:3]
     assert used_for == [
         "Waarvoor gebruiken we het?",
-        "• Berichten: de bot geeft berichten door tussen jou en je coördinator (bijvoorbeeld "
-        "een nieuwe hulpvraag of een actie die niet doorgaat). Een bericht bewaren we tot 90 "
-        "dagen nadat het is verstuurd.",
+        "• Berichten: de bot geeft korte berichten door tussen jou en anderen in je "
+        "buurtnetwerk, zoals een bericht aan de coördinatoren dat een bewoner hulp vraagt. "
+        "Een bericht bewaren we tot 90 dagen nadat het is verstuurd.",
     ]
     mark = cor.mark()
     await tap(cor, "Ik ga akkoord")
