@@ -14,8 +14,9 @@ Group -2 (after the guards of group -3, before the conversation exit rule of gro
   an old, repeated or forged press gets the stale-button answer and changes nothing. The
   press never reaches the features.
 
-Not asked before: /stop, /verwijderen (/delete) and /mijngegevens (/mydata), which are
-about the person's data itself.
+Asked only on a message or a button press (not when someone blocks the bot), and not
+before /stop, /verwijderen (/delete) and /mijngegevens (/mydata), which are about the
+person's data itself.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ async def ask_if_needed(update: Update, context: WijkContext) -> None:
     """Queue the question for new or changed purposes, once; never stops the update."""
     if update.effective_user is None or _command(update) in NOT_BEFORE:
         return
+    if update.message is None and update.callback_query is None:
+        return  # not something the person sent (e.g. they blocked the bot): nothing to ask
     query = update.callback_query
     if query is not None and re.match(CONSENT_ANSWER.pattern, query.data or ""):
         return
