@@ -579,7 +579,13 @@ async def test_other_coordinators_cannot_see_or_cancel(
     await add_person(wijkbot, other, role="coordinator", area="Jordaan", language="en")
     await other.send("/actions")
     await other.wait_for("No upcoming actions.")
-    for data in (f"act:r:{action_id}", f"act:c:{action_id}", f"act:cc:{action_id}"):
+    for data in (
+        f"act:r:{action_id}",
+        f"act:c:{action_id}",
+        f"act:cc:{action_id}",
+        f"att:o:{action_id}:0",  # the attendance list: not "not over yet" (issue 9, item 12)
+        f"att:s:{action_id}",
+    ):
         await other.press_data(data)
         answer = await other.wait_for_callback_answer()
         # The same answer as for an id that does not exist (issue 9, item 12).
