@@ -41,6 +41,7 @@ import numpy as np
 from sqlalchemy import create_engine, insert, select, text
 
 from bot.config import PROJECT_ROOT
+from bot.domain.consent import purposes_for
 from bot.domain.coupling import assignment, matching
 from bot.domain.tasks import DAY_PARTS, HELP_REQUEST_TASKS, TASKS
 from storage.areas import load_areas
@@ -58,6 +59,7 @@ from storage.models import (
     HelpRequestTask,
     Offer,
     Person,
+    PersonConsent,
     PersonLanguage,
     Rsvp,
 )
@@ -224,12 +226,19 @@ def seed(url: str, volunteers: int, requests: int, rng: random.Random) -> None:
                         checkins_sent=0,
                     )
                 )
+        # everyone agreed to every purpose of their role, as at sign-up (bot.domain.consent)
+        consents = [
+            dict(person_id=p["id"], purpose=c.key, version=c.version, given_at=NOW)
+            for p in people
+            for c in purposes_for(p["role"])
+        ]
         for table, rows in (
             (Person, people),
             (PersonLanguage, langs),
             (Offer, offers),
             (AvailabilitySlot, slots),
             (CouplingProfile, profiles),
+            (PersonConsent, consents),
             (HelpRequest, request_rows),
             (HelpRequestTask, r_tasks),
             (HelpRequestLanguage, r_langs),

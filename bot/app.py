@@ -1,6 +1,7 @@
 """Wiring: build the PTB Application with services, persistence, rate limiter and handlers.
 
-Handler groups: -2 guards (updates without a user, edited messages), -1 the exit rule of
+Handler groups: -3 guards (updates without a user, edited messages), -2 the consent question
+for new purposes (`bot.handlers.consent_check`), -1 the exit rule of
 conversations (`bot.handlers.conversations`), 0 features and, last
 in group 0, the fallbacks for anything no feature took (see `bot.handlers.FEATURES`).
 
@@ -26,7 +27,7 @@ from bot import handlers
 from bot.context import Services, WijkContext
 from bot.handlers.guards import slow_down
 from bot.persistence import DatabasePersistence
-from bot.throttle import Throttle, Verdict
+from bot.throttle import Throttle, UpdateQueue, Verdict
 from bot.unit_of_work import UnitOfWork
 from bot.views.commands import command_list
 
@@ -62,13 +63,16 @@ class WijkApplication(Application[Any, WijkContext, Any, Any, Any, Any]):
         """Handle one update in its own unit of work (see `bot.unit_of_work`).
 
         The per-user throttle comes first: a muted user's update is dropped before any
-        database work; the update that trips it gets only the "slow down" answer.
+        database work; the update that trips it gets only the "slow down" answer. The user's
+        updates still waiting in the queue count too (`bot.throttle.UpdateQueue`).
         """
         services: Services = self.bot_data["services"]
         user = update.effective_user if isinstance(update, Update) else None
         verdict = Verdict.PASS
         if user is not None:
-            verdict = self.throttle(services).check(user.id, services.clock.now())
+            queue = self.update_queue
+            waiting = queue.waiting(user.id) if isinstance(queue, UpdateQueue) else 0
+            verdict = self.throttle(services).check(user.id, services.clock.now(), waiting)
             if verdict is Verdict.IGNORE:
                 return
         uow = UnitOfWork(services.db, user.id if user is not None else None)
@@ -152,6 +156,7 @@ def build_application(
         .base_file_url(base_file_url)
         .context_types(ContextTypes(context=WijkContext))
         .persistence(DatabasePersistence(services.db))
+        .update_queue(UpdateQueue())  # counts waiting updates per user (the throttle)
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=TELEGRAM_MAX_RATE_PER_SECOND,

@@ -489,3 +489,13 @@ MY_COUPLE_END = route("mc:e", Id("couple_id"))
 """End the couple for real: `mc:e:<couple id>`."""
 MY_COUPLE_KEEP = route("mc:k")
 """Keep it (answers "Okay, nothing changed."): `mc:k`."""
+# Consent asked again when a purpose is new or changed (bot.handlers.consent_check). The
+# purpose is a short code checked by the domain (`bot.domain.consent.record`), so a purpose
+# added later needs no change here.
+CONSENT_ANSWER = route(
+    "cs",
+    Text("purpose", 24),
+    Int("version", 1, 9999),
+    Choice("agreed", {"y": True, "n": False}),
+)
+"""An answer for one purpose: `cs:<purpose>:<version>:<y|n>`."""

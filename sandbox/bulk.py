@@ -2,7 +2,8 @@
 
 `add_volunteers(db, n, area_key=..., first_chat_id=...)` inserts `n` onboarded volunteers
 living in the area (a buurt or higher), language 'en', each with Saturday afternoon
-availability and the 'street_stand' task, so they fit a Saturday-afternoon klaptafel.
+availability, the 'street_stand' task and consent to every volunteer purpose, so they fit
+a Saturday-afternoon klaptafel.
 Chat ids are `first_chat_id .. first_chat_id + n - 1`. Returns the chat ids.
 """
 
@@ -12,8 +13,10 @@ import datetime as dt
 
 from sqlalchemy import insert, select
 
+from bot.domain.consent import purposes_for
+from bot.domain.vocabulary import Role
 from storage.db import Database
-from storage.models import Area, AvailabilitySlot, Offer, Person
+from storage.models import Area, AvailabilitySlot, Offer, Person, PersonConsent
 
 CHUNK = 1000
 
@@ -62,5 +65,13 @@ async def add_volunteers(
             )
             await conn.execute(
                 insert(Offer.__table__), [{"person_id": p, "task": task} for p in ids]
+            )
+            await conn.execute(  # consent to every current volunteer purpose, as at sign-up
+                insert(PersonConsent.__table__),
+                [
+                    {"person_id": p, "purpose": c.key, "version": c.version, "given_at": now}
+                    for p in ids
+                    for c in purposes_for(Role.VOLUNTEER)
+                ],
             )
     return chat_ids

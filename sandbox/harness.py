@@ -22,6 +22,7 @@ from bot.context import Services
 from bot.domain import availability, invites, people
 from bot.runtime import make_services
 from sandbox.fake_bot_api import WAIT_SECONDS, FakeBotAPI, FakeUser
+from sandbox.fake_bot_api.messages import visible
 from storage.areas import find_area
 from storage.models import Area, Organisation, OutboxMessage, Person
 
@@ -235,9 +236,12 @@ async def tap(
     """Wait until a button with this label is on screen, then press it (as a person would).
 
     `after` (a `user.mark()`): only a message sent or edited after that mark counts, so a
-    test never presses the same label on an older message by accident.
+    test never presses the same label on an older message by accident. Name-isolation marks
+    (FSI/PDI) in labels are ignored, as a person does not see them.
     """
     message = await user.wait_for(
-        predicate=lambda m: label in m.labels, after=after, timeout=timeout
+        predicate=lambda m: visible(label) in [visible(x) for x in m.labels],
+        after=after,
+        timeout=timeout,
     )
     return await user.press(label, message_id=message.message_id)

@@ -691,8 +691,9 @@ class SignUp(Base):
 
 
 class PersonConsent(Base):
-    """Consent one person gave for one purpose (see `bot.domain.consent.PURPOSES`), with the
-    version of that purpose's text they agreed to and when (aware UTC)."""
+    """One person's consent for one purpose (see `bot.domain.consent.PURPOSES`): the
+    version of that purpose's text they were asked about, their answer and when (aware UTC).
+    """
 
     __tablename__ = "person_consent"
 
@@ -702,6 +703,10 @@ class PersonConsent(Base):
     purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     given_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    #: asked | agreed | refused (`ConsentAnswer`); `given_at` is when it was set.
+    answer: Mapped[str] = mapped_column(String(8), default="agreed", server_default="agreed")
+
+    __table_args__ = (CheckConstraint("answer IN ('asked','agreed','refused')", name="answer"),)
 
 
 class ActionTally(Base):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, consent, outbox
 from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
 from bot.domain.vocabulary import ActionStatus, PlaceStatus, Role
 from storage.models import Action, Attendance, OutboxMessage, Person, Rsvp
@@ -144,7 +144,11 @@ async def _checklist(session: AsyncSession, action: Action) -> Checklist:
     confirmed = await session.execute(
         select(Person.id, Person.display_name)
         .join(Rsvp, Rsvp.person_id == Person.id)
-        .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.CONFIRMED)
+        .where(
+            Rsvp.action_id == action.id,
+            Rsvp.status == PlaceStatus.CONFIRMED,
+            consent.agreed_clause("attendance"),  # no consent, no attendance record
+        )
         .order_by(Rsvp.answered_at, Rsvp.id)
     )
     entries = []

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
+from bot.domain import consent, outbox
 from bot.domain.availability import is_paused
 from bot.domain.rsvp import may_answer
 from bot.domain.tasks import TASKS, day_parts_of
@@ -88,7 +88,8 @@ async def call_recipients(
 ) -> list[Recipient]:
     """Volunteers to call, chosen in ONE query, those who fit first, then by person id.
 
-    Called: role volunteer, sign-up finished, not stopped, reachable, not paused on the
+    Called: role volunteer, agreed to the current version of the purpose 'calls'
+    (`bot.domain.consent`), sign-up finished, not stopped, reachable, not paused on the
     action's (local) day, home area (`Person.home_area_id`: buurt, else the invite's area)
     in, under or above the action's area. Fits (issue 7 item 4, "fit first"): their
     weekly availability covers every day part the action overlaps (`bot.domain.tasks
@@ -143,6 +144,7 @@ async def call_recipients(
             Person.unreachable_at.is_(None),
             or_(Person.paused_until.is_(None), Person.paused_until < day),
             home.in_(_related_areas(area_id or action.area_id)),
+            consent.agreed_clause("calls"),
         )
         .order_by(speaker.desc(), first.desc(), Person.id)
     )
@@ -240,9 +242,11 @@ async def call_joiner(
 
     Actions they already answered are skipped; a call that was cancelled while they were
     stopped is re-armed (same dedup key). Returns the number of calls queued. A pause, an
-    unfinished sign-up or another role queues nothing.
+    unfinished sign-up, another role or no consent to 'calls' queues nothing.
     """
     if person.role != Role.VOLUNTEER or person.onboarded_at is None or person.stopped_at:
+        return 0
+    if not await consent.has_consent(session=session, person=person, purpose="calls"):
         return 0
     answered = set(await session.scalars(select(Rsvp.action_id).where(Rsvp.person_id == person.id)))
     candidates = await session.scalars(

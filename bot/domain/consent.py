@@ -3,9 +3,14 @@ purpose and must be demonstrable).
 
 Each purpose has a version number. When the text of a purpose changes in substance, or a
 purpose is added, its version goes up; people whose stored consent is older (or missing)
-are asked again at their next interaction (`missing_purposes`), and nothing new is used
-for them before (`has_consent`). The texts themselves live in `bot.views.consent`
-(domain code builds no user-facing text).
+are asked once at their next interaction (`missing_purposes`, `mark_asked`, then `record`
+with their answer), and nothing new is used for them before: the domain chooses
+recipients only among people who agreed to the current version (`agreed_clause` in SQL,
+`has_consent` in Python): calls, coupling proposals, attendance. The texts themselves
+live in `bot.views.consent` (domain code builds no user-facing text).
+
+A row's `answer` is a `ConsentAnswer`: asked (shown, not answered: not asked again),
+agreed or refused (both remembered until the purpose's version goes up).
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import InvalidInput
-from bot.domain.vocabulary import Role
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.vocabulary import ConsentAnswer, Role
 from storage.models import Person, PersonConsent
 
 
@@ -62,9 +67,30 @@ async def consents_of(*, session: AsyncSession, person_id: int) -> dict[str, Per
     return {row.purpose: row for row in rows.all()}
 
 
+def current_version(key: str) -> int:
+    """The current version of purpose `key`; raises `InvalidInput('purpose')` if unknown."""
+    for p in PURPOSES:
+        if p.key == key:
+            return p.version
+    raise InvalidInput("purpose")
+
+
+def agreed_clause(key: str) -> ColumnElement[bool]:
+    """SQL: `Person` agreed to the current version of purpose `key` (for the queries that
+    choose recipients; correlates with `Person.id`). Raises `InvalidInput` if unknown."""
+    return exists().where(
+        PersonConsent.person_id == Person.id,
+        PersonConsent.purpose == key,
+        PersonConsent.version >= current_version(key),
+        PersonConsent.answer == ConsentAnswer.AGREED,
+    )
+
+
 async def missing_purposes(*, session: AsyncSession, person: Person) -> list[Purpose]:
-    """Purposes for the person's role with no consent, or consent to an older version:
-    what a handler should ask at the person's next interaction."""
+    """Purposes for the person's role they were never asked about at the current version
+    (no row, or a row for an older version): what to ask at the person's next interaction.
+    A purpose asked and not yet answered, agreed or refused at the current version is not
+    missing (people are asked once)."""
     given = await consents_of(session=session, person_id=person.id)
     return [
         p
@@ -79,7 +105,9 @@ async def has_consent(*, session: AsyncSession, person: Person, purpose: str) ->
     if purpose not in current:
         raise InvalidInput("purpose")
     row = await session.get(PersonConsent, (person.id, purpose))
-    return row is not None and row.version >= current[purpose]
+    return (
+        row is not None and row.version >= current[purpose] and row.answer == ConsentAnswer.AGREED
+    )
 
 
 async def give(
@@ -93,13 +121,68 @@ async def give(
     for key in dict.fromkeys(purposes):
         if key not in current:
             raise InvalidInput("purpose")
-        row = await session.get(PersonConsent, (person.id, key))
-        if row is None:
-            session.add(
-                PersonConsent(person_id=person.id, purpose=key, version=current[key], given_at=now)
+        await _set(session, person.id, key, current[key], ConsentAnswer.AGREED, now)
+    await session.flush()
+
+
+async def _set(
+    session: AsyncSession, person_id: int, key: str, version: int, answer: str, now: dt.datetime
+) -> None:
+    row = await session.get(PersonConsent, (person_id, key))
+    if row is None:
+        session.add(
+            PersonConsent(
+                person_id=person_id, purpose=key, version=version, given_at=now, answer=answer
             )
-        else:
-            row.version, row.given_at = current[key], now
+        )
+    else:
+        row.version, row.given_at, row.answer = version, now, answer
+
+
+async def mark_asked(
+    *, session: AsyncSession, person: Person, purposes: Iterable[Purpose], now: dt.datetime
+) -> None:
+    """Remember that the person was shown the question for these purposes (current
+    versions), so they are asked once; their data is not used for them until they agree."""
+    for p in purposes:
+        await _set(session, person.id, p.key, p.version, ConsentAnswer.ASKED, now)
+    await session.flush()
+
+
+async def asked_purposes(*, session: AsyncSession, person: Person) -> list[Purpose]:
+    """The person's purposes (PURPOSES order) whose question at the current version is
+    still unanswered."""
+    given = await consents_of(session=session, person_id=person.id)
+    return [
+        p
+        for p in purposes_for(person.role)
+        if p.key in given
+        and given[p.key].version == p.version
+        and given[p.key].answer == ConsentAnswer.ASKED
+    ]
+
+
+async def record(
+    *,
+    session: AsyncSession,
+    person: Person,
+    purpose: str,
+    version: int,
+    agreed: bool,
+    now: dt.datetime,
+) -> None:
+    """The person's answer to the question about `purpose` at `version` (from a button).
+
+    Only an open question is answered: the purpose must apply to their role, be at that
+    version now, and have been asked (`mark_asked`) and not answered; otherwise (a forged,
+    old or repeated press) raises `NotFound` and nothing changes.
+    """
+    row = await session.get(PersonConsent, (person.id, purpose))
+    applies = any(p.key == purpose and p.version == version for p in purposes_for(person.role))
+    if not applies or row is None or row.version != version or row.answer != ConsentAnswer.ASKED:
+        raise NotFound()
+    row.answer = ConsentAnswer.AGREED if agreed else ConsentAnswer.REFUSED
+    row.given_at = now
     await session.flush()
 
 

@@ -52,7 +52,8 @@ class PersonalData:
     spoken languages, sign-up / consent / onboarding / stop / unreachable times, pause).
     offers / help_requests: task codes (with status and date for help requests).
     availability: [{weekday 0=Monday, day_part}]. answers: [{action, answer, place status,
-    answered_at}]. consents: [{purpose, version, given_at}]. messages: outbox rows to them
+    answered_at}]. consents: [{purpose, version, answer (asked|agreed|refused), given_at}].
+    messages: outbox rows to them
     [{message_key, status, due_at, sent_at}]. actions_created / invites_created: what they
     made as a coordinator. chat_state: conversation steps and sign-up state the bot keeps.
     attendance: [{action, starts_at, attended, recorded_at}] (bot.domain.attendance).
@@ -187,7 +188,7 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             for r, a in answers.all()
         ],
         consents=[
-            {"purpose": c.purpose, "version": c.version, "given_at": c.given_at}
+            {"purpose": c.purpose, "version": c.version, "answer": c.answer, "given_at": c.given_at}
             for c in sorted(consents.all(), key=_purpose_order)
         ],
         messages=[

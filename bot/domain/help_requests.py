@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, consent, outbox
 from bot.domain.vocabulary import Role
 from storage.models import Area, HelpRequest, Person
 
@@ -17,6 +17,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
     """Queue a short notice to every active coordinator whose area holds the resident's home
     (buurt, else the invite's area), when the resident asked for help. The notice carries
     only the buurt name, no personal details; `/hulpvragen` shows the rest to coordinators.
+    Only coordinators who agreed to 'relaying' (passing on messages) are told.
     Returns the number of coordinators told.
     """
     if resident.role != Role.RESIDENT:
@@ -36,6 +37,7 @@ async def tell_coordinators(*, session: AsyncSession, resident: Person, now: dt.
             Person.role == Role.COORDINATOR,
             Person.onboarded_at.is_not(None),
             Person.stopped_at.is_(None),
+            consent.agreed_clause("relaying"),  # passing on messages (bot.domain.consent)
         )
     )
     told = 0

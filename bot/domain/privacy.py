@@ -64,7 +64,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "outbox_message": ("message_key", "status", "claimed_by"),
     "outbox_sender": ("instance_id",),  # a process's id (host name + random), no person
     "ptb_state": ("kind",),
-    "person_consent": ("purpose",),
+    "person_consent": ("purpose", "answer"),
     "alembic_version": ("version_num",),
 }
 

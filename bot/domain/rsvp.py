@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, outbox
@@ -28,7 +28,7 @@ from bot.domain.errors import (
     NotSignedUp,
 )
 from bot.domain.reminders import drop_place_messages, schedule_reminders
-from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
+from bot.domain.vocabulary import ActionStatus, Answer, OutboxStatus, PlaceStatus, Role
 from storage.models import Action, OutboxMessage, Person, Rsvp
 
 ANSWERS = tuple(Answer)
@@ -109,6 +109,32 @@ async def may_answer(*, session: AsyncSession, person: Person, action: Action) -
         )
     )
     return called is not None
+
+
+#: A call counts as received once the dispatcher claimed it for sending (it may be on the
+#: person's screen before the outcome is recorded) or recorded it as sent.
+_RECEIVED = (OutboxStatus.SENDING, OutboxStatus.SENT)
+
+
+async def require_called(*, session: AsyncSession, person: Person | None, action_id: int) -> None:
+    """Refuse an answer from a volunteer who neither got the action's call nor answered it
+    before (issue 9, item 12): a forged RSVP button would otherwise skip "fit first" (the
+    second wave is called later, and only while places are open).
+
+    Raises `NotAllowed`, the same refusal as for an unknown action or another area, so a
+    forged id reveals nothing. `None` (not signed up) passes: `answer` refuses it kindly.
+    """
+    if person is None:
+        return
+    answered = exists().where(Rsvp.action_id == action_id, Rsvp.person_id == person.id)
+    called = exists().where(
+        OutboxMessage.action_id == action_id,
+        OutboxMessage.person_id == person.id,
+        OutboxMessage.message_key == outbox.MessageKind.ACTION_CALL,
+        OutboxMessage.status.in_([str(s) for s in _RECEIVED]),
+    )
+    if not await session.scalar(select(answered | called)):
+        raise NotAllowed()
 
 
 def require_active(person: Person | None) -> Person:

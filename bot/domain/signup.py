@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import actions, areas, availability, flyers, help_requests, invites, people
+from bot.domain import consent as consent_
 from bot.domain.errors import InvalidInput
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import Role
-from storage.models import Organisation, PartnerMember, Person
+from storage.models import Invite, Organisation, PartnerMember, Person
 
 
 class Choice(StrEnum):
@@ -71,6 +72,16 @@ async def open_invite(*, session: AsyncSession, token: str, now: dt.datetime) ->
     """
     invite = await invites.check_invite(session=session, token=token, now=now)
     return invite.id
+
+
+async def consent_purposes(*, session: AsyncSession, invite_id: object) -> list[str]:
+    """The consent purpose keys (`bot.domain.consent.PURPOSES` order) that apply to the role
+    of the invite being used: what the consent question lists. Every purpose when the
+    invite is unknown (the question then still shows everything that may be asked)."""
+    invite = await session.get(Invite, invite_id) if isinstance(invite_id, int) else None
+    if invite is None:
+        return [p.key for p in consent_.PURPOSES]
+    return [p.key for p in consent_.purposes_for(invite.role)]
 
 
 async def consent(

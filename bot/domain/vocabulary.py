@@ -55,6 +55,16 @@ class Answer(StrEnum):
     NO = "no"
 
 
+class ConsentAnswer(StrEnum):
+    """A person's answer for one consent purpose (`person_consent.answer`): asked (the
+    question was shown once, no answer yet), agreed, refused. Only 'agreed' lets the bot
+    use their data for that purpose."""
+
+    ASKED = "asked"
+    AGREED = "agreed"
+    REFUSED = "refused"
+
+
 class PlaceStatus(StrEnum):
     """What an answer holds: a place, a place on the waiting list, or nothing."""
 

@@ -22,6 +22,7 @@ from bot.handlers import (
     attendance,
     availability,
     bulk_coupling,
+    consent_check,
     conversations,
     couples,
     fallback,
@@ -47,7 +48,8 @@ from bot.handlers import (
 )
 
 FEATURES: tuple[ModuleType, ...] = (
-    guards,  # group -2: updates without a user, groups, edited messages
+    guards,  # group -3: updates without a user, groups, edited messages
+    consent_check,  # group -2: ask once for a new or changed consent purpose
     onboarding,  # /start, language, consent, per-role questions
     availability,
     account,  # /stop, /help, /taal, /verwijderen

@@ -2,7 +2,8 @@
 
 Every multi-step conversation and every screen with buttons (the availability grid, the pause
 screen) is a PTB `ConversationHandler` registered here with `add_conversation`. The rule, built
-once for all of them by `exit_for_command` (group -1, after the guards of group -2):
+once for all of them by `exit_for_command` (group -1, after the guards of group -3
+and the consent question of group -2):
 
 - `/annuleer` (`/cancel`) ends the active conversation and says what was kept (the
   conversation's `on_exit` text); nothing else handles that update. Without an active

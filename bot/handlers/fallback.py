@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 import logging
+import traceback
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
@@ -51,13 +53,27 @@ async def not_text(update: Update, context: WijkContext) -> None:
     )
 
 
+def database_error_summary(error: DBAPIError) -> str:
+    """A database error as it may be logged: its class, the driver's error code and the
+    stack frames, never its message. `hide_parameters` keeps the bound values out of
+    SQLAlchemy's part, but the database's own message can quote the row (PostgreSQL:
+    "DETAIL: Failing row contains (..., <a typed title>, ...)")."""
+    orig = error.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"{type(error).__name__} / {type(orig).__name__} ({code})\n{frames}"
+
+
 async def on_error(update: object, context: WijkContext) -> None:
     """Log the failure without personal data and tell the user something went wrong.
 
     A `BadRequest` (Telegram refused a message: too long, bad markup...) is named in the
     answer (`refused_text`), never the vague "something went wrong" (issue 9, item 3).
     """
-    log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(context.error, DBAPIError):
+        log.error("update failed: %s", database_error_summary(context.error))
+    else:
+        log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
     uow = unit_of_work.current()
     if uow is not None:  # undo the update's half-done work and drop its queued replies
         await uow.fail()

@@ -1,4 +1,4 @@
-"""Group -1: updates the features should never see.
+"""Group -3: updates the features should never see.
 
 - no user (channel posts, chat-member updates of channels...): ignored;
 - group chats: wijkbot works in private chats only; commands there get one short answer;
@@ -44,7 +44,7 @@ def _blocked(update: Update) -> str | None:
 
 
 async def guard(update: Update, context: WijkContext) -> None:
-    """Stop updates without a user, from groups, or edited messages (group -1)."""
+    """Stop updates without a user, from groups, or edited messages (group -3)."""
     reason = _blocked(update)
     if reason is None:
         return
@@ -90,5 +90,6 @@ async def slow_down(update: Update, i18n: I18n) -> None:
 
 
 def register(application: Any) -> None:
-    """Add the guard in group -2 (runs before every feature and the exit rule of group -1)."""
-    application.add_handler(TypeHandler(Update, guard), group=-2)
+    """Add the guard in group -3 (runs before the consent question of group -2, every feature
+    and the exit rule of group -1)."""
+    application.add_handler(TypeHandler(Update, guard), group=-3)

@@ -11,10 +11,12 @@ from telegram.ext import CommandHandler
 
 from bot.context import WijkContext
 from bot.domain.export import PersonalData, personal_data
+from bot.domain.vocabulary import ConsentAnswer
 from bot.handlers.common import current_person, reply, send_later, translator_for
 from bot.i18n import Translator
 from bot.views.consent import purpose_label
 from bot.views.invite import role_label
+from bot.views.lists import name_html
 from bot.views.people import describe_slots, language_label, task_label
 
 
@@ -28,7 +30,7 @@ def summary(t: Translator, data: PersonalData) -> str:
 
     lines = [
         t.gettext("<b>What is stored about you</b>"),
-        t.gettext("First name: {name}", name=html.escape(p["first_name"])),
+        t.gettext("First name: {name}", name=name_html(p["first_name"], None)),
         t.gettext("Telegram account: {id}", id=p["telegram_user_id"]),
         t.gettext("Role: {role}", role=html.escape(role_label(t, p["role"]))),
         t.gettext("Neighbourhood: {place}", place=html.escape(p["buurt"] or p["area"] or none)),
@@ -62,7 +64,13 @@ def summary(t: Translator, data: PersonalData) -> str:
         t.gettext("Messages to you (sent and waiting): {n}", n=len(data.messages)),
         t.gettext(
             "You agreed to: {purposes}",
-            purposes=listed([purpose_label(t, c["purpose"]) for c in data.consents]),
+            purposes=listed(
+                [
+                    purpose_label(t, c["purpose"])
+                    for c in data.consents
+                    if c["answer"] == ConsentAnswer.AGREED
+                ]
+            ),
         ),
         "",
         t.gettext(

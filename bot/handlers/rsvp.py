@@ -1,10 +1,11 @@
 """Volunteers answer an action call: Yes / Maybe / No.
 
-Callback data `bot.callbacks.RSVP` (`rsvp:<action id>:<y|m|n>`). Any client can forge it,
-so every press is checked on the server by `bot.domain.rsvp.answer` (signed up, a volunteer
-of this area, the action open and not started). The call message is edited to show the
-summary and the person's current answer, with the buttons kept so the answer can change
-until the start. Stale or forged presses get the one polite stale-button answer.
+Callback data `bot.callbacks.RSVP` (`rsvp:<action id>:<y|m|n>`). Any client can forge it, so
+every press is checked on the server by `bot.domain.rsvp.require_called` (the call reached
+them, or they answered before: no skipping "fit first") and `bot.domain.rsvp.answer` (signed
+up, a volunteer of this area, the action open and not started). The call message is edited
+to show the summary and the person's current answer, with the buttons kept so the answer can
+change until the start. Stale or forged presses get the one polite stale-button answer.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ async def on_answer(
         return  # it overlaps another Ja: they choose first (issue 7 item 10)
     try:
         async with context.atomic() as session:
+            await rsvp.require_called(session=session, person=person, action_id=action_id)
             outcome = await rsvp.answer(
                 session=session,
                 action_id=action_id,

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ATTENDANCE_OPEN, ATTENDANCE_SAVE, ATTENDANCE_SET
 from bot.i18n import Translator
+from bot.views.lists import name_plain
 
 if TYPE_CHECKING:
     from bot.domain.attendance import Checklist
@@ -84,7 +85,7 @@ def checklist_keyboard(t: Translator, checklist: Checklist, page: int) -> Inline
         data = ATTENDANCE_SET.encode(
             action_id=action_id, person_id=entry.person_id, attended=not entry.attended, page=page
         )
-        rows.append([InlineKeyboardButton(f"{mark} {entry.name}", callback_data=data)])
+        rows.append([InlineKeyboardButton(f"{mark} {name_plain(entry.name)}", callback_data=data)])
     nav = []
     if page > 0:
         nav.append(

@@ -1,4 +1,6 @@
-"""The consent texts per purpose (see `bot.domain.consent.PURPOSES`), with their periods.
+"""The consent texts per purpose (see `bot.domain.consent.PURPOSES`), with their periods:
+shown at sign-up (`bot.handlers.onboarding.entry.consent_text`) and when a purpose is new or changed
+(`ask_again_text`, `ask_again_keyboard`).
 
 When a purpose's text changes in substance, raise its version in `bot.domain.consent`, so
 people are asked again.
@@ -6,7 +8,21 @@ people are asked again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CONSENT_ANSWER
 from bot.i18n import Translator
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The retention settings the texts state (days; see `bot.config.Settings`)."""
+
+    answers_days: int = 90
+    outbox_days: int = 90
+    inactive_days: int = 365
 
 
 def purpose_label(t: Translator, key: str) -> str:
@@ -22,14 +38,15 @@ def purpose_label(t: Translator, key: str) -> str:
     return labels.get(key, key)
 
 
-def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
-    """What is asked for a purpose and why, and how long it is kept (plain text);
-    `answers_days` is the setting RETENTION_ANSWERS_DAYS."""
+def purpose_text(t: Translator, key: str, periods: Periods | None = None) -> str:
+    """What is asked for a purpose, why, and how long it is kept (plain text)."""
+    p = periods or Periods()
     texts = {
         "calls": t.gettext(
-            "Calls: we use your neighbourhood and the times you can help to send you actions that "
-            "fit. Your answers are kept until {days} days after the action.",
-            days=answers_days,
+            "Calls: we use your neighbourhood (buurt), what you like to do and the times you "
+            "can help, to send you the actions that fit you. Your answers (yes, maybe, no) are "
+            "kept until {days} days after the action.",
+            days=p.answers_days,
         ),
         "coupling": t.gettext(
             "Coupling: to introduce a volunteer and a resident to each other, we use your "
@@ -51,15 +68,14 @@ def purpose_text(t: Translator, key: str, answers_days: int = 90) -> str:
             "days, so replies find their way."
         ),
         "attendance": t.gettext(
-            "Attendance: we note if you come to an action, so coordinators can plan. Kept "
-            "until {days} days after the action.",
-            days=answers_days,
+            "Attendance: after an action the coordinator notes who came, for the thank-you "
+            "and for planning. Kept until you delete it, or the action is deleted."
         ),
         "results": t.gettext(
             "Results: what you record after an action (conversations, streets, themes heard) "
             "is kept with your name until {days} days after the action; then only the counts "
             "stay.",
-            days=answers_days,
+            days=p.answers_days,
         ),
         "sign_up_source": t.gettext(
             "How you found us: we note which invite link or flyer you used, so coordinators "
@@ -77,4 +93,53 @@ def periods_text(t: Translator, inactive_days: int) -> str:
         "If you send /stop or block the bot, everything about you is deleted after "
         "{n} days, without a message.",
         inactive_days,
+    )
+
+
+def purposes_block(t: Translator, keys: list[str], periods: Periods) -> str:
+    """One bullet per purpose: what, why, how long (plain text, safe in HTML)."""
+    return "\n".join("• " + purpose_text(t, key, periods) for key in keys)
+
+
+def ask_again_text(t: Translator, keys: list[str], periods: Periods) -> str:
+    """The question for purposes that are new or changed (HTML), in PURPOSES order."""
+    return "\n\n".join(
+        [
+            t.gettext(
+                "<b>Something new: may we use your data for this?</b> "
+                "Nothing new is used for you before you agree."
+            ),
+            purposes_block(t, keys, periods),
+            t.gettext("Tap a button for each. Send /mydata to see what is stored."),
+        ]
+    )
+
+
+def answered_text(t: Translator, key: str, agreed: bool) -> str:
+    """The short confirmation of one answer (plain text, a query answer)."""
+    if agreed:
+        return t.gettext("Saved: you agreed to {purpose}.", purpose=purpose_label(t, key))
+    return t.gettext("Saved: we do not use your data for {purpose}.", purpose=purpose_label(t, key))
+
+
+def ask_again_keyboard(
+    t: Translator, open_purposes: list[tuple[str, int]]
+) -> InlineKeyboardMarkup | None:
+    """Per open purpose (key, version): "Agree: <purpose>" and "No, rather not"."""
+    if not open_purposes:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Agree: {purpose}", purpose=purpose_label(t, key)),
+                    callback_data=CONSENT_ANSWER.encode(purpose=key, version=version, agreed=True),
+                ),
+                InlineKeyboardButton(
+                    t.gettext("No, rather not"),
+                    callback_data=CONSENT_ANSWER.encode(purpose=key, version=version, agreed=False),
+                ),
+            ]
+            for key, version in open_purposes
+        ]
     )

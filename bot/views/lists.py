@@ -10,11 +10,13 @@ pages and check the length the fake Bot API server measures).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.text import isolate
 from bot.i18n import Translator
 
 MAX_MESSAGE = 4096  # Telegram's limit for a text message, after entity parsing
@@ -26,6 +28,18 @@ T = TypeVar("T")
 def cut(text: str, limit: int = NAME_IN_LIST) -> str:
     """`text` if it has at most `limit` characters, else its first `limit - 1` and '…'."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def name_html(name: str, limit: int | None = NAME_IN_LIST) -> str:
+    """A person's name inside a sentence or list line (HTML): cut to `limit` characters
+    (None: whole), escaped, and isolated (FSI..PDI, `bot.domain.text.isolate`) so a
+    right-to-left name cannot reorder the text around it (issue 9, finding 7)."""
+    return html.escape(isolate(name if limit is None else cut(name, limit)))
+
+
+def name_plain(name: str, limit: int | None = NAME_IN_LIST) -> str:
+    """`name_html` without the escaping, for plain text such as button labels."""
+    return isolate(name if limit is None else cut(name, limit))
 
 
 def page_slice(items: Sequence[T], page: int, size: int) -> tuple[list[T], int, int]:

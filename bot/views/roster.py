@@ -21,7 +21,7 @@ from bot.domain.roster import ActionPage, Roster
 from bot.domain.vocabulary import ActionStatus, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
-from bot.views.lists import cut, keyboard, more_line, page_slice
+from bot.views.lists import cut, keyboard, more_line, name_html, page_slice
 from bot.views.people import language_label
 
 ROSTER_PAGE_SIZE = 40  # names per roster page
@@ -99,7 +99,7 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
             )
         )
     for index, (label, names) in enumerate(groups):
-        on_page = [esc(cut(name)) for group, name in shown if group == index]
+        on_page = [name_html(name) for group, name in shown if group == index]
         if on_page:
             listed = ", ".join(on_page)
         else:
@@ -109,10 +109,10 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         lines.append(esc(more_line(t, remaining)))
     if result.came is not None and result.absent is not None:
         came_label, absent_label = t.gettext("Came"), t.gettext("Did not come")
-        came = ", ".join(esc(cut(n)) for n in result.came) or "–"
+        came = ", ".join(name_html(n) for n in result.came) or "–"
         lines.append(f"<b>{esc(came_label)}</b> ({len(result.came)}): {came}")
         if result.absent:
-            absent = ", ".join(esc(cut(n)) for n in result.absent)
+            absent = ", ".join(name_html(n) for n in result.absent)
             lines.append(f"<b>{esc(absent_label)}</b> ({len(result.absent)}): {absent}")
     lines += ["", *delivery_lines(t, result.called, result.delivery)]
     nav = []

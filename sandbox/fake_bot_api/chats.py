@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sandbox.fake_bot_api.gate import WAIT_SECONDS
 from sandbox.fake_bot_api.limits import JSONDict
-from sandbox.fake_bot_api.messages import BotMessage
+from sandbox.fake_bot_api.messages import BotMessage, visible
 from sandbox.fake_bot_api.telegram_html import _indent
 
 if TYPE_CHECKING:
@@ -156,7 +156,8 @@ class FakeChat:
         """Wait until a (non-deleted) bot message in this chat matches, and return it.
 
         Args:
-            contains: substring that must occur in the plain text (:attr:`BotMessage.text`).
+            contains: substring that must occur in the plain text (:attr:`BotMessage.text`;
+                FSI/PDI name-isolation marks are ignored, see :func:`messages.visible`).
             predicate: extra condition on the :class:`BotMessage`.
             timeout: seconds to wait.
             after: a :meth:`mark`; only messages sent or edited after it count. Without it,
@@ -180,7 +181,7 @@ class FakeChat:
                 for m in self.messages
                 if not m.deleted
                 and (after is None or m.seq > after)
-                and (contains is None or contains in m.text)
+                and (contains is None or contains in visible(m.text))
                 and (predicate is None or predicate(m))
             ]
             return max(candidates, key=lambda m: m.seq) if candidates else None

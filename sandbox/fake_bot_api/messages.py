@@ -8,6 +8,17 @@ from typing import NamedTuple
 from sandbox.fake_bot_api.limits import JSONDict
 from sandbox.fake_bot_api.telegram_html import _indent
 
+#: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: invisible marks a bot puts around a
+#: name so a right-to-left name cannot reorder the sentence (Unicode UAX #9).
+ISOLATES = str.maketrans("", "", "\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """`text` without FSI/PDI isolation marks: what a reader sees of it. Matching by
+    substring or label (`FakeChat.wait_for`, `FakeUser.press`) uses this; `.text` and
+    `.labels` keep the marks, so exact comparisons show them."""
+    return text.translate(ISOLATES)
+
 
 @dataclass
 class UploadedFile:

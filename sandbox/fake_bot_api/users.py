@@ -12,7 +12,7 @@ from sandbox.fake_bot_api.chats import FakeChat
 from sandbox.fake_bot_api.gate import WAIT_SECONDS
 from sandbox.fake_bot_api.limits import _INLINE_BUTTON_ACTIONS, MAX_TEXT_LENGTH, JSONDict
 from sandbox.fake_bot_api.media import _image_size, make_png
-from sandbox.fake_bot_api.messages import BotMessage, CallbackAnswer
+from sandbox.fake_bot_api.messages import BotMessage, CallbackAnswer, visible
 from sandbox.fake_bot_api.telegram_html import _indent
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ class FakeUser(FakeChat):
                 continue
             for row in message.inline_keyboard:
                 for button in row:
-                    if button.get("text") == label:
+                    if visible(str(button.get("text"))) == visible(label):
                         return message, button
         available = [
             f"  #{m.message_id}: " + " | ".join(" ".join(f"[{b}]" for b in r) for r in m.buttons)
@@ -284,7 +284,8 @@ class FakeUser(FakeChat):
         )
 
     async def press(self, label: str, *, message_id: int | None = None) -> str:
-        """Press the inline button labelled exactly ``label`` (a ``callback_query`` update).
+        """Press the inline button labelled exactly ``label`` (a ``callback_query`` update;
+        FSI/PDI name-isolation marks are ignored, see :func:`messages.visible`).
 
         Args:
             label: the button text.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person
 
@@ -26,7 +27,7 @@ async def test_my_data_shows_and_sends_everything_stored(
     text = await lena.wait_for("What is stored about you")
     assert text.text.splitlines()[:6] == [
         "What is stored about you",
-        "First name: Lena",
+        f"First name: {iso('Lena')}",
         "Telegram account: 5001",
         "Role: Volunteer",
         "Neighbourhood: Westerdokseiland",

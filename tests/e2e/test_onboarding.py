@@ -200,3 +200,15 @@ async def test_coordinator_gets_their_own_command_menu(wijkbot: BotUnderTest, fa
     assert menu[:4] == ["nieuweactie", "acties", "uitnodigen", "hulpvragen"]
     everyone = [c["command"] for c in fake.commands()]
     assert "nieuweactie" not in everyone and "beschikbaarheid" in everyone
+
+
+async def test_a_right_to_left_name_is_isolated_in_the_sentence(
+    wijkbot: BotUnderTest, fake
+) -> None:
+    """Issue 9, finding 7: a name sits between FSI and PDI, so an Arabic (right-to-left) name
+    cannot reorder the sentence around it; a person sees no marks."""
+    maryam = fake.user(1003, "مريم", language_code="en")
+    await add_person(wijkbot, maryam, role="volunteer", area="Haarlemmerbuurt", language="en")
+    await maryam.send("/start")
+    back = await maryam.wait_for("Welcome back, مريم!")  # what a person sees
+    assert back.text == ("Welcome back, \u2068مريم\u2069!\n\nSend /help to see what you can do.")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.domain import attendance, calendar, people
+from bot.domain import attendance, calendar, consent, people
 from bot.domain.errors import ActionCancelled, InvalidInput, NotAllowed, NotFound
 from bot.domain.rsvp import answer
 from storage.db import Database
@@ -103,6 +103,45 @@ async def test_only_a_managing_coordinator_records_after_the_end(db: Database) -
             select(Attendance.person_id, Attendance.attended, Attendance.recorded_by_id)
         )
         assert rows.all() == [(wim.id, False, None)]
+
+
+async def test_no_attendance_record_without_consent(db: Database) -> None:
+    """Issue 9: a volunteer who said no to (or was not yet asked about) the purpose
+    'attendance' is not on the checklist, so nothing is recorded and no thank-you sent."""
+    async with db.begin() as session:
+        coco = await make.person(session, "Coco", role="coordinator", area="Centrum")
+        vera = await make.person(session, "Vera")
+        wim = await make.person(session, "Wim")
+        action, _ = await make.planned_action(session, coordinator=coco, needed=2)
+        for volunteer in (vera, wim):
+            await answer(
+                session=session,
+                action_id=action.id,
+                person=volunteer,
+                answer="yes",
+                now=NOW,
+                tz=AMS,
+            )
+        await consent.withdraw(session=session, person=wim, purpose="attendance")
+        listed = await attendance.checklist(
+            session=session, coordinator=coco, action_id=action.id, now=AFTER
+        )
+        assert [e.name for e in listed.entries] == ["Vera"]
+        with pytest.raises(NotFound):
+            await attendance.set_attended(
+                session=session,
+                coordinator=coco,
+                action_id=action.id,
+                person_id=wim.id,
+                attended=True,
+                now=AFTER,
+            )
+        saved = await attendance.save(
+            session=session, coordinator=coco, action_id=action.id, now=AFTER
+        )
+        assert saved.thanked == 1
+        rows = await session.execute(select(Attendance.person_id))
+        assert rows.scalars().all() == [vera.id]
 
 
 async def test_no_attendance_for_a_cancelled_action(db: Database) -> None:

@@ -109,3 +109,29 @@ def test_migration_records_version_1_and_cleans_stored_names(database_url: str) 
         (1, "coupling", 1),
         (1, "relaying", 1),
     ]
+
+
+async def test_only_coordinators_who_agreed_to_relaying_are_told_of_a_help_request(
+    db: Database,
+) -> None:
+    """Issue 9: nothing new is used for a person before they agree; a coordinator without
+    consent to 'relaying' (passing on messages) gets no "new help request" notice."""
+    from bot.domain import help_requests
+    from bot.domain.coupling import requests as coupling_requests
+    from storage.models import OutboxMessage
+    from tests import factories as make
+
+    async with db.begin() as session:
+        coco = await make.person(session, "Coco", role="coordinator", area="Centrum", now=T0)
+        olga = await make.person(session, "Olga", role="coordinator", area="Centrum", now=T0)
+        ria = await make.person(session, "Ria", role="resident", area="Jordaan", now=T0)
+        await coupling_requests.create_request(
+            session=session, resident=ria, tasks=["shopping"], now=T0
+        )
+        await consent.withdraw(session=session, person=olga, purpose="relaying")
+        told = await help_requests.tell_coordinators(session=session, resident=ria, now=T0)
+        assert told == 1
+        notices = await session.scalars(
+            select(OutboxMessage.person_id).where(OutboxMessage.message_key == "help_request_new")
+        )
+        assert notices.all() == [coco.id]

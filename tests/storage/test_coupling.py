@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
-from bot.domain import invites, people
+from bot.domain import consent, invites, people
 from bot.domain.availability import set_slots
 from bot.domain.coupling import (
     assignment,
@@ -632,3 +632,26 @@ async def test_resident_withdraws_and_onboarding_tasks_stay_one_request(db: Data
         )
         assert await people.help_requests_of(session=session, person_id=p["ayse"].id) == []
         assert (await session.get(HelpRequest, p["request_id"])).status == "closed"
+
+
+async def test_nobody_is_coupled_without_consent_to_coupling(db: Database) -> None:
+    """Issue 9: a volunteer who refused (or never gave) consent to 'coupling' is not
+    suggested, and a resident without it gets no proposal."""
+    async with db.begin() as session:
+        p = await world(session)
+        await consent.withdraw(session=session, person=p["anouk"], purpose="coupling")
+        found = await matching.top_suggestions(session=session, request_id=p["request_id"], now=NOW)
+        assert [s.name for s in found] == ["Bram"]
+        assert not await matching.is_eligible(
+            session=session, request_id=p["request_id"], volunteer_id=p["anouk"].id, now=NOW
+        )
+        await consent.withdraw(session=session, person=p["ayse"], purpose="coupling")
+        with pytest.raises(NotEligible):
+            await proposals.propose(
+                session=session,
+                request_id=p["request_id"],
+                volunteer_id=p["bram"].id,
+                coordinator=p["coord"],
+                now=NOW,
+            )
+        assert (await session.scalars(select(Proposal))).all() == []

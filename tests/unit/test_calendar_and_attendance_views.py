@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from bot.callbacks import ATTENDANCE_OPEN, ATTENDANCE_SAVE, ATTENDANCE_SET
 from bot.domain.attendance import Checklist, Entry
+from bot.domain.text import isolate
 from bot.i18n import Translator
 from bot.views.attendance import PAGE_SIZE, checklist_keyboard, checklist_text
 from bot.views.calendar import action_ics, event_uid
@@ -97,7 +98,8 @@ def test_long_checklists_are_paged_and_each_toggle_carries_the_state_it_sets() -
             assert values is not None and values["page"] == page
             entry = next(e for e in checklist.entries if e.person_id == values["person_id"])
             assert values["attended"] is (not entry.attended)
-            assert button.text == ("✅ " if entry.attended else "⬜ ") + entry.name
+            # the name is isolated (FSI..PDI): a right-to-left name keeps the mark in place
+            assert button.text == ("✅ " if entry.attended else "⬜ ") + isolate(entry.name)
             seen.append(entry.person_id)
         nav = [ATTENDANCE_OPEN.decode(b.callback_data) for row in rows for b in row]
         pages = sorted(v["page"] for v in nav if v is not None)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import consent
 from bot.domain.coupling import scoring
 from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
 from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES
@@ -169,11 +170,12 @@ def volunteer_features(*, now: Any, today: Any, until: Any = None) -> Select:
     (current couples + confirmed action places starting in the coming 2 weeks) and last
     (start of their newest couple, or NULL).
 
-    Filters: onboarded, ready, reachable, not stopped, not paused on `today` (local date),
-    no "liever niet nu" at `now` (UTC), below their maximum. Aggregates are joined as
-    grouped subqueries (evaluated once), not correlated per volunteer. `now`, `today` and
-    `until` (end of the load horizon, default `now` + `scoring.LOAD_HORIZON`) may be bind
-    parameters, so the statement can be built once and reused."""
+    Filters: agreed to 'coupling' (`bot.domain.consent`), onboarded, ready, reachable, not
+    stopped, not paused on `today` (local date), no "liever niet nu" at `now` (UTC), below
+    their maximum. Aggregates are joined as grouped subqueries (evaluated once), not
+    correlated per volunteer. `now`, `today` and `until` (end of the load horizon, default
+    `now` + `scoring.LOAD_HORIZON`) may be bind parameters, so the statement can be built
+    once and reused."""
     if until is None:
         until = now + scoring.LOAD_HORIZON
     couples = _count_by(Couple.volunteer_id, Couple.ended_at.is_(None))
@@ -223,6 +225,7 @@ def volunteer_features(*, now: Any, today: Any, until: Any = None) -> Select:
             CouplingProfile.ready_at.is_not(None),
             or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
             busy < CouplingProfile.max_couples,
+            consent.agreed_clause("coupling"),
         )
     )
 

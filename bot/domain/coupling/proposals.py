@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import outbox
+from bot.domain import consent, outbox
 from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.couples import start_couple
 from bot.domain.coupling.errors import AnswerClosed, NotEligible, RequestNotOpen
@@ -117,9 +117,10 @@ async def propose(
     awake_after: AwakeAfter = plain_after,
     tz: ZoneInfo = AMSTERDAM,
 ) -> ProposalState:
-    """A coordinator of the request's area proposes a volunteer. The request must be open
-    and the volunteer must pass every hard filter now (checked on the server: a forged or
-    stale button is refused). The proposing coordinator becomes the owner if there is none.
+    """A coordinator of the request's area proposes a volunteer. The request must be open and the
+    volunteer must pass every hard filter now (checked on the server: a forged or stale
+    button is refused), and the resident must have agreed to 'coupling'. The proposing
+    coordinator becomes the owner if there is none.
 
     Raises `NotFound`, `NotAllowed`, `RequestNotOpen`, `NotEligible`.
     """
@@ -134,6 +135,11 @@ async def propose(
         session=session, request_id=request.id, volunteer_id=volunteer_id, now=now, tz=tz
     ):
         raise NotEligible()
+    resident = await session.get(Person, request.person_id)
+    if resident is None or not await consent.has_consent(
+        session=session, person=resident, purpose="coupling"
+    ):
+        raise NotEligible()  # the resident has not agreed to coupling (bot.domain.consent)
     proposal = Proposal(
         request_id=request.id,
         volunteer_id=volunteer_id,

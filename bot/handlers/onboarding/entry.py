@@ -32,7 +32,9 @@ from bot.handlers.onboarding.states import (
 )
 from bot.i18n import Translator
 from bot.views.commands import coordinator_command_list
+from bot.views.consent import Periods, periods_text, purposes_block
 from bot.views.help import coordinator_help, partner_help
+from bot.views.lists import name_html
 
 if TYPE_CHECKING:
     from storage.models import Person
@@ -113,7 +115,7 @@ async def welcome_back(
         )
     if person.onboarded_at is None and person.role != Role.COORDINATOR:
         return await steps.resume(update, context, person, t)
-    text = t.gettext("Welcome back, {name}!", name=esc(person.display_name))
+    text = t.gettext("Welcome back, {name}!", name=name_html(person.display_name, None))
     if with_invite:
         text += " " + t.gettext(
             "You are already signed up, so this invite link was not used. "
@@ -169,20 +171,48 @@ async def chose_language(update: Update, context: WijkContext, code: str) -> str
 # --- state CONSENT -------------------------------------------------------------------------
 
 
-def consent_text(t: Translator) -> str:
-    """What is stored, who sees it, how to remove it."""
-    return t.gettext(
-        "<b>Before we start: what do we store?</b>\n"
-        "• your first name and your Telegram account, so we can send you messages\n"
-        "• your role and your neighbourhood\n"
-        "• the answers you give here: for example what you like to do, when you can help, "
-        "or what you would like help with\n\n"
-        "<b>Who sees it?</b> Only the coordinators of your neighbourhood network. "
-        "We do not share it with anyone else.\n\n"
-        "<b>Removing it:</b> send /delete at any time and everything is deleted. "
-        "Send /stop to stop all messages.\n\n"
-        "Do you agree?"
+def consent_text(t: Translator, purposes: list[str], periods: Periods) -> str:
+    """What is stored, what for (per purpose of the invite's role: what, why, how long),
+    who sees it, how to see and remove it (HTML)."""
+    return "\n\n".join(
+        [
+            t.gettext(
+                "<b>Before we start: what do we store?</b>\n"
+                "• your first name and your Telegram account, so we can send you messages\n"
+                "• your role and your neighbourhood (buurt)\n"
+                "• the answers you give here: for example what you like to do, when you can "
+                "help, or what you would like help with"
+            ),
+            t.gettext("<b>What we use it for</b>"),
+            purposes_block(t, purposes, periods),
+            t.gettext(
+                "<b>Who sees it?</b> Only the coordinators of your neighbourhood network. "
+                "We do not share it with anyone else."
+            ),
+            t.gettext(
+                "<b>Seeing and removing it:</b> send /mydata to see everything, /delete at any "
+                "time and everything is deleted. Send /stop to stop all messages."
+            )
+            + " "
+            + periods_text(t, periods.inactive_days),
+            t.gettext("Do you agree?"),
+        ]
     )
+
+
+async def _consent_text(update: Update, context: WijkContext, t: Translator) -> str:
+    """The consent text for the invite in this sign-up's state."""
+    state = context.user_data.get(SIGNUP) or {}
+    purposes = await signup.consent_purposes(
+        session=context.session, invite_id=state.get("invite_id")
+    )
+    settings = context.services.settings
+    periods = Periods(
+        answers_days=settings.retention_answers_days,
+        outbox_days=settings.retention_outbox_days,
+        inactive_days=settings.retention_inactive_days,
+    )
+    return consent_text(t, purposes, periods)
 
 
 async def ask_consent(update: Update, context: WijkContext) -> str:
@@ -200,14 +230,14 @@ async def ask_consent(update: Update, context: WijkContext) -> str:
             ]
         ]
     )
-    await send(update, context, consent_text(t), keyboard)
+    await send(update, context, await _consent_text(update, context, t), keyboard)
     return CONSENT
 
 
 async def on_consent(update: Update, context: WijkContext, *, agreed: bool) -> str | int:
     """`ob:consent:<yes|no>`."""
     t = translator_for(update, context)
-    await settle(update, context, t, consent_text(t))
+    await settle(update, context, t, await _consent_text(update, context, t))
     return await consent(update, context, agreed)
 
 

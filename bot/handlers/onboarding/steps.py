@@ -33,7 +33,7 @@ from bot.domain import tasks as task_codes
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.signup import Choice
 from bot.domain.vocabulary import Role
-from bot.handlers.common import esc, stale_button, translator_for
+from bot.handlers.common import stale_button, translator_for
 from bot.handlers.fallback import not_understood
 from bot.handlers.onboarding.states import (
     AVAIL,
@@ -50,6 +50,7 @@ from bot.handlers.onboarding.states import (
 )
 from bot.i18n import Translator
 from bot.views import people as views
+from bot.views.lists import name_html
 
 if TYPE_CHECKING:
     from storage.models import Person
@@ -283,13 +284,13 @@ async def finish(update: Update, context: WijkContext, person: Person, t: Transl
         text = t.gettext(
             "Thank you, {name}! You are signed up as a volunteer. When an action in your "
             "neighbourhood needs help, you get a message and you answer with one tap.",
-            name=esc(person.display_name),
+            name=name_html(person.display_name, None),
         )
     else:
         text = t.gettext(
             "Thank you, {name}! We have noted what you told us. Someone from the "
             "neighbourhood network will get in touch with you.",
-            name=esc(person.display_name),
+            name=name_html(person.display_name, None),
         )
     summary = views.describe_choices(t, person.role, choices)
     await send(
