@@ -321,7 +321,8 @@ class Outcome:
 
     `kind`: sent | blocked | failed | expired | cancelled (final), unreachable (a final
     'failed' that also marks the person unreachable, e.g. 400 "chat not found"), retry
-    (pending again at `due_at`), release (pending again, attempt taken back).
+    (pending again at `due_at`), release (pending again, attempt taken back), postpone
+    (pending again at `due_at`, attempt taken back: held for quiet hours).
     """
 
     message_id: int
@@ -346,8 +347,12 @@ async def record_outcomes(
     retries: dict[tuple[dt.datetime, str | None], list[int]] = {}
     released: list[int] = []
     unreachable: list[int] = []
+    postponed: dict[dt.datetime, list[int]] = {}
     for outcome in outcomes:
-        if outcome.kind == "release":
+        if outcome.kind == "postpone":
+            assert outcome.due_at is not None
+            postponed.setdefault(outcome.due_at, []).append(outcome.message_id)
+        elif outcome.kind == "release":
             released.append(outcome.message_id)
         elif outcome.kind == "retry":
             assert outcome.due_at is not None
@@ -392,6 +397,14 @@ async def record_outcomes(
             .execution_options(synchronize_session=False)
         )
     await release(session, released)
+    for due_at, ids in postponed.items():
+        await release(session, ids)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+            .values(due_at=due_at)
+            .execution_options(synchronize_session=False)
+        )
     if unreachable:
         await session.execute(
             update(Person)

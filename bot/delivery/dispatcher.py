@@ -50,6 +50,7 @@ from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
 from bot.domain.actions import queue_cancel_notice
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.vocabulary import OutboxStatus
 from storage.db import Database
 from storage.models import Action, Person
@@ -92,8 +93,8 @@ class OutboxDispatcher:
 
     Args (keyword-only): `db`, `i18n` (has `translator(language)`), `clock` (UTC now),
     `settings` (`outbox_rate_per_second`, `outbox_batch_size`, `outbox_tick_seconds`,
-    `outbox_instance_id`). `max_in_flight` bounds concurrent HTTP requests;
-    `send_read_timeout` (seconds) is how long one sendMessage may take.
+    `outbox_instance_id`, `quiet`: the quiet hours or None). `max_in_flight` bounds
+    concurrent HTTP requests; `send_read_timeout` (seconds) is how long one sendMessage may take.
     """
 
     def __init__(
@@ -113,6 +114,8 @@ class OutboxDispatcher:
         self.batch_size = int(settings.outbox_batch_size)
         self.idle_seconds = float(settings.outbox_tick_seconds)
         self.instance = getattr(settings, "outbox_instance_id", None) or default_instance_id()
+        # Quiet hours (bot.domain.quiet_hours): waiting kinds are put back until the morning.
+        self.quiet: QuietHours | None = getattr(settings, "quiet", None)
         # Rows wait in memory for at most two batches (the one sending and the prefetched).
         self.lease_seconds = max(60.0, 2 * self.batch_size / self.rate_per_second + 30.0)
         self.pacer = Pacer(self.rate_per_second)
@@ -299,7 +302,9 @@ class OutboxDispatcher:
                 exclude_chat_ids=self.pacer.busy_chats() | set(also_exclude),
                 instance=self.instance,
             )
-            batch = await prepare_batch(session, rows, now=now, i18n=self.i18n, report=report)
+            batch = await prepare_batch(
+                session, rows, now=now, i18n=self.i18n, report=report, quiet=self.quiet
+            )
             if batch.skipped or batch.held:
                 await record_outcomes(session, batch.skipped, now=now)
                 await release(session, batch.held)

@@ -119,8 +119,8 @@ class KindRule:
     called for kinds that need an action.
     `expiry`: a sentence naming the `not_after` rule (enforced by `not_after` on the row).
     `dedup(action_id, person_id, extra)`: the row's unique dedup key.
-    `waits_for_quiet_hours`: non-urgent; held during quiet hours (issue 7 item 8) once
-    that rule is switched on.
+    `waits_for_quiet_hours`: held during quiet hours until the morning, unless its action
+    starts before 10:00 that morning (the rule: `bot.domain.quiet_hours`).
     """
 
     needs_action: bool
@@ -156,10 +156,10 @@ RULES: dict[MessageKind, KindRule] = {
         _open_and_not_started,
         "midnight before the action's day (it says 'tomorrow'), or the start",
         _key(MessageKind.REMINDER_24H),
-        False,
+        True,
     ),
     MessageKind.REMINDER_2H: KindRule(
-        True, _open_and_not_started, "the action's start", _key(MessageKind.REMINDER_2H), False
+        True, _open_and_not_started, "the action's start", _key(MessageKind.REMINDER_2H), True
     ),
     MessageKind.ACTION_CANCELLED: KindRule(
         True, _always, "the action's start", _key(MessageKind.ACTION_CANCELLED), False
@@ -169,7 +169,7 @@ RULES: dict[MessageKind, KindRule] = {
         _open_and_not_started,
         "the action's start",
         _key(MessageKind.WAITLIST_PROMOTED),
-        False,
+        True,
     ),
     # dedup: help_request_new:<resident id>:<coordinator id> (extra = resident id).
     MessageKind.HELP_REQUEST_NEW: KindRule(
