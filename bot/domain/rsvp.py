@@ -27,7 +27,7 @@ from bot.domain.errors import (
     NotFound,
     NotSignedUp,
 )
-from bot.domain.reminders import drop_place_messages, schedule_reminders
+from bot.domain.reminders import PlannedReminder, drop_place_messages, schedule_reminders
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
 from storage.models import Action, Person, Rsvp
 
@@ -41,7 +41,8 @@ class RsvpOutcome:
     status: a `PlaceStatus`; changed: False for a repeated press;
     waitlist_position: 1-based place on the waiting list (when waitlisted);
     promoted: the person who got the freed place, if any; area_name: the action's area, for
-    the summary the view shows.
+    the summary the view shows; reminders: what a new place will get
+    (`bot.domain.reminders.reminder_plan`), empty otherwise.
     """
 
     action: Action
@@ -51,6 +52,7 @@ class RsvpOutcome:
     waitlist_position: int | None = None
     promoted: Person | None = None
     area_name: str = "?"
+    reminders: tuple[PlannedReminder, ...] = ()
 
 
 async def _locked_action(session: AsyncSession, action_id: int) -> Action:
@@ -170,8 +172,11 @@ async def answer(
         session.add(rsvp)
     else:
         rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
+    planned: list[PlannedReminder] = []
     if status == PlaceStatus.CONFIRMED:
-        await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+        planned = await schedule_reminders(
+            session=session, person=person, action=action, now=now, tz=tz
+        )
     await session.flush()
     if action.status == ActionStatus.OPEN:
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
@@ -181,7 +186,14 @@ async def answer(
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
     tree = await areas.tree(session)
     return RsvpOutcome(
-        action, answer, rsvp.status, True, position, promoted, area_name=tree.name(action.area_id)
+        action,
+        answer,
+        rsvp.status,
+        True,
+        position,
+        promoted,
+        area_name=tree.name(action.area_id),
+        reminders=tuple(planned),
     )
 
 
