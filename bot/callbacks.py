@@ -246,6 +246,14 @@ ASK_CANCEL = route("act:c", Id("action_id"))
 """Ask before cancelling: `act:c:<id>`."""
 CANCEL = route("act:cc", Id("action_id"))
 """Cancel for real: `act:cc:<id>`."""
+CALL_AGAIN = route("act:ra", Id("action_id"))
+"""Under an urgent drop-out notice, "Roep opnieuw op": `act:ra:<id>` (bot.handlers.notices)."""
+from bot.domain.vocabulary import NoticeLevel  # noqa: E402
+
+NOTICE_LEVEL = route(
+    "act:nl", Id("action_id"), Choice("level", {"a": NoticeLevel.ALL, "u": NoticeLevel.URGENT})
+)
+"""Roster: which notices this coordinator wants: `act:nl:<id>:<a|u>` (alles / alleen urgent)."""
 
 # Coordinators: invite links (bot.handlers.invites). Role letters: v | r | c.
 _ROLES = Choice("role", {"v": Role.VOLUNTEER, "r": Role.RESIDENT, "c": Role.COORDINATOR})

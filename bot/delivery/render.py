@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance
+from bot.views import attendance, notices
 from bot.views.action import action_summary, cannot_come_keyboard, rsvp_keyboard
 from storage.models import Action, Person
 
@@ -110,6 +110,9 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_LEFT: _coordinator_left,
     MessageKind.ATTENDANCE_ASK: _attendance_ask,
     MessageKind.ATTENDANCE_THANKS: _attendance_thanks,
+    MessageKind.COORDINATOR_NOTICE: notices.coordinator_notice,
+    MessageKind.PLACE_FREE: notices.place_free,
+    MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
 }
 
 

@@ -24,6 +24,10 @@ Kinds and their args:
 - attendance_ask     {} (action): to its coordinators at the action's end, "Who came?"
                      (bot.domain.attendance)
 - attendance_thanks  {} (action): one thank-you to a volunteer who came
+- coordinator_notice {"event": full|dropout, "urgent", "who", "promoted"} (action): to the
+                     action's coordinator or their stand-in (bot.domain.notices)
+- place_free         {} (action): "er is weer plek", once per action per person
+- maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_LEFT = "coordinator_left"
     ATTENDANCE_ASK = "attendance_ask"
     ATTENDANCE_THANKS = "attendance_thanks"
+    COORDINATOR_NOTICE = "coordinator_notice"
+    PLACE_FREE = "place_free"
+    MAYBE_FOLLOWUP = "maybe_followup"
 
 
 class PersonFacts(Protocol):
@@ -194,6 +201,20 @@ RULES: dict[MessageKind, KindRule] = {
         "2 days after the attendance was saved",
         _key(MessageKind.ATTENDANCE_THANKS),
         True,
+    ),
+    # bot.domain.notices (issue 7 items 5 and 11)
+    MessageKind.COORDINATOR_NOTICE: KindRule(
+        True,
+        _open_and_not_started,
+        "the action's start",
+        _key(MessageKind.COORDINATOR_NOTICE),
+        True,
+    ),
+    MessageKind.PLACE_FREE: KindRule(
+        True, _call_still_true, "the action's start", _key(MessageKind.PLACE_FREE), True
+    ),
+    MessageKind.MAYBE_FOLLOWUP: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.MAYBE_FOLLOWUP), True
     ),
 }
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, notices, outbox
 from bot.domain.errors import (
     ActionCancelled,
     ActionStarted,
@@ -28,7 +28,7 @@ from bot.domain.errors import (
     NotSignedUp,
 )
 from bot.domain.reminders import PlannedReminder, drop_place_messages, schedule_reminders
-from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
+from bot.domain.vocabulary import ActionStatus, Answer, NoticeEvent, PlaceStatus, Role
 from storage.models import Action, Person, Rsvp
 
 ANSWERS = tuple(Answer)
@@ -119,6 +119,7 @@ async def answer(
     now: dt.datetime,
     tz: ZoneInfo,
     enforce_start: bool = True,
+    name_hidden: bool = False,
 ) -> RsvpOutcome:
     """Record or change a person's answer to an action.
 
@@ -128,6 +129,9 @@ async def answer(
     Raises `NotSignedUp` / `MessagesStopped` (see `require_active`), `InvalidInput` (unknown
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
     `ActionStarted` (answers close at the start).
+    Giving up a place tells the coordinator (`bot.domain.notices.tell`; `name_hidden` for
+    erasure) and, with nobody waiting, offers the place again; the last place taken tells
+    them the action is full; a Misschien gets one follow-up.
     """
     if enforce_start:  # erasure and /stop release places of people who no longer take part
         person = require_active(person)
@@ -156,6 +160,8 @@ async def answer(
         )
 
     promoted: Person | None = None
+    was_confirmed = rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED
+    was_maybe = rsvp is not None and rsvp.answer == Answer.MAYBE
     if rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
@@ -181,6 +187,27 @@ async def answer(
     if action.status == ActionStatus.OPEN:
         promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
     await session.refresh(action)
+    if was_confirmed and rsvp.status != PlaceStatus.CONFIRMED:
+        await notices.tell(
+            session=session,
+            action=action,
+            event=NoticeEvent.DROPOUT,
+            now=now,
+            tz=tz,
+            who=person,
+            name_hidden=name_hidden,
+            promoted=promoted,
+        )
+        if promoted is None:
+            await notices.offer_freed_place(session=session, action=action, now=now)
+    elif (
+        rsvp.status == PlaceStatus.CONFIRMED and action.confirmed_count >= action.volunteers_needed
+    ):
+        await notices.tell(session=session, action=action, event=NoticeEvent.FULL, now=now, tz=tz)
+    if answer == Answer.MAYBE and enforce_start:
+        await notices.queue_maybe_followup(session=session, person=person, action=action, now=now)
+    elif was_maybe:
+        await notices.drop_maybe_followup(session=session, person_id=person.id, action_id=action.id)
     position = None
     if rsvp.status == PlaceStatus.WAITLISTED:
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)

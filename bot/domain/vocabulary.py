@@ -194,3 +194,17 @@ class CouplingMessageKind(StrEnum):
     HAND_OVER = "coupling_hand_over"
     HAND_OVER_ANSWERED = "coupling_hand_over_answered"
     REQUEST_RAISED = "coupling_request_raised"
+
+
+class NoticeLevel(StrEnum):
+    """Which notices a coordinator wants about one action (`action_notice_level.level`)."""
+
+    ALL = "all"  # "alles": full, every drop-out
+    URGENT = "urgent"  # "alleen urgent": drop-outs within 24 hours of the start
+
+
+class NoticeEvent(StrEnum):
+    """What a coordinator notice (outbox kind 'coordinator_notice') is about (its args)."""
+
+    FULL = "full"
+    DROPOUT = "dropout"

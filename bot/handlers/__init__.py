@@ -26,6 +26,7 @@ from bot.handlers import (
     my_actions,
     my_data,
     new_action,
+    notices,
     onboarding,
     rsvp,
 )
@@ -37,6 +38,7 @@ FEATURES: tuple[ModuleType, ...] = (
     account,  # /stop, /help, /taal, /verwijderen
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     actions,  # coordinators: /acties, roster, cancel
+    notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
     rsvp,  # volunteers: Ja / Misschien / Nee
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous

@@ -16,9 +16,9 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
+from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, NOTICE_LEVEL, ROSTER, ROSTER_PAGE
 from bot.domain.roster import ActionPage, Roster
-from bot.domain.vocabulary import ActionStatus, OutboxStatus
+from bot.domain.vocabulary import ActionStatus, NoticeLevel, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
 from bot.views.lists import cut, keyboard, more_line, page_slice
@@ -62,7 +62,9 @@ def _roster_url(action_id: int, page: int) -> str:
     return ROSTER_PAGE.encode(action_id=action_id, page=page)
 
 
-def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def roster_view(
+    t: Translator, result: Roster, page: int = 0, *, notice_level: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """The roster as Telegram HTML and its buttons, page `page` (0-based) of the names.
 
     Summary, places filled, the four groups with their full counts and the names of this
@@ -126,8 +128,29 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
     rows = [nav] if nav else []
     rows.append([(t.gettext("Refresh"), _roster_url(action.id, page))])
     if result.cancellable:
+        if notice_level is not None:  # issue 7 item 5: "alles" / "alleen urgent"
+            lines.append(notice_level_line(t, notice_level))
+            rows.append([notice_level_button(t, action.id, notice_level)])
         rows.append([(t.gettext("Cancel action"), ASK_CANCEL.encode(action_id=action.id))])
     return "\n".join(lines), keyboard(rows)
+
+
+def notice_level_line(t: Translator, level: str) -> str:
+    """ "Notices to you: all" / "... only urgent" (plain text)."""
+    if level == NoticeLevel.URGENT:
+        return t.gettext("Notices to you: only urgent")
+    return t.gettext("Notices to you: all")
+
+
+def notice_level_button(t: Translator, action_id: int, level: str) -> tuple[str, str]:
+    """The button that switches to the other level: `act:nl:<id>:<a|u>`."""
+    if level == NoticeLevel.URGENT:
+        return t.gettext("Send me all notices"), NOTICE_LEVEL.encode(
+            action_id=action_id, level=NoticeLevel.ALL
+        )
+    return t.gettext("Only urgent notices"), NOTICE_LEVEL.encode(
+        action_id=action_id, level=NoticeLevel.URGENT
+    )
 
 
 def cancel_question(t: Translator, action_id: int, title: str) -> tuple[str, InlineKeyboardMarkup]:

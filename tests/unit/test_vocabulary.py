@@ -27,6 +27,7 @@ COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("rsvp", "answer"): v.Answer,
     ("rsvp", "status"): v.PlaceStatus,
     ("outbox_message", "status"): v.OutboxStatus,
+    ("action_notice_level", "level"): v.NoticeLevel,
 }
 
 
