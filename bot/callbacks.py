@@ -255,6 +255,21 @@ NOTICE_LEVEL = route(
 )
 """Roster: which notices this coordinator wants: `act:nl:<id>:<a|u>` (alles / alleen urgent)."""
 
+# Coordinators: cover while away (bot.handlers.cover). Dates are `YYYY-MM-DD` (checked by
+# bot.domain.cover.set_away).
+COVER_UNTIL = route("cov:d", Text("day", 10))
+"""Away up to and including this day; next: choose the stand-in: `cov:d:<day>`."""
+COVER_SET = route("cov:s", Text("day", 10), Id("stand_in_id"))
+"""Away until `day`, notices to this stand-in: `cov:s:<day>:<person id>`."""
+COVER_END = route("cov:end")
+"""Back: notices come to me again."""
+
+# /stop with upcoming places (bot.handlers.account): give them up, or keep them.
+STOP_RELEASE = route("stop:rel")
+"""Stop messages and give up every upcoming place (the waiting list moves up)."""
+STOP_KEEP = route("stop:keep")
+"""Stop messages and keep the places ("komt, krijgt geen berichten" on the roster)."""
+
 # Coordinators: invite links (bot.handlers.invites). Role letters: v | r | c.
 _ROLES = Choice("role", {"v": Role.VOLUNTEER, "r": Role.RESIDENT, "c": Role.COORDINATOR})
 INVITE_ROLE = route("inv:r", _ROLES)

@@ -19,6 +19,7 @@ from bot.handlers import (
     attendance,
     availability,
     conversations,
+    cover,
     fallback,
     guards,
     help_requests,
@@ -39,6 +40,7 @@ FEATURES: tuple[ModuleType, ...] = (
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     actions,  # coordinators: /acties, roster, cancel
     notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
+    cover,  # coordinators: /afwezig, a stand-in gets their notices meanwhile
     rsvp,  # volunteers: Ja / Misschien / Nee
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them
     attendance,  # coordinators: "Who came?" after an action, thank-yous

@@ -17,6 +17,7 @@ COMMANDS = {
         "actions": "acties",
         "invite": "uitnodigen",
         "helprequests": "hulpvragen",
+        "away": "afwezig",
     },
     "en": {
         "availability": "availability",
@@ -27,6 +28,7 @@ COMMANDS = {
         "actions": "actions",
         "invite": "invite",
         "helprequests": "helprequests",
+        "away": "away",
     },
 }
 
@@ -52,6 +54,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["actions"], t.gettext("Who is coming? Cancel an action")),
         BotCommand(names["invite"], t.gettext("Make an invite link and QR code")),
         BotCommand(names["helprequests"], t.gettext("What residents would like help with")),
+        BotCommand(names["away"], t.gettext("Away? A stand-in gets your notices")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),
