@@ -255,6 +255,16 @@ NOTICE_LEVEL = route(
 )
 """Roster: which notices this coordinator wants: `act:nl:<id>:<a|u>` (alles / alleen urgent)."""
 
+# Coordinators: a message to the people coming (bot.handlers.action_message).
+MESSAGE_START = route("act:m", Id("action_id"))
+"""From the roster: write a message to the people coming: `act:m:<id>`."""
+MESSAGE_SEND = route(
+    "act:ms",
+    Id("action_id"),
+    Choice("to", {"c": (False, False), "m": (True, False), "w": (False, True), "a": (True, True)}),
+)
+"""Send it to: c = coming, m = + Misschien, w = + waiting list, a = all three."""
+
 # Coordinators: cover while away (bot.handlers.cover). Dates are `YYYY-MM-DD` (checked by
 # bot.domain.cover.set_away).
 COVER_UNTIL = route("cov:d", Text("day", 10))

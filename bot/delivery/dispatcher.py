@@ -49,6 +49,7 @@ from bot.config import Settings
 from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_batch, where
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
+from bot.domain.action_messages import FORGET_ARGS_WHEN_DONE
 from bot.domain.actions import queue_cancel_notice
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.vocabulary import OutboxStatus
@@ -306,7 +307,9 @@ class OutboxDispatcher:
                 session, rows, now=now, i18n=self.i18n, report=report, quiet=self.quiet
             )
             if batch.skipped or batch.held:
-                await record_outcomes(session, batch.skipped, now=now)
+                await record_outcomes(
+                    session, batch.skipped, now=now, forget_args_keys=FORGET_ARGS_WHEN_DONE
+                )
                 await release(session, batch.held)
         return batch
 
@@ -385,7 +388,9 @@ class OutboxDispatcher:
         now = self.clock.now()
         try:
             async with self.db.begin() as session:
-                await record_outcomes(session, chunk, now=now)
+                await record_outcomes(
+                    session, chunk, now=now, forget_args_keys=FORGET_ARGS_WHEN_DONE
+                )
                 await self._notice_cancelled_calls(session, chunk, now)
         except Exception as exc:
             logger.error("outbox: recording outcomes failed: %s", type(exc).__name__)

@@ -113,6 +113,7 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.COORDINATOR_NOTICE: notices.coordinator_notice,
     MessageKind.PLACE_FREE: notices.place_free,
     MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
+    MessageKind.ACTION_MESSAGE: notices.action_message,
 }
 
 

@@ -28,6 +28,8 @@ Kinds and their args:
                      action's coordinator or their stand-in (bot.domain.notices)
 - place_free         {} (action): "er is weer plek", once per action per person
 - maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
+- action_message     {"text", "from"} (action): a coordinator's message to the people
+                     coming (bot.domain.action_messages; args wiped once done)
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class MessageKind(enum.StrEnum):
     COORDINATOR_NOTICE = "coordinator_notice"
     PLACE_FREE = "place_free"
     MAYBE_FOLLOWUP = "maybe_followup"
+    ACTION_MESSAGE = "action_message"
 
 
 class PersonFacts(Protocol):
@@ -215,6 +218,9 @@ RULES: dict[MessageKind, KindRule] = {
     ),
     MessageKind.MAYBE_FOLLOWUP: KindRule(
         True, _open_and_not_started, "the action's start", _key(MessageKind.MAYBE_FOLLOWUP), True
+    ),
+    MessageKind.ACTION_MESSAGE: KindRule(  # a relay: not held by quiet hours
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_MESSAGE), False
     ),
 }
 

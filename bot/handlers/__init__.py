@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.handlers import (
     account,
+    action_message,
     actions,
     attendance,
     availability,
@@ -38,6 +39,7 @@ FEATURES: tuple[ModuleType, ...] = (
     availability,
     account,  # /stop, /help, /taal, /verwijderen
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
+    action_message,  # coordinators: a message to the people coming (a conversation)
     actions,  # coordinators: /acties, roster, cancel
     notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
     cover,  # coordinators: /afwezig, a stand-in gets their notices meanwhile

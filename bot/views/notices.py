@@ -72,3 +72,14 @@ def maybe_followup(t: Translator, action: Action, area_name: str, args: dict[str
     """ "Weet je het al?" to a Misschien, with the buttons."""
     intro = t.gettext("Do you know yet? You answered Maybe to this action.")
     return f"{intro}\n\n{action_summary(t, action, area_name)}", rsvp_keyboard(t, action.id)
+
+
+def action_message(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    """A coordinator's message to the people coming: who wrote it, about which action."""
+    head = t.gettext(
+        "Message from {name} (coordinator) about {title} ({when}):",
+        name=html.escape(str(args.get("from") or "")),
+        title=f"<b>{html.escape(action.title)}</b>",
+        when=html.escape(t.datetime(action.starts_at)),
+    )
+    return f"{head}\n\n{html.escape(str(args.get('text') or ''))}", None

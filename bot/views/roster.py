@@ -16,7 +16,15 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, NOTICE_LEVEL, ROSTER, ROSTER_PAGE
+from bot.callbacks import (
+    ACTION_LIST,
+    ASK_CANCEL,
+    CANCEL,
+    MESSAGE_START,
+    NOTICE_LEVEL,
+    ROSTER,
+    ROSTER_PAGE,
+)
 from bot.domain.roster import ActionPage, Roster
 from bot.domain.vocabulary import ActionStatus, NoticeLevel, OutboxStatus
 from bot.i18n import Translator
@@ -132,6 +140,9 @@ def roster_view(
     rows = [nav] if nav else []
     rows.append([(t.gettext("Refresh"), _roster_url(action.id, page))])
     if result.cancellable:
+        rows.append(
+            [(t.gettext("Message the people coming"), MESSAGE_START.encode(action_id=action.id))]
+        )
         if notice_level is not None:  # issue 7 item 5: "alles" / "alleen urgent"
             lines.append(notice_level_line(t, notice_level))
             rows.append([notice_level_button(t, action.id, notice_level)])

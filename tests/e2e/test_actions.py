@@ -480,7 +480,12 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         "Called: 4 volunteers\nDelivered: 3 · still to send: 1 · not needed any more: 0"
         " · blocked the bot: 0 · failed: 0\nNotices to you: all",
     ]
-    assert roster.labels == ["Refresh", "Only urgent notices", "Cancel action"]
+    assert roster.labels == [
+        "Refresh",
+        "Message the people coming",
+        "Only urgent notices",
+        "Cancel action",
+    ]
 
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
@@ -538,7 +543,12 @@ async def test_an_action_that_started_cannot_be_cancelled(
     await coord.send("/actions")
     await tap(coord, f"Sat 6 Dec 14:00 · {TITLE}")
     roster = await coord.wait_for("places filled")
-    assert roster.labels == ["Refresh", "Only urgent notices", "Cancel action"]
+    assert roster.labels == [
+        "Refresh",
+        "Message the people coming",
+        "Only urgent notices",
+        "Cancel action",
+    ]
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
     await wijkbot.outbox_idle()
@@ -661,7 +671,12 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
     await tap(coord, "Wie komt er?")
     roster = await coord.wait_for("1 van 4 plekken bezet")
     assert "Komt (1): Vince" in roster.text
-    assert roster.labels == ["Vernieuwen", "Alleen urgente meldingen", "Actie annuleren"]
+    assert roster.labels == [
+        "Vernieuwen",
+        "Bericht aan wie komt",
+        "Alleen urgente meldingen",
+        "Actie annuleren",
+    ]
 
 
 async def test_a_draft_left_for_hours_is_not_continued_by_a_new_message(

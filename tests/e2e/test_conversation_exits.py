@@ -22,7 +22,8 @@ from bot.clock import Clock
 from bot.handlers.conversations import REGISTRY
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
-from storage.models import AvailabilitySlot, PersistedState
+from storage.models import AvailabilitySlot, PersistedState, Person
+from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)  # Monday
@@ -123,6 +124,38 @@ def _screen(pause: bool) -> Reach:
     return reach
 
 
+def _message(text: str | None) -> Reach:
+    """A coordinator opens "Message the people coming" on a roster (and types `text`)."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        async with bot.db.begin() as session:
+            me = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+            assert me is not None
+            await make.planned_action(
+                session,
+                coordinator=me,
+                area="Jordaan",
+                title="Soep",
+                starts_at=dt.datetime(2031, 12, 6, 14, 0, tzinfo=AMS),
+                now=bot.clock.now(),
+            )
+        await user.send("/actions")
+        await tap(user, "Sat 6 Dec 14:00 · Soep")
+        await user.wait_for("places filled")
+        mark = user.mark()
+        await tap(user, "Message the people coming")
+        await user.wait_for("Type the message", after=mark)
+        if text is not None:
+            mark = user.mark()
+            await user.send(text)
+            await user.wait_for("Who gets this message?", after=mark)
+        return user
+
+    return reach
+
+
 WALKS: dict[str, dict[str, Reach]] = {
     "onboarding": {
         "lang": _signup("volunteer", []),
@@ -146,6 +179,7 @@ WALKS: dict[str, dict[str, Reach]] = {
         "confirm": _planning(_CONFIRM),
     },
     "availability": {"grid": _screen(pause=False), "pause": _screen(pause=True)},
+    "action_message": {"text": _message(None), "audience": _message("Neem flyers mee")},
 }
 
 # What each conversation says when it ends: what was kept.
@@ -153,6 +187,7 @@ KEPT = {
     "onboarding": "Okay, stopped. Nothing is stored about you.",
     "new_action": "OK, stopped. Nothing was saved.",
     "availability": "Closed. When you can help stays as saved: no moments chosen yet.",
+    "action_message": "OK, the message was not sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
