@@ -2,7 +2,8 @@
 (issue 7 items 5, 11 and 12).
 
 - **Coordinator notices** (outbox kind 'coordinator_notice', one short message each):
-  the action became full; a volunteer dropped out (Ja -> Nee/Misschien, "Ik kan toch niet"
+  the action became full; the call reached nobody (every call failed or was blocked);
+  a volunteer dropped out (Ja -> Nee/Misschien, "Ik kan toch niet"
   on a reminder, /stop giving up the place, erasure), saying who (not for erasure) and who
   from the waiting list took the place. A drop-out within `URGENT_WITHIN` of the start is
   urgent: flagged, and with no one waiting it carries a one-tap "call again".
@@ -33,6 +34,7 @@ from bot.domain.errors import ActionCancelled, ActionFull, ActionStarted, Invali
 from bot.domain.outbox import RULES, MessageKind, NewRow
 from bot.domain.vocabulary import ActionStatus, NoticeEvent, NoticeLevel, OutboxStatus, Role
 from storage.models import Action, ActionNoticeLevel, OutboxMessage, Person, Rsvp
+from storage.outbox import delivery_counts
 
 #: A drop-out this close to the start is urgent (issue 7 item 5).
 URGENT_WITHIN = dt.timedelta(hours=24)
@@ -135,6 +137,8 @@ async def tell(
             continue
         recipient = await covered_by(session=session, person=coordinator, today=today)
         extra = f"{who_id}:{promoted.id if promoted else 0}:{int(now.timestamp() * 1000)}"
+        if event == NoticeEvent.NOBODY_REACHED:
+            extra = "nobody"  # once per action
         await outbox.enqueue(
             session=session,
             person=recipient,
@@ -147,6 +151,25 @@ async def tell(
             now=now,
         )
         told += 1
+    return told
+
+
+async def tell_if_nobody_reached(
+    *, session: AsyncSession, action_ids: set[int], now: dt.datetime, tz: ZoneInfo
+) -> int:
+    """After call rows failed or were blocked: for each action whose calls are all done
+    and none was delivered, tell its coordinators once ("the call reached nobody").
+    Returns the number of notices queued."""
+    told = 0
+    for action_id in sorted(action_ids):
+        counts = await delivery_counts(session, action_id=action_id)
+        if counts["sent"] or counts["pending"] or not sum(counts.values()):
+            continue
+        action = await session.get(Action, action_id)
+        if action is not None:
+            told += await tell(
+                session=session, action=action, event=NoticeEvent.NOBODY_REACHED, now=now, tz=tz
+            )
     return told
 
 

@@ -208,3 +208,4 @@ class NoticeEvent(StrEnum):
 
     FULL = "full"
     DROPOUT = "dropout"
+    NOBODY_REACHED = "nobody"  # every call failed or was blocked

@@ -37,6 +37,13 @@ def coordinator_notice(
             when=when,
         )
         return text, InlineKeyboardMarkup([[roster]])
+    if args.get("event") == NoticeEvent.NOBODY_REACHED:
+        text = t.gettext(
+            "The call for {title} ({when}) reached nobody: every message failed or was blocked.",
+            title=title,
+            when=when,
+        )
+        return text, InlineKeyboardMarkup([[roster]])
     who = html.escape(str(args.get("who") or "")) or t.gettext("A volunteer")
     lines = [
         t.gettext("{who} can no longer come to {title} ({when}).", who=who, title=title, when=when)

@@ -167,3 +167,30 @@ async def test_urgent_drop_out_calls_again_and_erasure_keeps_the_name_out(
             )
         ).all()
     assert not [a for a in args if a.get("who") == "Vol2" or a.get("promoted") == "Vol2"]
+
+
+async def test_a_call_that_reached_nobody(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    clock.set(MONDAY)
+    carla, (vol1, vol2) = await _setup(wijkbot, fake, "nl", 2)
+    vol1.block(notify=False)  # the bot learns it from the 403 on sending the call
+    vol2.block(notify=False)
+    action_id = await _plan(wijkbot, needed=2)
+    notice = await carla.wait_for("niemand bereikt")
+    assert notice.text == (
+        "De oproep voor Klaptafel (zaterdag 6 december om 14:00) heeft niemand bereikt: "
+        "elk bericht mislukte of werd geblokkeerd."
+    )
+    assert notice.labels == ["Bekijk de lijst"]
+    await wijkbot.outbox_idle()
+    async with wijkbot.db.begin() as session:
+        keys = (
+            await session.scalars(
+                select(OutboxMessage.dedup_key).where(
+                    OutboxMessage.message_key == "coordinator_notice",
+                    OutboxMessage.action_id == action_id,
+                )
+            )
+        ).all()
+    assert len(keys) == 1 and keys[0].endswith(":nobody")  # once, not per failed call
