@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import outbox
 from bot.domain.outbox import RULES, MessageKind
+from bot.domain.quiet_hours import QuietHours
 from storage.models import Action, Person
 
 REMINDER_KEYS = (MessageKind.REMINDER_24H, MessageKind.REMINDER_2H)
@@ -56,7 +57,11 @@ class PlannedReminder:
 
 
 def reminder_plan(
-    *, starts_at: dt.datetime, now: dt.datetime, tz: ZoneInfo
+    *,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours | None = None,
 ) -> list[PlannedReminder]:
     """THE rule for which reminders a Ja (or a promotion) gets, at `now` (aware UTC).
 
@@ -70,8 +75,11 @@ def reminder_plan(
     Each reminder may go out until `not_after`: the start for the 2-hour reminder; the
     earlier of midnight before the action's day and 3 hours before the start for the
     day-before one. The dispatcher applies the same `not_after` to a reminder missed while
-    the bot was down, so a late one follows the same rule. Returns them in time order.
-    Raises `ValueError` for a naive `starts_at`.
+    the bot was down, so a late one follows the same rule. With `quiet` hours a reminder
+    that would be held is planned at the end of the quiet hours (`QuietHours.hold_until`),
+    and left out when that is past its `not_after`, so the reply to Ja never promises one
+    that cannot come. Returns them in time order. Raises `ValueError` for a naive
+    `starts_at`.
     """
     times = reminder_times(starts_at, tz)
     local_day = starts_at.astimezone(tz).date()
@@ -86,15 +94,30 @@ def reminder_plan(
     due_2h = times[MessageKind.REMINDER_2H]
     if due_2h > now:
         plan.append(PlannedReminder(MessageKind.REMINDER_2H, due_2h, starts_at))
-    return plan
+    if quiet is None:
+        return plan
+    kept = []
+    for planned in plan:
+        held = quiet.hold_until(waits=True, action_starts_at=starts_at, now=planned.due_at)
+        if held is None:
+            kept.append(planned)
+        elif held <= planned.not_after:
+            kept.append(PlannedReminder(planned.kind, held, planned.not_after, planned.late))
+    return kept
 
 
 async def schedule_reminders(
-    *, session: AsyncSession, person: Person, action: Action, now: dt.datetime, tz: ZoneInfo
+    *,
+    session: AsyncSession,
+    person: Person,
+    action: Action,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours | None = None,
 ) -> list[PlannedReminder]:
     """Queue the reminders `reminder_plan` gives a person with a place; returns them (the
     reply to Ja states them). See `reminder_plan` for the rule."""
-    plan = reminder_plan(starts_at=action.starts_at, now=now, tz=tz)
+    plan = reminder_plan(starts_at=action.starts_at, now=now, tz=tz, quiet=quiet)
     for planned in plan:
         await outbox.enqueue(
             session=session,

@@ -27,6 +27,7 @@ from bot.domain.errors import (
     NotFound,
     NotSignedUp,
 )
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.reminders import PlannedReminder, drop_place_messages, schedule_reminders
 from bot.domain.vocabulary import ActionStatus, Answer, NoticeEvent, PlaceStatus, Role
 from storage.models import Action, Person, Rsvp
@@ -120,6 +121,7 @@ async def answer(
     tz: ZoneInfo,
     enforce_start: bool = True,
     name_hidden: bool = False,
+    quiet: QuietHours | None = None,
 ) -> RsvpOutcome:
     """Record or change a person's answer to an action.
 
@@ -130,7 +132,8 @@ async def answer(
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
     `ActionStarted` (answers close at the start).
     Giving up a place tells the coordinator (`bot.domain.notices.tell`; `name_hidden` for
-    erasure) and, with nobody waiting, offers the place again; the last place taken tells
+    erasure) and, with nobody waiting, offers the place again; `quiet`: the quiet hours the
+    reminders are planned around (`bot.domain.reminders.reminder_plan`); the last place taken tells
     them the action is full; a Misschien gets one follow-up.
     """
     if enforce_start:  # erasure and /stop release places of people who no longer take part
@@ -181,11 +184,13 @@ async def answer(
     planned: list[PlannedReminder] = []
     if status == PlaceStatus.CONFIRMED:
         planned = await schedule_reminders(
-            session=session, person=person, action=action, now=now, tz=tz
+            session=session, person=person, action=action, now=now, tz=tz, quiet=quiet
         )
     await session.flush()
     if action.status == ActionStatus.OPEN:
-        promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
+        promoted = await _promote_from_waitlist(
+            session=session, action=action, now=now, tz=tz, quiet=quiet
+        )
     await session.refresh(action)
     if was_confirmed and rsvp.status != PlaceStatus.CONFIRMED:
         await notices.tell(
@@ -225,7 +230,12 @@ async def answer(
 
 
 async def _promote_from_waitlist(
-    *, session: AsyncSession, action: Action, now: dt.datetime, tz: ZoneInfo
+    *,
+    session: AsyncSession,
+    action: Action,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours | None = None,
 ) -> Person | None:
     """Give free places to the waiting list in order; returns the last person promoted."""
     promoted = None
@@ -253,5 +263,7 @@ async def _promote_from_waitlist(
                 action_id=action.id,
                 now=now,
             )
-            await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+            await schedule_reminders(
+                session=session, person=person, action=action, now=now, tz=tz, quiet=quiet
+            )
         promoted = person

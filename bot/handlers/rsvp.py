@@ -77,6 +77,7 @@ async def on_answer(
                 answer=answer,
                 now=context.clock.now(),
                 tz=context.services.settings.tz,
+                quiet=context.services.settings.quiet,
             )
     except (NotSignedUp, MessagesStopped) as exc:
         await answer_query(query, refusal_text(t, exc), alert=True)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock
+from bot.domain.quiet_hours import parse
 from bot.domain.reminders import reminder_plan
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person
@@ -22,6 +23,7 @@ from tests import factories as make
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2031, 12, 1, 10, 0, tzinfo=AMS)
+MONDAY_NOON = dt.datetime(2031, 12, 1, 12, 0, tzinfo=AMS)
 ALWAYS = [(d, p) for d in range(7) for p in ("morning", "afternoon", "evening")]
 
 
@@ -165,3 +167,26 @@ def test_reminder_plan_rule() -> None:
         tz=AMS,
     )
     assert [p.kind for p in plan] == ["reminder_2h"]
+
+
+def test_reminder_plan_keeps_to_quiet_hours() -> None:
+    """What quiet hours (21-8) would hold is planned for 08:00, or left out (and so not
+    promised) when 08:00 is too late for it."""
+    quiet = parse("21-8", AMS)
+    # Ja on Monday 22:00 for Tuesday 11:00: "right away" would wait until 08:00, past the
+    # day before: no day-before reminder; the 2-hour one at 09:00
+    plan = reminder_plan(
+        starts_at=dt.datetime(2031, 12, 2, 11, 0, tzinfo=AMS),
+        now=dt.datetime(2031, 12, 1, 22, 0, tzinfo=AMS),
+        tz=AMS,
+        quiet=quiet,
+    )
+    assert [(p.kind, p.due_at.astimezone(AMS).hour) for p in plan] == [("reminder_2h", 9)]
+    # Wednesday 07:00: the day-before reminder (Tuesday 07:00) comes at 08:00
+    plan = reminder_plan(
+        starts_at=dt.datetime(2031, 12, 3, 7, 0, tzinfo=AMS), now=MONDAY_NOON, tz=AMS, quiet=quiet
+    )
+    assert [(p.kind, p.due_at.astimezone(AMS).hour) for p in plan] == [
+        ("reminder_24h", 8),
+        ("reminder_2h", 5),  # the action starts before 10:00: at once, also at night
+    ]
