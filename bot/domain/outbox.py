@@ -38,14 +38,23 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import JSON, Integer, String, cast, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling.vocabulary import MessageKind as CouplingKind
-from bot.domain.vocabulary import ActionStatus, OutboxStatus
+from bot.domain.outbox_checks import (  # the "still true?" checks, re-exported
+    ActionFacts,
+    PersonFacts,
+    Verdict,
+    _always,
+    _call_still_true,
+    _not_cancelled,
+    _open_and_not_started,
+)
+from bot.domain.vocabulary import OutboxStatus
 from storage.models import OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
 
@@ -66,58 +75,6 @@ class MessageKind(enum.StrEnum):
     PLACE_FREE = "place_free"
     MAYBE_FOLLOWUP = "maybe_followup"
     ACTION_MESSAGE = "action_message"
-
-
-class PersonFacts(Protocol):
-    """What the checks read of a recipient (a `Person` row or any object with these)."""
-
-    stopped_at: dt.datetime | None
-    unreachable_at: dt.datetime | None
-
-
-class ActionFacts(Protocol):
-    """What the checks read of an action (an `Action` row or any object with these)."""
-
-    status: str
-    starts_at: dt.datetime
-    confirmed_count: int
-    volunteers_needed: int
-
-
-#: A verdict: None = send; `(status, reason)` = record this instead of sending. Status is
-#: 'cancelled' (no longer true), 'expired' (past `not_after`) or 'failed' (cannot render).
-Verdict = tuple[str, str] | None
-
-
-def _open_and_not_started(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Messages that invite or remind: only while the action goes ahead and has not begun."""
-    if action.status == ActionStatus.CANCELLED:
-        return OutboxStatus.CANCELLED, "action cancelled"
-    if now >= action.starts_at:
-        return OutboxStatus.CANCELLED, "started"
-    return None
-
-
-def _not_cancelled(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Messages after an action (attendance): only when it went ahead."""
-    del now
-    if action.status == "cancelled":
-        return "cancelled", "action cancelled"
-    return None
-
-
-def _call_still_true(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """A call: as above, and only while places are open."""
-    verdict = _open_and_not_started(action, now)
-    if verdict is None and action.confirmed_count >= action.volunteers_needed:
-        return OutboxStatus.CANCELLED, "full"
-    return verdict
-
-
-def _always(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Notices that stay true (a cancellation stays a cancellation); expiry still applies."""
-    del action, now
-    return None
 
 
 @dataclass(frozen=True)
