@@ -122,6 +122,8 @@ async def test_calls_wait_for_the_morning_and_a_cancellation_goes_at_once(
         )
     assert [m.text for m in vera.messages_after(mark_vera)] == [cancelled.text]
     # Wim's call for Wednesday was delivered: he is told too, in Dutch, and nothing else
+    await wim.wait_for("Gaat niet door", after=mark_wim)
+    await quiet_bot.outbox_idle()
     assert [m.text for m in wim.messages_after(mark_wim)] == [
         "Gaat niet door: Woensdag op woensdag 3 december om 14:00. Sorry voor de wijziging."
     ]
