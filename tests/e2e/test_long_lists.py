@@ -122,7 +122,13 @@ async def test_a_roster_of_131_volunteers_with_64_character_names_is_paged(
     assert "Coming (117):" in pages[0] and "Maybe (14):" in pages[0]
     # the last page offers the way back, a refresh and the cancel button
     last = coord.message(coord.last.message_id)  # type: ignore[union-attr]
-    assert last.labels == ["« Previous", "Refresh", "Cancel action"]
+    assert last.labels == [
+        "« Previous",
+        "Refresh",
+        "Message the people coming",
+        "Only urgent notices",
+        "Cancel action",
+    ]
     assert action_id > 0
 
 
