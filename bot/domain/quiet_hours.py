@@ -2,8 +2,8 @@
 
 THE RULE (the only place it is decided; the README repeats it):
 
-During quiet hours (setting `QUIET_HOURS`, default `21-8`: from 21:00 to 08:00 on the wall
-clock of `TIMEZONE`, Europe/Amsterdam) a message whose kind has
+During quiet hours (setting `QUIET_HOURS`, default `21-8`, also written `21:00-08:00`: from
+21:00 to 08:00 on the wall clock of `TIMEZONE`, Europe/Amsterdam) a message whose kind has
 `KindRule.waits_for_quiet_hours` is not sent: the dispatcher puts it back, due at the end
 of the quiet hours (08:00), and checks it again then, so a message that is no longer true
 by the morning (the action is full, cancelled, the person answered...) is dropped.
@@ -28,35 +28,36 @@ from zoneinfo import ZoneInfo
 #: urgent: their messages are delivered at night too (issue 7 item 8).
 URGENT_BEFORE = dt.time(10, 0)
 
-_SHAPE = re.compile(r"^\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*$")
+_TIME = r"([01]?\d|2[0-3])(?::([0-5]\d))?"
+_SHAPE = re.compile(rf"^\s*{_TIME}\s*-\s*{_TIME}\s*$")
 
 
 @dataclass(frozen=True)
 class QuietHours:
-    """Quiet from `start` o'clock to `end` o'clock (whole hours, wall clock in `tz`).
+    """Quiet from `start` to `end` (wall-clock times in `tz`).
 
-    `start > end` spans midnight (21-8); `start < end` is within one day (1-6).
+    `start > end` spans midnight (21:00-08:00); `start < end` is within one day.
     """
 
-    start: int
-    end: int
+    start: dt.time
+    end: dt.time
     tz: ZoneInfo
 
     def is_quiet(self, now: dt.datetime) -> bool:
         """True when `now` (aware) falls within the quiet hours."""
-        hour = now.astimezone(self.tz).hour
+        clock = now.astimezone(self.tz).time().replace(tzinfo=None)
         if self.start > self.end:
-            return hour >= self.start or hour < self.end
-        return self.start <= hour < self.end
+            return clock >= self.start or clock < self.end
+        return self.start <= clock < self.end
 
     def morning(self, now: dt.datetime) -> dt.datetime:
         """The end of the quiet hours at or after `now`, aware UTC (DST-correct: the wall
-        clock time `end`:00 of that day in `tz`)."""
+        clock time `end` of that day in `tz`)."""
         local = now.astimezone(self.tz)
         day = local.date()
-        if local.hour >= self.end:
+        if local.time().replace(tzinfo=None) >= self.end:
             day += dt.timedelta(days=1)
-        return dt.datetime.combine(day, dt.time(self.end), self.tz).astimezone(dt.UTC)
+        return dt.datetime.combine(day, self.end, self.tz).astimezone(dt.UTC)
 
     def hold_until(
         self, *, waits: bool, action_starts_at: dt.datetime | None, now: dt.datetime
@@ -79,16 +80,16 @@ class QuietHours:
 
 
 def parse(text: str | None, tz: ZoneInfo) -> QuietHours | None:
-    """`"21-8"` -> QuietHours(21, 8, tz); `""`, `"off"` or None -> None (no quiet hours).
-
-    Raises `ValueError` for another shape or equal hours.
+    """`"21-8"` or `"21:00-08:00"` -> QuietHours(21:00, 08:00, tz); `""`, `"off"` or None
+    -> None (no quiet hours). Raises `ValueError` for another shape or equal times.
     """
     if text is None or text.strip().lower() in ("", "off", "none"):
         return None
     match = _SHAPE.match(text)
     if match is None:
-        raise ValueError("QUIET_HOURS must look like 21-8 (hours 0-23) or off")
-    start, end = int(match.group(1)), int(match.group(2))
+        raise ValueError("QUIET_HOURS must look like 21-8 or 21:00-08:00, or off")
+    start = dt.time(int(match.group(1)), int(match.group(2) or 0))
+    end = dt.time(int(match.group(3)), int(match.group(4) or 0))
     if start == end:
         raise ValueError("QUIET_HOURS: start and end must differ")
     return QuietHours(start, end, tz)
