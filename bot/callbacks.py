@@ -246,6 +246,39 @@ ASK_CANCEL = route("act:c", Id("action_id"))
 """Ask before cancelling: `act:c:<id>`."""
 CANCEL = route("act:cc", Id("action_id"))
 """Cancel for real: `act:cc:<id>`."""
+CALL_AGAIN = route("act:ra", Id("action_id"))
+"""Under an urgent drop-out notice, "Roep opnieuw op": `act:ra:<id>` (bot.handlers.notices)."""
+from bot.domain.vocabulary import NoticeLevel  # noqa: E402
+
+NOTICE_LEVEL = route(
+    "act:nl", Id("action_id"), Choice("level", {"a": NoticeLevel.ALL, "u": NoticeLevel.URGENT})
+)
+"""Roster: which notices this coordinator wants: `act:nl:<id>:<a|u>` (alles / alleen urgent)."""
+
+# Coordinators: a message to the people coming (bot.handlers.action_message).
+MESSAGE_START = route("act:m", Id("action_id"))
+"""From the roster: write a message to the people coming: `act:m:<id>`."""
+MESSAGE_SEND = route(
+    "act:ms",
+    Id("action_id"),
+    Choice("to", {"c": (False, False), "m": (True, False), "w": (False, True), "a": (True, True)}),
+)
+"""Send it to: c = coming, m = + Misschien, w = + waiting list, a = all three."""
+
+# Coordinators: cover while away (bot.handlers.cover). Dates are `YYYY-MM-DD` (checked by
+# bot.domain.cover.set_away).
+COVER_UNTIL = route("cov:d", Text("day", 10))
+"""Away up to and including this day; next: choose the stand-in: `cov:d:<day>`."""
+COVER_SET = route("cov:s", Text("day", 10), Id("stand_in_id"))
+"""Away until `day`, notices to this stand-in: `cov:s:<day>:<person id>`."""
+COVER_END = route("cov:end")
+"""Back: notices come to me again."""
+
+# /stop with upcoming places (bot.handlers.account): give them up, or keep them.
+STOP_RELEASE = route("stop:rel")
+"""Stop messages and give up every upcoming place (the waiting list moves up)."""
+STOP_KEEP = route("stop:keep")
+"""Stop messages and keep the places ("komt, krijgt geen berichten" on the roster)."""
 
 # Coordinators: change, copy and widen an action from its roster (bot.handlers.action_edit,
 # issue 7 items 1-3). Every press is checked again by bot.domain.action_changes.

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.domain.quiet_hours import QuietHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +45,6 @@ class Settings(BaseSettings):
     locales_dir: Path = PROJECT_ROOT / "locales"
     #: Time each side has to answer a coupling proposal (issue 6 §2: 48 hours, settable).
     proposal_answer_hours: float = Field(default=48.0, gt=0, le=24 * 14)
-    #: Night hours that do not count towards that time (local wall clock, "HH:MM-HH:MM").
-    quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
     #: How often the coupling job expires late proposals and re-raises unowned requests.
     coupling_job_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     # Outbox delivery. Telegram documents ~30 messages/s per bot and 1 message/s per chat.
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     # This process's sender id in the outbox (default: host name + random); set it to a
     # stable value so a restarted process releases its own earlier claims at once.
     outbox_instance_id: str | None = Field(default=None, max_length=40)
+    # Quiet hours (bot.domain.quiet_hours): "21-8" = 21:00 to 08:00 on the TIMEZONE wall
+    # clock, non-urgent proactive messages wait for the morning; "off" switches it off.
+    # Hours in the quiet hours also do not count towards answer times in hours (proposals).
+    quiet_hours: str = "21-8"
     # Volunteers whose availability does not fit an action get its call this much later.
     call_second_wave_delay_seconds: int = Field(default=2 * 3600, ge=0)
     # Per-user throttle (bot.throttle): more than THROTTLE_MAX_UPDATES updates within
@@ -109,6 +114,14 @@ class Settings(BaseSettings):
             raise ValueError("TELEGRAM_API_BASE_URL must start with http:// or https://")
         return value
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_shape(cls, value: str) -> str:
+        from bot.domain.quiet_hours import parse  # the one parser of the rule
+
+        parse(value, ZoneInfo("UTC"))
+        return value.strip()
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -122,6 +135,13 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The deployment's wall-clock zone (default Europe/Amsterdam)."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def quiet(self) -> QuietHours | None:
+        """The quiet hours in the deployment's zone, or None when switched off."""
+        from bot.domain.quiet_hours import parse
+
+        return parse(self.quiet_hours, self.tz)
 
     def bot_api_base_url(self) -> str:
         """The `base_url` PTB wants: '<server>/bot' (PTB appends the token and method)."""

@@ -212,10 +212,12 @@ class Story:
         label = next(lb for lb in coord.last.labels if "Klaptafel" in lb)
         await tap(coord, label)
 
-        # 7. Someone drops out: the first on the waiting list moves up and is told.
+        # 7. Someone drops out: the first on the waiting list moves up and is told, and the
+        # coordinator gets one short notice saying who left and who took the place.
         dropper = volunteers[2]
         await tap(dropper, self.t(dropper.language_code).gettext("No"))
         await self.bot.outbox_idle()
+        await coord.wait_for(predicate=lambda m: dropper.first_name in m.text, timeout=10)
         await asyncio.sleep(0.5)
 
         # 7b. The coordinator moves the klaptafel half an hour later (issue 7 item 1):
@@ -397,7 +399,15 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
             throttle_max_updates=1000,
         )
         migrate_and_seed(settings)
-        bot = BotUnderTest(fake, settings, Clock())
+        # The story starts at 10:00 today (Amsterdam), whatever the real hour: outside the
+        # quiet hours (QUIET_HOURS), so its calls go out at once.
+        clock = Clock()
+        clock.set(
+            dt.datetime.combine(
+                clock.now().astimezone(settings.tz).date(), dt.time(10, 0), tzinfo=settings.tz
+            )
+        )
+        bot = BotUnderTest(fake, settings, clock)
         await bot.start()
         story = Story(bot, fake, lang)
         try:

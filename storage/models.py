@@ -113,6 +113,10 @@ class Person(Base):
     unreachable_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     paused_until: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # Cover (coordinators, issue 7 item 12): away up to and including this local date; their
+    # notices go to the stand-in meanwhile (bot.domain.notices).
+    away_until: Mapped[dt.date | None] = mapped_column(Date)
+    stand_in_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     area: Mapped[Area] = relationship(foreign_keys=[area_id])
     buurt: Mapped[Area | None] = relationship(foreign_keys=[buurt_id])
@@ -511,6 +515,23 @@ class Action(Base):
         CheckConstraint("kind IN ('doorstep','street_stand','other')", name="kind"),
         CheckConstraint("status IN ('open','cancelled')", name="status"),
     )
+
+
+class ActionNoticeLevel(Base):
+    """Which notices a coordinator wants about one action: 'all' or only 'urgent' ones
+    (issue 7 item 5). No row means 'all'."""
+
+    __tablename__ = "action_notice_level"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = (CheckConstraint("level IN ('all','urgent')", name="level"),)
 
 
 class Rsvp(Base):

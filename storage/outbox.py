@@ -321,7 +321,8 @@ class Outcome:
 
     `kind`: sent | blocked | failed | expired | cancelled (final), unreachable (a final
     'failed' that also marks the person unreachable, e.g. 400 "chat not found"), retry
-    (pending again at `due_at`), release (pending again, attempt taken back).
+    (pending again at `due_at`), release (pending again, attempt taken back), postpone
+    (pending again at `due_at`, attempt taken back: held for quiet hours).
     """
 
     message_id: int
@@ -334,20 +335,30 @@ class Outcome:
 
 
 async def record_outcomes(
-    session: AsyncSession, outcomes: Iterable[Outcome], *, now: dt.datetime
+    session: AsyncSession,
+    outcomes: Iterable[Outcome],
+    *,
+    now: dt.datetime,
+    forget_args_keys: Collection[str] = (),
 ) -> None:
     """Record many outcomes in the caller's transaction with few Core statements: one
     UPDATE per (status, error) group, one for the released rows, one per retry time, and
     one that marks the persons of 'blocked' / 'unreachable' rows unreachable
-    (`Person.unreachable_at = now` when not set yet). Only rows still 'sending' change, so
-    a row whose lease ran out and was taken by another sender is not overwritten.
+    (`Person.unreachable_at = now` when not set yet). Rows of `forget_args_keys` that end
+    (any final status) get their args wiped (a message's text is not kept once done).
+    Only rows still 'sending' change, so a row whose lease ran out and was taken by
+    another sender is not overwritten.
     """
     groups: dict[tuple[str, str | None], list[int]] = {}
     retries: dict[tuple[dt.datetime, str | None], list[int]] = {}
     released: list[int] = []
     unreachable: list[int] = []
+    postponed: dict[dt.datetime, list[int]] = {}
     for outcome in outcomes:
-        if outcome.kind == "release":
+        if outcome.kind == "postpone":
+            assert outcome.due_at is not None
+            postponed.setdefault(outcome.due_at, []).append(outcome.message_id)
+        elif outcome.kind == "release":
             released.append(outcome.message_id)
         elif outcome.kind == "retry":
             assert outcome.due_at is not None
@@ -392,6 +403,26 @@ async def record_outcomes(
             .execution_options(synchronize_session=False)
         )
     await release(session, released)
+    done = [i for ids in groups.values() for i in ids]
+    if forget_args_keys and done:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(done),
+                OutboxMessage.message_key.in_(list(forget_args_keys)),
+                OutboxMessage.status.in_(list(FINAL_STATUSES)),
+            )
+            .values(args={})
+            .execution_options(synchronize_session=False)
+        )
+    for due_at, ids in postponed.items():
+        await release(session, ids)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+            .values(due_at=due_at)
+            .execution_options(synchronize_session=False)
+        )
     if unreachable:
         await session.execute(
             update(Person)

@@ -108,6 +108,13 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run at any hour of the real clock: quiet hours are off unless a test sets
+    QUIET_HOURS itself (tests/e2e/test_quiet_hours.py)."""
+    monkeypatch.setenv("QUIET_HOURS", "off")
+
+
 @pytest.fixture
 def clock() -> Clock:
     """A clock tests may move."""

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardMarkup
 from bot.delivery.kinds import REGISTRY
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import MessageKind, verdict
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
@@ -72,7 +73,9 @@ class DispatchReport:
     def count(self, outcomes: Iterable[Outcome]) -> None:
         """Add recorded outcomes to the counts."""
         for o in outcomes:
-            if o.kind == "retry" or (o.kind == "release" and o.error == RETRY_AFTER):
+            if o.kind == "postpone":
+                self.held_back += 1
+            elif o.kind == "retry" or (o.kind == "release" and o.error == RETRY_AFTER):
                 self.retried += 1
             elif o.kind == "release":
                 self.held_back += 1
@@ -127,10 +130,13 @@ async def prepare_batch(
     now: dt.datetime,
     i18n: TranslatorSource,
     report: DispatchReport,
+    quiet: QuietHours | None = None,
 ) -> Batch:
     """Check each claimed row (`bot.domain.outbox.verdict`) and render the ones to send in
     the recipient's language. One row per chat per batch: the others are held (released,
     keeping their place). Unsendable rows become `skipped` outcomes (counted in `report`).
+    During `quiet` hours rows of waiting kinds are postponed to the morning
+    (`QuietHours.hold_until`, the one rule), where they are checked again.
     """
     batch = Batch(claimed=[r.id for r in rows])
     if not rows:
@@ -151,10 +157,19 @@ async def prepare_batch(
             batch.skipped.append(Outcome(row.id, result[0], result[1]))
             continue
         assert person is not None  # verdict checked it
+        kind = REGISTRY[MessageKind(row.message_key)]
+        if quiet is not None:
+            morning = quiet.hold_until(
+                waits=kind.rule.waits_for_quiet_hours,
+                action_starts_at=action.starts_at if action is not None else None,
+                now=now,
+            )
+            if morning is not None:
+                batch.skipped.append(Outcome(row.id, "postpone", due_at=morning))
+                continue
         if row.chat_id in batch.chats:
             batch.held.append(row.id)
             continue
-        kind = REGISTRY[MessageKind(row.message_key)]
         args = dict(row.args or {})
         if row.message_key in LOADED_KINDS:  # coupling texts load their facts now
             facts = await message_facts(

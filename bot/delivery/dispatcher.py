@@ -40,6 +40,7 @@ import socket
 import time
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.ext import CallbackContext
@@ -49,7 +50,10 @@ from bot.config import Settings
 from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_batch, where
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
+from bot.domain import notices
+from bot.domain.action_messages import FORGET_ARGS_WHEN_DONE
 from bot.domain.actions import queue_cancel_notice
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.vocabulary import OutboxStatus
 from storage.db import Database
 from storage.models import Action, Person
@@ -78,6 +82,8 @@ HEARTBEAT_SECONDS = 1.0
 DEAD_AFTER_SECONDS = 5.0
 #: While a batch sends, its actions' status is read again at most this often.
 RECHECK_SECONDS = 0.5
+#: Outcomes of a call that mean it never arrives (all of an action's: "reached nobody").
+UNDELIVERED = frozenset({"blocked", "failed", "unreachable"})
 #: Outcomes are written at least this often while a batch sends.
 RECORD_INTERVAL_SECONDS = 1.0
 
@@ -92,8 +98,8 @@ class OutboxDispatcher:
 
     Args (keyword-only): `db`, `i18n` (has `translator(language)`), `clock` (UTC now),
     `settings` (`outbox_rate_per_second`, `outbox_batch_size`, `outbox_tick_seconds`,
-    `outbox_instance_id`). `max_in_flight` bounds concurrent HTTP requests;
-    `send_read_timeout` (seconds) is how long one sendMessage may take.
+    `outbox_instance_id`, `quiet`: the quiet hours or None). `max_in_flight` bounds
+    concurrent HTTP requests; `send_read_timeout` (seconds) is how long one sendMessage may take.
     """
 
     def __init__(
@@ -113,6 +119,9 @@ class OutboxDispatcher:
         self.batch_size = int(settings.outbox_batch_size)
         self.idle_seconds = float(settings.outbox_tick_seconds)
         self.instance = getattr(settings, "outbox_instance_id", None) or default_instance_id()
+        # Quiet hours (bot.domain.quiet_hours): waiting kinds are put back until the morning.
+        self.quiet: QuietHours | None = getattr(settings, "quiet", None)
+        self.tz: ZoneInfo = getattr(settings, "tz", ZoneInfo("Europe/Amsterdam"))
         # Rows wait in memory for at most two batches (the one sending and the prefetched).
         self.lease_seconds = max(60.0, 2 * self.batch_size / self.rate_per_second + 30.0)
         self.pacer = Pacer(self.rate_per_second)
@@ -299,9 +308,13 @@ class OutboxDispatcher:
                 exclude_chat_ids=self.pacer.busy_chats() | set(also_exclude),
                 instance=self.instance,
             )
-            batch = await prepare_batch(session, rows, now=now, i18n=self.i18n, report=report)
+            batch = await prepare_batch(
+                session, rows, now=now, i18n=self.i18n, report=report, quiet=self.quiet
+            )
             if batch.skipped or batch.held:
-                await record_outcomes(session, batch.skipped, now=now)
+                await record_outcomes(
+                    session, batch.skipped, now=now, forget_args_keys=FORGET_ARGS_WHEN_DONE
+                )
                 await release(session, batch.held)
         return batch
 
@@ -380,8 +393,14 @@ class OutboxDispatcher:
         now = self.clock.now()
         try:
             async with self.db.begin() as session:
-                await record_outcomes(session, chunk, now=now)
+                await record_outcomes(
+                    session, chunk, now=now, forget_args_keys=FORGET_ARGS_WHEN_DONE
+                )
                 await self._notice_cancelled_calls(session, chunk, now)
+                failed = {o.call_action_id for o in chunk if o.kind in UNDELIVERED}
+                await notices.tell_if_nobody_reached(
+                    session=session, action_ids=failed - {None}, now=now, tz=self.tz
+                )
         except Exception as exc:
             logger.error("outbox: recording outcomes failed: %s", type(exc).__name__)
             return

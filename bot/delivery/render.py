@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples, handover, worries
+from bot.views import attendance, couples, handover, notices, worries
 from bot.views.action import (
     action_summary,
     cannot_come_keyboard,
@@ -203,6 +203,10 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     **COUPLING_RENDERERS,  # proposals, coupled, re-raised requests (bot.delivery.render_coupling)
     MessageKind.WORRY_CALLBACK: _worry_callback,
     MessageKind.ANSWER_UPDATED: _answer_updated,
+    MessageKind.COORDINATOR_NOTICE: notices.coordinator_notice,
+    MessageKind.PLACE_FREE: notices.place_free,
+    MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
+    MessageKind.ACTION_MESSAGE: notices.action_message,
 }
 
 

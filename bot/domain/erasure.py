@@ -33,7 +33,12 @@ from storage.models import Action, Invite, OutboxMessage, PersistedState, Person
 
 #: Message keys whose dedup key names another person, and which segment (after splitting
 #: on ":") holds that person's internal id. Rows naming an erased person are deleted.
-DEDUP_PERSON_SEGMENTS: dict[str, int] = {"help_request_new": 1, "worry_callback": 1}
+DEDUP_PERSON_SEGMENTS: dict[str, tuple[int, ...]] = {
+    "help_request_new": (1,),
+    "worry_callback": (1,),
+    # coordinator_notice:<action>:<recipient>:<who>:<promoted>:<ms> (bot.domain.notices)
+    "coordinator_notice": (3, 4),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ async def erase(
             now=now,
             tz=tz,
             enforce_start=False,
+            name_hidden=True,
         )
     handed = await _hand_over(session=session, coordinator=person, now=now)
     from bot.domain.coupling.follow_up import end_for_erasure  # local: coupling imports us
@@ -118,7 +124,7 @@ async def delete_ptb_state(*, session: AsyncSession, telegram_user_ids: list[int
 
 
 async def _delete_outbox_naming(*, session: AsyncSession, person_id: int) -> None:
-    for key, segment in DEDUP_PERSON_SEGMENTS.items():
+    for key, segments in DEDUP_PERSON_SEGMENTS.items():
         rows = await session.scalars(
             select(OutboxMessage).where(
                 OutboxMessage.message_key == key,
@@ -127,7 +133,7 @@ async def _delete_outbox_naming(*, session: AsyncSession, person_id: int) -> Non
         )
         for row in rows.all():
             parts = row.dedup_key.split(":")
-            if len(parts) > segment and parts[segment] == str(person_id):
+            if any(len(parts) > i and parts[i] == str(person_id) for i in segments):
                 await session.delete(row)
 
 

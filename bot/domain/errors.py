@@ -53,3 +53,7 @@ class NotSignedUp(DomainError):
 
 class MessagesStopped(DomainError):
     """The person sent /stop; they take part again after /start."""
+
+
+class ActionFull(DomainError):
+    """Every place of the action is taken (nothing to call again for)."""

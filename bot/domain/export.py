@@ -118,6 +118,9 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
         "stopped_at": person.stopped_at,
         "unreachable_at": person.unreachable_at,
         "paused_until": person.paused_until,
+        # cover (coordinators, issue 7): away up to and including this day; the stand-in's id
+        "away_until": person.away_until,
+        "stand_in_id": person.stand_in_id,
     }
     pid = person.id
     offers = list(await session.scalars(select(Offer.task).where(Offer.person_id == pid)))

@@ -50,6 +50,12 @@ Kinds and their args:
                      edit of message n (where the person answered) once the waiting list
                      moved: "Je antwoord: Ja — tot dan!" instead of "nummer 1 op de
                      wachtlijst", or (with `position`) their new number on the list
+- coordinator_notice {"event": full|dropout, "urgent", "who", "promoted"} (action): to the
+                     action's coordinator or their stand-in (bot.domain.notices)
+- place_free         {} (action): "er is weer plek", once per action per person
+- maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
+- action_message     {"text", "from"} (action): a coordinator's message to the people
+                     coming (bot.domain.action_messages; args wiped once done)
 """
 
 from __future__ import annotations
@@ -58,14 +64,23 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import JSON, Integer, String, cast, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling.vocabulary import MessageKind as CouplingKind
-from bot.domain.vocabulary import ActionStatus, OutboxStatus
+from bot.domain.outbox_checks import (  # the "still true?" checks, re-exported
+    ActionFacts,
+    PersonFacts,
+    Verdict,
+    _always,
+    _call_still_true,
+    _not_cancelled,
+    _open_and_not_started,
+)
+from bot.domain.vocabulary import OutboxStatus
 from storage.models import OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
 
@@ -103,58 +118,10 @@ class MessageKind(enum.StrEnum):
     REQUEST_RAISED = CouplingKind.REQUEST_RAISED.value
     WORRY_CALLBACK = "worry_callback"
     ANSWER_UPDATED = "answer_updated"
-
-
-class PersonFacts(Protocol):
-    """What the checks read of a recipient (a `Person` row or any object with these)."""
-
-    stopped_at: dt.datetime | None
-    unreachable_at: dt.datetime | None
-
-
-class ActionFacts(Protocol):
-    """What the checks read of an action (an `Action` row or any object with these)."""
-
-    status: str
-    starts_at: dt.datetime
-    confirmed_count: int
-    volunteers_needed: int
-
-
-#: A verdict: None = send; `(status, reason)` = record this instead of sending. Status is
-#: 'cancelled' (no longer true), 'expired' (past `not_after`) or 'failed' (cannot render).
-Verdict = tuple[str, str] | None
-
-
-def _open_and_not_started(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Messages that invite or remind: only while the action goes ahead and has not begun."""
-    if action.status == ActionStatus.CANCELLED:
-        return OutboxStatus.CANCELLED, "action cancelled"
-    if now >= action.starts_at:
-        return OutboxStatus.CANCELLED, "started"
-    return None
-
-
-def _not_cancelled(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Messages after an action (attendance): only when it went ahead."""
-    del now
-    if action.status == "cancelled":
-        return "cancelled", "action cancelled"
-    return None
-
-
-def _call_still_true(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """A call: as above, and only while places are open."""
-    verdict = _open_and_not_started(action, now)
-    if verdict is None and action.confirmed_count >= action.volunteers_needed:
-        return OutboxStatus.CANCELLED, "full"
-    return verdict
-
-
-def _always(action: ActionFacts, now: dt.datetime) -> Verdict:
-    """Notices that stay true (a cancellation stays a cancellation); expiry still applies."""
-    del action, now
-    return None
+    COORDINATOR_NOTICE = "coordinator_notice"
+    PLACE_FREE = "place_free"
+    MAYBE_FOLLOWUP = "maybe_followup"
+    ACTION_MESSAGE = "action_message"
 
 
 @dataclass(frozen=True)
@@ -166,8 +133,8 @@ class KindRule:
     called for kinds that need an action.
     `expiry`: a sentence naming the `not_after` rule (enforced by `not_after` on the row).
     `dedup(action_id, person_id, extra)`: the row's unique dedup key.
-    `waits_for_quiet_hours`: non-urgent; held during quiet hours (issue 7 item 8) once
-    that rule is switched on.
+    `waits_for_quiet_hours`: held during quiet hours until the morning, unless its action
+    starts before 10:00 that morning (the rule: `bot.domain.quiet_hours`).
     """
 
     needs_action: bool
@@ -203,10 +170,10 @@ RULES: dict[MessageKind, KindRule] = {
         _open_and_not_started,
         "midnight before the action's day (it says 'tomorrow'), or the start",
         _key(MessageKind.REMINDER_24H),
-        False,
+        True,
     ),
     MessageKind.REMINDER_2H: KindRule(
-        True, _open_and_not_started, "the action's start", _key(MessageKind.REMINDER_2H), False
+        True, _open_and_not_started, "the action's start", _key(MessageKind.REMINDER_2H), True
     ),
     MessageKind.ACTION_CANCELLED: KindRule(
         True, _always, "the action's start", _key(MessageKind.ACTION_CANCELLED), False
@@ -216,7 +183,7 @@ RULES: dict[MessageKind, KindRule] = {
         _open_and_not_started,
         "the action's start",
         _key(MessageKind.WAITLIST_PROMOTED),
-        False,
+        True,
     ),
     # dedup: help_request_new:<resident id>:<coordinator id> (extra = resident id).
     MessageKind.HELP_REQUEST_NEW: KindRule(
@@ -297,6 +264,23 @@ RULES: dict[MessageKind, KindRule] = {
     # bot.domain.rsvp: an edit (silent), so it never waits for quiet hours
     MessageKind.ANSWER_UPDATED: KindRule(
         True, _open_and_not_started, "the action's start", _key(MessageKind.ANSWER_UPDATED), False
+    ),
+    # bot.domain.notices (issue 7 items 5 and 11)
+    MessageKind.COORDINATOR_NOTICE: KindRule(
+        True,
+        _open_and_not_started,
+        "the action's start",
+        _key(MessageKind.COORDINATOR_NOTICE),
+        True,
+    ),
+    MessageKind.PLACE_FREE: KindRule(
+        True, _call_still_true, "the action's start", _key(MessageKind.PLACE_FREE), True
+    ),
+    MessageKind.MAYBE_FOLLOWUP: KindRule(
+        True, _open_and_not_started, "the action's start", _key(MessageKind.MAYBE_FOLLOWUP), True
+    ),
+    MessageKind.ACTION_MESSAGE: KindRule(  # a relay: not held by quiet hours
+        True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_MESSAGE), False
     ),
 }
 

@@ -66,6 +66,9 @@ CODES: dict[str, tuple[str, ...]] = {
     "ptb_state": ("kind",),
     "person_consent": ("purpose", "answer"),
     "alembic_version": ("version_num",),
+    # issue 7: a coordinator's notice choice per action; their cover (`person.away_until`,
+    # `person.stand_in_id`: a date and an id, erased with the row / set NULL by the FK)
+    "action_notice_level": ("level",),
 }
 
 

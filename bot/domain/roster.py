@@ -91,6 +91,7 @@ class Roster:
     called: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
     cancellable: bool = False
+    silent: list[str] = field(default_factory=list)  # coming, but sent /stop (no messages)
     came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
     speakers: int | None = None  # confirmed who speak the action's language (None: none asked)
     absent: list[str] | None = None
@@ -109,14 +110,16 @@ async def roster(
     tree = await areas.tree(session)
     result = Roster(action=action, area_name=tree.name(action.area_id))
     rows = await session.execute(
-        select(Rsvp.answer, Rsvp.status, Person.display_name)
+        select(Rsvp.answer, Rsvp.status, Person.display_name, Person.stopped_at)
         .join(Person, Person.id == Rsvp.person_id)
         .where(Rsvp.action_id == action.id)
         .order_by(Rsvp.answered_at, Rsvp.id)
     )
-    for answer, status, name in rows.all():
+    for answer, status, name, stopped_at in rows.all():
         if status == PlaceStatus.CONFIRMED:
             result.confirmed.append(name)
+            if stopped_at is not None:
+                result.silent.append(name)
         elif status == PlaceStatus.WAITLISTED:
             result.waitlisted.append(name)
         elif answer == Answer.MAYBE:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, notices, outbox
 from bot.domain.errors import (
     ActionCancelled,
     ActionStarted,
@@ -27,8 +27,9 @@ from bot.domain.errors import (
     NotFound,
     NotSignedUp,
 )
-from bot.domain.reminders import drop_place_messages, schedule_reminders
-from bot.domain.vocabulary import ActionStatus, Answer, OutboxStatus, PlaceStatus, Role
+from bot.domain.quiet_hours import QuietHours
+from bot.domain.reminders import PlannedReminder, drop_place_messages, schedule_reminders
+from bot.domain.vocabulary import ActionStatus, Answer, NoticeEvent, OutboxStatus, PlaceStatus, Role
 from storage.models import Action, OutboxMessage, Person, Rsvp
 
 ANSWERS = tuple(Answer)
@@ -43,6 +44,8 @@ class RsvpOutcome:
     promoted: the person who got the freed place, if any; area_name: the action's area, for
     the summary the view shows; left_place: this answer gave up a place the person had
     (Ja -> Misschien/Nee), so their calendar copy is withdrawn.
+    reminders: what a new place will get (`bot.domain.reminders.reminder_plan`), empty
+    otherwise.
     """
 
     action: Action
@@ -53,6 +56,7 @@ class RsvpOutcome:
     promoted: Person | None = None
     area_name: str = "?"
     left_place: bool = False
+    reminders: tuple[PlannedReminder, ...] = ()
 
 
 async def _locked_action(session: AsyncSession, action_id: int) -> Action:
@@ -156,6 +160,8 @@ async def answer(
     tz: ZoneInfo,
     enforce_start: bool = True,
     message_id: int | None = None,
+    name_hidden: bool = False,
+    quiet: QuietHours | None = None,
 ) -> RsvpOutcome:
     """Record or change a person's answer to an action.
 
@@ -167,6 +173,10 @@ async def answer(
     `ActionStarted` (answers close at the start). `message_id`: the Telegram message (in
     the person's chat) whose button they pressed; kept, so it can be edited when the
     waiting list moves them up (`answer_updated`).
+    Giving up a place tells the coordinator (`bot.domain.notices.tell`; `name_hidden` for
+    erasure) and, with nobody waiting, offers the place again; `quiet`: the quiet hours the
+    reminders are planned around (`bot.domain.reminders.reminder_plan`); the last place taken tells
+    them the action is full; a Misschien gets one follow-up.
     """
     if enforce_start:  # erasure and /stop release places of people who no longer take part
         person = require_active(person)
@@ -197,6 +207,8 @@ async def answer(
     promoted: Person | None = None
     left_place = rsvp is not None and rsvp.status == PlaceStatus.CONFIRMED
     left_waitlist = rsvp is not None and rsvp.status == PlaceStatus.WAITLISTED
+    was_confirmed = left_place
+    was_maybe = rsvp is not None and rsvp.answer == Answer.MAYBE
     if left_place:
         await _release_place(session, action)
         await drop_place_messages(session=session, person_id=person.id, action_id=action.id)
@@ -215,14 +227,40 @@ async def answer(
         rsvp.answer, rsvp.status, rsvp.answered_at = answer, status, now
     if message_id is not None:
         rsvp.answer_message_id = message_id
+    planned: list[PlannedReminder] = []
     if status == PlaceStatus.CONFIRMED:
-        await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+        planned = await schedule_reminders(
+            session=session, person=person, action=action, now=now, tz=tz, quiet=quiet
+        )
     await session.flush()
     if action.status == ActionStatus.OPEN:
-        promoted = await _promote_from_waitlist(session=session, action=action, now=now, tz=tz)
+        promoted = await _promote_from_waitlist(
+            session=session, action=action, now=now, tz=tz, quiet=quiet
+        )
         if (promoted is not None or left_waitlist) and action.starts_at > now:
             await _renumber_waitlist(session=session, action=action, now=now, skip=person.id)
     await session.refresh(action)
+    if was_confirmed and rsvp.status != PlaceStatus.CONFIRMED:
+        await notices.tell(
+            session=session,
+            action=action,
+            event=NoticeEvent.DROPOUT,
+            now=now,
+            tz=tz,
+            who=person,
+            name_hidden=name_hidden,
+            promoted=promoted,
+        )
+        if promoted is None:
+            await notices.offer_freed_place(session=session, action=action, now=now)
+    elif (
+        rsvp.status == PlaceStatus.CONFIRMED and action.confirmed_count >= action.volunteers_needed
+    ):
+        await notices.tell(session=session, action=action, event=NoticeEvent.FULL, now=now, tz=tz)
+    if answer == Answer.MAYBE and enforce_start:
+        await notices.queue_maybe_followup(session=session, person=person, action=action, now=now)
+    elif was_maybe:
+        await notices.drop_maybe_followup(session=session, person_id=person.id, action_id=action.id)
     position = None
     if rsvp.status == PlaceStatus.WAITLISTED:
         position = await waitlist_position(session=session, action_id=action.id, rsvp=rsvp)
@@ -236,6 +274,7 @@ async def answer(
         promoted,
         area_name=tree.name(action.area_id),
         left_place=left_place,
+        reminders=tuple(planned),
     )
 
 
@@ -270,7 +309,12 @@ async def _renumber_waitlist(
 
 
 async def _promote_from_waitlist(
-    *, session: AsyncSession, action: Action, now: dt.datetime, tz: ZoneInfo
+    *,
+    session: AsyncSession,
+    action: Action,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours | None = None,
 ) -> Person | None:
     """Give free places to the waiting list in order; returns the last person promoted."""
     promoted = None
@@ -298,7 +342,9 @@ async def _promote_from_waitlist(
                 action_id=action.id,
                 now=now,
             )
-            await schedule_reminders(session=session, person=person, action=action, now=now, tz=tz)
+            await schedule_reminders(
+                session=session, person=person, action=action, now=now, tz=tz, quiet=quiet
+            )
             if first.answer_message_id is not None:
                 await outbox.enqueue(
                     session=session,

@@ -221,3 +221,18 @@ class RelayRouting(StrEnum):
     ASK = "ask"
     COORDINATORS = "coordinators"
     NOWHERE = "nowhere"
+
+
+class NoticeLevel(StrEnum):
+    """Which notices a coordinator wants about one action (`action_notice_level.level`)."""
+
+    ALL = "all"  # "alles": full, every drop-out
+    URGENT = "urgent"  # "alleen urgent": drop-outs within 24 hours of the start
+
+
+class NoticeEvent(StrEnum):
+    """What a coordinator notice (outbox kind 'coordinator_notice') is about (its args)."""
+
+    FULL = "full"
+    DROPOUT = "dropout"
+    NOBODY_REACHED = "nobody"  # every call failed or was blocked

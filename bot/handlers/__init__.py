@@ -16,6 +16,7 @@ from typing import Any
 from bot.handlers import (
     account,
     action_edit,
+    action_message,
     action_widen,
     actions,
     assisted,
@@ -25,6 +26,7 @@ from bot.handlers import (
     consent_check,
     conversations,
     couples,
+    cover,
     fallback,
     flyers,
     guards,
@@ -35,6 +37,7 @@ from bot.handlers import (
     my_data,
     my_help_request,
     new_action,
+    notices,
     onboarding,
     overlap,
     overview,
@@ -56,7 +59,10 @@ FEATURES: tuple[ModuleType, ...] = (
     new_action,  # coordinators: /nieuweactie conversation (before the list/roster)
     action_edit,  # coordinators: change an action from its roster (conversation)
     action_widen,  # coordinators: call more people for an action (roster)
+    action_message,  # coordinators: a message to the people coming (a conversation)
     actions,  # coordinators: /acties, roster, cancel
+    notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
+    cover,  # coordinators: /afwezig, a stand-in gets their notices meanwhile
     rsvp,  # volunteers: Ja / Misschien / Nee
     overlap,  # volunteers: a Ja that overlaps another Ja asks which one
     my_actions,  # volunteers: /mijnacties, their answers with buttons to change them

@@ -1,6 +1,7 @@
 """/stop, /help, /taal (/language), /verwijderen (/delete), and the bot being blocked.
 
-Buttons (`bot.callbacks`): `acc:lang:<nl|en>`, `acc:del:yes:<code>` (only the newest
+Buttons (`bot.callbacks`): `stop:rel` / `stop:keep` (the /stop question when the person
+has upcoming places), `acc:lang:<nl|en>`, `acc:del:yes:<code>` (only the newest
 question's one-time code deletes anything), `acc:del:no`.
 """
 
@@ -13,9 +14,9 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
-from bot.callbacks import DELETE_NO, DELETE_YES, LANGUAGE
+from bot.callbacks import DELETE_NO, DELETE_YES, LANGUAGE, STOP_KEEP, STOP_RELEASE
 from bot.context import WijkContext
-from bot.domain import my_actions, people
+from bot.domain import my_actions, people, stopping
 from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
@@ -27,9 +28,11 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.social_map import social_map_for
+from bot.i18n import Translator
 from bot.persistence import forget_user
 from bot.views.consent import periods_text
 from bot.views.help import delete_question, help_text, language_keyboard
+from bot.views.stopping import stop_question
 
 DELETE_CODE = "delete_code"  # user_data key: the one-time code of the newest /delete question
 
@@ -48,24 +51,83 @@ async def help_command(update: Update, context: WijkContext) -> None:
 
 
 async def stop_command(update: Update, context: WijkContext) -> None:
-    """/stop: no more proactive messages until /start."""
+    """/stop: no more proactive messages until /start. With upcoming places it asks first
+    whether to give them up (issue 7 item 6)."""
     person = await context.person()
     t = translator_for(update, context, person)
     if person is None:
         context.user_data.clear()
         await reply(update, t.gettext("Okay, stopped. Nothing is stored about you."))
         return
-    async with context.atomic():
-        people.stop(person=person, now=context.clock.now())
-    await reply(
-        update,
+    async with context.atomic() as session:
+        places = await stopping.upcoming_places(
+            session=session, person=person, now=context.clock.now()
+        )
+        if not places:
+            await stopping.stop(
+                session=session,
+                person=person,
+                give_up=False,
+                now=context.clock.now(),
+                tz=context.services.settings.tz,
+            )
+    if places:
+        await reply(update, *stop_question(t, places))
+        return
+    await reply(update, _stopped_text(t, context))
+
+
+def _stopped_text(t: Translator, context: WijkContext) -> str:
+    return (
         t.gettext(
             "Okay, you get no more messages from me. Send /start to turn them back on. "
             "Send /delete to remove everything stored about you."
         )
         + " "
-        + periods_text(t, context.services.settings.retention_inactive_days),
+        + periods_text(t, context.services.settings.retention_inactive_days)
     )
+
+
+async def on_stop_answer(update: Update, context: WijkContext, give_up: bool) -> None:
+    """`stop:rel` / `stop:keep`: stop, giving the places up or keeping them."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    if person is None or person.stopped_at is not None:
+        await stale_button(update, context)
+        return
+    async with context.atomic() as session:
+        given = await stopping.stop(
+            session=session,
+            person=person,
+            give_up=give_up,
+            now=context.clock.now(),
+            tz=context.services.settings.tz,
+        )
+    first = (
+        t.ngettext(
+            "You gave up {n} place; the coordinator is told.",
+            "You gave up {n} places; the coordinator is told.",
+            given,
+        )
+        if give_up
+        else t.gettext(
+            "You keep your place: see you there. You get no reminders or other messages."
+        )
+    )
+    query = update.callback_query
+    assert query is not None
+    await answer_query(query)
+    await edit_or_send(query, f"{first}\n\n{_stopped_text(t, context)}")
+
+
+async def on_stop_release(update: Update, context: WijkContext) -> None:
+    """`stop:rel`: "Ja, geef vrij"."""
+    await on_stop_answer(update, context, give_up=True)
+
+
+async def on_stop_keep(update: Update, context: WijkContext) -> None:
+    """`stop:keep`: "Nee, ik kom wel"."""
+    await on_stop_answer(update, context, give_up=False)
 
 
 async def language_command(update: Update, context: WijkContext) -> None:
@@ -159,6 +221,8 @@ def register(application: Any) -> None:
     """Add the account commands and buttons."""
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("stop", stop_command))
+    application.add_handler(button(STOP_RELEASE, on_stop_release))
+    application.add_handler(button(STOP_KEEP, on_stop_keep))
     application.add_handler(CommandHandler(["taal", "language"], language_command))
     application.add_handler(CommandHandler(["verwijderen", "delete"], delete_command))
     application.add_handler(button(LANGUAGE, on_language))

@@ -20,7 +20,7 @@ from telegram.ext import CommandHandler
 
 from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
 from bot.context import WijkContext
-from bot.domain import actions, roster
+from bot.domain import actions, notices, roster
 from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
 from bot.handlers import calendar_files
 from bot.handlers.common import answer_query, button, stale_text, translator_for
@@ -48,7 +48,8 @@ def _refusal(t: Translator, exc: Exception) -> str:
     return stale_text(t)  # NotFound: unknown id, or outside the coordinator's area
 
 
-async def _refuse(update: Update, context: WijkContext, exc: Exception) -> None:
+async def refuse(update: Update, context: WijkContext, exc: Exception) -> None:
+    """Answer a refused press or command (see `_refusal`)."""
     t = translator_for(update, context, await context.person())
     if update.callback_query is not None:
         await answer_query(update.callback_query, _refusal(t, exc))
@@ -70,7 +71,7 @@ async def list_actions(update: Update, context: WijkContext, page: int = 0) -> N
                 limit=LIST_PAGE_SIZE,
             )
     except NotAllowed as exc:
-        await _refuse(update, context, exc)
+        await refuse(update, context, exc)
         return
     if not found.items:
         await say(update, t.gettext("No upcoming actions. Plan one with /newaction."), t=t)
@@ -97,10 +98,14 @@ async def show_roster(
                 action_id=action_id,
                 now=context.clock.now(),
             )
+            assert person is not None  # the domain refused anyone else
+            level = await notices.level_of(
+                session=session, action_id=action_id, person_id=person.id
+            )
     except (NotAllowed, NotFound) as exc:
-        await _refuse(update, context, exc)
+        await refuse(update, context, exc)
         return
-    await say(update, *roster_view(t, result, page), t=t)
+    await say(update, *roster_view(t, result, page, notice_level=level), t=t)
 
 
 async def ask_cancel(update: Update, context: WijkContext, *, action_id: int) -> None:
@@ -116,7 +121,7 @@ async def ask_cancel(update: Update, context: WijkContext, *, action_id: int) ->
                 now=context.clock.now(),
             )
     except (NotAllowed, NotFound, ActionCancelled, ActionStarted) as exc:
-        await _refuse(update, context, exc)
+        await refuse(update, context, exc)
         return
     await say(update, *cancel_question(t, question.action_id, question.title), t=t)
 
@@ -135,7 +140,7 @@ async def do_cancel(update: Update, context: WijkContext, *, action_id: int) -> 
             )
         await calendar_files.after_cancel(context, done.action_id)
     except (NotAllowed, NotFound, ActionCancelled, ActionStarted) as exc:
-        await _refuse(update, context, exc)
+        await refuse(update, context, exc)
         return
     await say(update, *cancelled_view(t, done.action_id, done.told), t=t)
 

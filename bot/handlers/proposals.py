@@ -15,7 +15,6 @@ from bot.callbacks import PROPOSAL_RESIDENT, PROPOSAL_VOLUNTEER
 from bot.context import WijkContext
 from bot.domain.coupling import proposals
 from bot.domain.coupling.deadlines import awake_clock as _awake_clock
-from bot.domain.coupling.deadlines import parse_quiet_hours
 from bot.domain.coupling.errors import AnswerClosed
 from bot.domain.coupling.proposals import AwakeAfter
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -26,9 +25,13 @@ from bot.i18n import Translator
 
 
 def awake_clock(context: WijkContext) -> AwakeAfter:
-    """Deadlines that skip the night's quiet hours (settings QUIET_HOURS, TIMEZONE)."""
+    """Deadlines that skip the night's quiet hours (settings QUIET_HOURS, TIMEZONE; the one
+    rule in `bot.domain.quiet_hours`). With quiet hours off, hours count as they come."""
     settings = context.services.settings
-    return _awake_clock(parse_quiet_hours(settings.quiet_hours), settings.tz)
+    quiet = settings.quiet
+    if quiet is None:
+        return lambda start, duration: start + duration
+    return _awake_clock((quiet.start, quiet.end), settings.tz)
 
 
 def closed_text(t: Translator) -> str:

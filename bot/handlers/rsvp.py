@@ -31,6 +31,7 @@ from bot.handlers import calendar_files, overlap
 from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard, waitlist_line, yes_line
+from bot.views.reminders import reminders_line
 
 
 def answer_line(t: Translator, outcome: rsvp.RsvpOutcome) -> str:
@@ -78,6 +79,7 @@ async def on_answer(
                 now=context.clock.now(),
                 tz=context.services.settings.tz,
                 message_id=query.message.message_id if query.message else None,
+                quiet=context.services.settings.quiet,
             )
     except (NotSignedUp, MessagesStopped) as exc:
         await answer_query(query, refusal_text(t, exc), alert=True)
@@ -94,6 +96,11 @@ async def on_answer(
         return
     await answer_query(query)
     text = f"{action_summary(t, outcome.action, outcome.area_name)}\n\n{answer_line(t, outcome)}"
+    if outcome.status == PlaceStatus.CONFIRMED:
+        line = reminders_line(
+            t, outcome.reminders, starts_at=outcome.action.starts_at, now=context.clock.now()
+        )
+        text = f"{text}\n{line}"
     await edit_or_send(query, text, rsvp_keyboard(t, action_id))
     assert person is not None  # the domain refused anyone else
     await calendar_files.after_answer(context, t, person, outcome)

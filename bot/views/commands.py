@@ -28,6 +28,7 @@ COMMANDS = {
         "results": "opbrengst",
         "worried": "zorgen",
         "social_map": "sociale_kaart",
+        "away": "afwezig",
     },
     "en": {
         "availability": "availability",
@@ -49,6 +50,7 @@ COMMANDS = {
         "results": "results",
         "worried": "worried",
         "social_map": "social_map",
+        "away": "away",
     },
 }
 
@@ -87,6 +89,7 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["ready"], t.gettext("Mark volunteers ready for coupling")),
         BotCommand(names["overview"], t.gettext("Overview: chart and CSV of your area")),
         BotCommand(names["results"], t.gettext("Record the results of an action")),
+        BotCommand(names["away"], t.gettext("Away? A stand-in gets your notices")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),
         BotCommand("stop", t.gettext("Stop all messages")),

@@ -16,9 +16,20 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, COPY, EDIT, ROSTER, ROSTER_PAGE, WIDEN
+from bot.callbacks import (
+    ACTION_LIST,
+    ASK_CANCEL,
+    CANCEL,
+    COPY,
+    EDIT,
+    MESSAGE_START,
+    NOTICE_LEVEL,
+    ROSTER,
+    ROSTER_PAGE,
+    WIDEN,
+)
 from bot.domain.roster import ActionPage, Roster
-from bot.domain.vocabulary import ActionStatus, OutboxStatus
+from bot.domain.vocabulary import ActionStatus, NoticeLevel, OutboxStatus
 from bot.i18n import Translator
 from bot.views.action import action_summary
 from bot.views.lists import cut, keyboard, more_line, name_html, page_slice
@@ -63,7 +74,9 @@ def _roster_url(action_id: int, page: int) -> str:
     return ROSTER_PAGE.encode(action_id=action_id, page=page)
 
 
-def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def roster_view(
+    t: Translator, result: Roster, page: int = 0, *, notice_level: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """The roster as Telegram HTML and its buttons, page `page` (0-based) of the names.
 
     Summary, places filled, the four groups with their full counts and the names of this
@@ -107,6 +120,10 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
         lines.append(f"<b>{esc(label)}</b> ({len(names)}): {listed}")
     if remaining:
         lines.append(esc(more_line(t, remaining)))
+    if result.silent:  # issue 7 item 6: kept their place at /stop
+        label = t.gettext("Coming, gets no messages")
+        names = ", ".join(esc(cut(n)) for n in result.silent[:ROSTER_PAGE_SIZE])
+        lines.append(f"<b>{esc(label)}</b> ({len(result.silent)}): {names}")
     if result.came is not None and result.absent is not None:
         came_label, absent_label = t.gettext("Came"), t.gettext("Did not come")
         came = ", ".join(name_html(n) for n in result.came) or "–"
@@ -129,6 +146,12 @@ def roster_view(t: Translator, result: Roster, page: int = 0) -> tuple[str, Inli
                 (t.gettext("Call more people"), WIDEN.encode(action_id=action.id)),
             ]
         )
+        rows.append(
+            [(t.gettext("Message the people coming"), MESSAGE_START.encode(action_id=action.id))]
+        )
+        if notice_level is not None:  # issue 7 item 5: "alles" / "alleen urgent"
+            lines.append(notice_level_line(t, notice_level))
+            rows.append([notice_level_button(t, action.id, notice_level)])
     rows.append([(t.gettext("Once more"), COPY.encode(action_id=action.id))])
     if result.cancellable:
         rows.append([(t.gettext("Cancel action"), ASK_CANCEL.encode(action_id=action.id))])
@@ -172,6 +195,24 @@ def delivery_lines(t: Translator, called: int, delivery: dict[str, int]) -> list
             )
         )
     return lines
+
+
+def notice_level_line(t: Translator, level: str) -> str:
+    """ "Notices to you: all" / "... only urgent" (plain text)."""
+    if level == NoticeLevel.URGENT:
+        return t.gettext("Notices to you: only urgent")
+    return t.gettext("Notices to you: all")
+
+
+def notice_level_button(t: Translator, action_id: int, level: str) -> tuple[str, str]:
+    """The button that switches to the other level: `act:nl:<id>:<a|u>`."""
+    if level == NoticeLevel.URGENT:
+        return t.gettext("Send me all notices"), NOTICE_LEVEL.encode(
+            action_id=action_id, level=NoticeLevel.ALL
+        )
+    return t.gettext("Only urgent notices"), NOTICE_LEVEL.encode(
+        action_id=action_id, level=NoticeLevel.URGENT
+    )
 
 
 def cancel_question(t: Translator, action_id: int, title: str) -> tuple[str, InlineKeyboardMarkup]:

@@ -479,9 +479,17 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         f"Maybe (1): {iso('Ben_*')}\n"
         f"Not coming (1): {iso('Cem')}",
         "Called: 4 volunteers\n3 have the call.\n"
-        "1 more gets the call later, if there are still places.",
+        "1 more gets the call later, if there are still places.\nNotices to you: all",
     ]
-    assert roster.labels == ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
+    assert roster.labels == [
+        "Refresh",
+        "Change",
+        "Call more people",
+        "Message the people coming",
+        "Only urgent notices",
+        "Once more",
+        "Cancel action",
+    ]
 
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
@@ -539,7 +547,15 @@ async def test_an_action_that_started_cannot_be_cancelled(
     await coord.send("/actions")
     await tap(coord, f"Sat 6 Dec 14:00 · {TITLE}")
     roster = await coord.wait_for("places filled")
-    assert roster.labels == ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
+    assert roster.labels == [
+        "Refresh",
+        "Change",
+        "Call more people",
+        "Message the people coming",
+        "Only urgent notices",
+        "Once more",
+        "Cancel action",
+    ]
     await tap(coord, "Cancel action")
     await coord.wait_for("Everyone who got the call gets a message.")
     await wijkbot.outbox_idle()
@@ -677,6 +693,8 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
         "Vernieuwen",
         "Wijzigen",
         "Meer mensen oproepen",
+        "Bericht aan wie komt",
+        "Alleen urgente meldingen",
         "Nog een keer",
         "Actie annuleren",
     ]

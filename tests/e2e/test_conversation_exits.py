@@ -25,6 +25,7 @@ from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
 from storage.areas import find_area
 from storage.models import AvailabilitySlot, PersistedState, Person
+from tests import factories as make
 from tests.storage.test_results import add_action
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -193,6 +194,35 @@ def _results(typing: bool) -> Reach:
         if typing:
             await tap(user, "📍 Per street")
             await user.wait_for("Type the street name")
+
+
+def _message(text: str | None) -> Reach:
+    """A coordinator opens "Message the people coming" on a roster (and types `text`)."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        async with bot.db.begin() as session:
+            me = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+            assert me is not None
+            await make.planned_action(
+                session,
+                coordinator=me,
+                area="Jordaan",
+                title="Soep",
+                starts_at=dt.datetime(2031, 12, 6, 14, 0, tzinfo=AMS),
+                now=bot.clock.now(),
+            )
+        await user.send("/actions")
+        await tap(user, "Sat 6 Dec 14:00 · Soep")
+        await user.wait_for("places filled")
+        mark = user.mark()
+        await tap(user, "Message the people coming")
+        await user.wait_for("Type the message", after=mark)
+        if text is not None:
+            mark = user.mark()
+            await user.send(text)
+            await user.wait_for("Who gets this message?", after=mark)
         return user
 
     return reach
@@ -252,6 +282,7 @@ WALKS: dict[str, dict[str, Reach]] = {
     },
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
     "flyer": {"label": _flyer},
+    "action_message": {"text": _message(None), "audience": _message("Neem flyers mee")},
 }
 
 # What each conversation says when it ends: what was kept.
@@ -262,6 +293,7 @@ KEPT = {
     "action_edit": "OK, stopped. The action stays as it was.",
     "results": "Closed. The results you tapped are saved.",
     "flyer": "OK, no flyer was made.",
+    "action_message": "OK, the message was not sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again

@@ -127,6 +127,8 @@ async def test_a_roster_of_131_volunteers_with_64_character_names_is_paged(
         "Refresh",
         "Change",
         "Call more people",
+        "Message the people coming",
+        "Only urgent notices",
         "Once more",
         "Cancel action",
     ]

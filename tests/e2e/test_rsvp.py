@@ -32,6 +32,7 @@ SUMMARY = (
 )
 CALL = "New action in Jordaan: can you help?"
 CONFIRMED = "Your answer: Yes — see you there!"
+REMINDERS = "You will get a reminder on Friday 5 December at 14:00 and 2 hours before the start."
 NO = "Your answer: No — thank you for letting us know."
 MAYBE = "Your answer: Maybe — tap Yes when you know you can come."
 GONE = "This button no longer works."
@@ -103,7 +104,9 @@ async def test_answers_are_shown_and_can_change(wijkbot: BotUnderTest, fake: Fak
     assert call.text == f"{CALL}\n\n{SUMMARY}2 volunteers needed"
     assert call.labels == ["Yes", "Maybe", "No"]
 
-    assert await _answer(vera, "Yes", CONFIRMED) == f"{SUMMARY}2 volunteers needed\n\n{CONFIRMED}"
+    assert await _answer(vera, "Yes", CONFIRMED) == (
+        f"{SUMMARY}2 volunteers needed\n\n{CONFIRMED}\n{REMINDERS}"
+    )
     assert vera.message(call.message_id).labels == ["Yes", "Maybe", "No"]  # can still change
     # a repeated press changes nothing and does not edit
     edits = len(vera.message(call.message_id).history)
@@ -187,7 +190,7 @@ async def test_eight_yes_at_once_fill_six_places(wijkbot: BotUnderTest, fake: Fa
         await user.wait_for(CALL)
     await asyncio.gather(*(tap(user, "Yes") for user in people))
     shown = await asyncio.gather(*(user.wait_for("Your answer: Yes") for user in people))
-    confirmed = [m for m in shown if m.text.endswith(CONFIRMED)]
+    confirmed = [m for m in shown if m.text.endswith(f"{CONFIRMED}\n{REMINDERS}")]
     waiting = sorted(m.text.rsplit("number ", 1)[1] for m in shown if "waiting list" in m.text)
     assert len(confirmed) == 6
     assert waiting == ["1 on the waiting list.", "2 on the waiting list."]
@@ -195,7 +198,7 @@ async def test_eight_yes_at_once_fill_six_places(wijkbot: BotUnderTest, fake: Fa
     assert action.confirmed_count == 6
     assert sorted(status for _, status in rows.values()) == ["confirmed"] * 6 + ["waitlisted"] * 2
     for user, message in zip(people, shown, strict=True):
-        expected = "confirmed" if message.text.endswith(CONFIRMED) else "waitlisted"
+        expected = "confirmed" if message.text.endswith(REMINDERS) else "waitlisted"
         assert rows[user.id] == ("yes", expected)
 
 

@@ -383,6 +383,9 @@ async def test_cancel_drops_pending_messages_and_tells_everyone_who_answered(
                 *[(p.id, "action_cancelled", "pending") for p in (a, b, c, d, e)],
                 # the coordinator's "Who came?" at the end is not needed any more
                 (coordinator.id, "attendance_ask", "cancelled"),
+                # nor the "full" notice, nor Dirk's "Weet je het al?" (issue 7)
+                (coordinator.id, "coordinator_notice", "cancelled"),
+                (d.id, "maybe_followup", "cancelled"),
             ]
         )
         assert got == expected

@@ -297,7 +297,16 @@ async def test_maybe_and_no_take_no_places(db: Database) -> None:
         nb = await say(session, action, b, "no", second(1))
         assert (ma.status, nb.status) == ("none", "none")
         assert await confirmed_count(session, action.id) == 0
-        assert await outbox_rows(session, action) == set()
+        # no place, no reminder; the Misschien gets one "Weet je het al?" 48 h before
+        assert await outbox_rows(session, action) == {
+            (
+                a.id,
+                "maybe_followup",
+                "pending",
+                action.starts_at - dt.timedelta(hours=48),
+                action.starts_at,
+            )
+        }
 
         yc = await say(session, action, c, "yes", second(2))
         yd = await say(session, action, d, "yes", second(3))

@@ -28,6 +28,7 @@ COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("rsvp", "status"): v.PlaceStatus,
     ("outbox_message", "status"): v.OutboxStatus,
     ("person_consent", "answer"): v.ConsentAnswer,
+    ("action_notice_level", "level"): v.NoticeLevel,
 }
 
 
