@@ -5,6 +5,8 @@ Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
   kept in `action_tally` (yes / maybe / no / had a place) for overviews;
 - outbox rows that are done (sent, blocked, failed, expired, cancelled) [90 days after the
   send, or after they were queued when never sent];
+- per-chat pacing rows of the shared send budget (PostgreSQL senders; a chat id and the
+  time of its next turn) [1 day after that turn; senders delete them after a minute];
 - people who stopped (/stop) or are unreachable (blocked the bot) [12 months after that]:
   erased completely (`bot.domain.erasure`), without a message;
 - invites [30 days after they expired, or after creation once used up];
@@ -27,7 +29,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import erasure
 from bot.domain.vocabulary import Answer, OutboxStatus, PlaceStatus
-from storage.models import Action, ActionTally, Invite, OutboxMessage, PersistedState, Person, Rsvp
+from storage.models import (
+    Action,
+    ActionTally,
+    Invite,
+    OutboxChatPace,
+    OutboxMessage,
+    PersistedState,
+    Person,
+    Rsvp,
+)
 
 DONE_STATUSES = (
     OutboxStatus.SENT,
@@ -47,6 +58,9 @@ class RetentionPeriods:
     inactive: dt.timedelta = dt.timedelta(days=365)
     invites: dt.timedelta = dt.timedelta(days=30)
     signup: dt.timedelta = dt.timedelta(hours=24)
+    #: Per-chat pacing rows of the shared send budget: useless once their second passed
+    #: (senders delete them after a minute themselves; this catches stopped senders).
+    pacing: dt.timedelta = dt.timedelta(days=1)
 
 
 @dataclass
@@ -57,6 +71,7 @@ class RetentionReport:
     answers: int = 0
     actions_tallied: int = 0
     outbox_rows: int = 0
+    pacing_rows: int = 0
     people_erased: int = 0
     invites: int = 0
     signup_states: int = 0
@@ -92,6 +107,10 @@ async def purge(
         )
     )
     report.outbox_rows = result.rowcount or 0
+    result = await session.execute(
+        delete(OutboxChatPace).where(OutboxChatPace.next_send_at < now - periods.pacing)
+    )
+    report.pacing_rows = result.rowcount or 0
     cutoff = now - periods.inactive
     inactive = await session.scalars(
         select(Person).where(or_(Person.stopped_at < cutoff, Person.unreachable_at < cutoff))
