@@ -122,8 +122,11 @@ class UnitOfWork:
         """Run `work` (all handlers of the update) inside this unit of work, then reply."""
         token = _current.set(self)
         try:
-            await work()
-            await self._finish()
+            # SQLite: wait for this process's turn in order (`Database.turn`), not in
+            # SQLite's busy handler; released before the replies are sent.
+            async with self.db.turn():
+                await work()
+                await self._finish()
         except BaseException:
             if self.session.in_transaction():
                 await self.session.rollback()
