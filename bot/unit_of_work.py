@@ -123,15 +123,16 @@ class UnitOfWork:
         token = _current.set(self)
         try:
             # SQLite: wait for this process's turn in order (`Database.turn`), not in
-            # SQLite's busy handler; released before the replies are sent.
+            # SQLite's busy handler; released (after a rollback too) before the replies.
             async with self.db.turn():
-                await work()
-                await self._finish()
-        except BaseException:
-            if self.session.in_transaction():
-                await self.session.rollback()
-            await self.session.close()
-            raise
+                try:
+                    await work()
+                    await self._finish()
+                except BaseException:
+                    if self.session.in_transaction():
+                        await self.session.rollback()
+                    await self.session.close()
+                    raise
         finally:
             _current.reset(token)
         await self._send_replies()

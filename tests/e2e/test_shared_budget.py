@@ -90,13 +90,14 @@ async def test_two_senders_share_one_budget_and_one_429_pause(
     # At most one message per second per chat, whichever sender sent it.
     gaps = [abs(b - a) for a, b in per_chat.values()]
     assert min(gaps) >= 1.0, sorted(gaps)[:5]
-    # Within the bot's budget (both senders together): no 1-second window holds more than
-    # the rate (+1 for the window's edges, +1 for a sender's start-up jitter).
+    # Within the bot's budget (both senders together), counted: sending 60 messages took at
+    # least 59 slots of 1/RATE s (two unshared senders would need half that).
     times = sorted(r.time for r in delivered)
-    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert busiest <= RATE + 2, busiest
-    # Counting: 60 messages at 12/s take at least ~5 s of sending, plus the pause.
     assert times[-1] - times[0] >= (len(times) - 1) / RATE
+    # And no 1-second window comes near two senders' worth (2 x RATE): a generous bound,
+    # as a busy machine bunches sends that were evenly planned.
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert busiest <= 1.5 * RATE, busiest
     # One 429, one pause for both senders: nothing arrives in the pause after the other
     # sender has learnt of it (within its look-ahead and a heartbeat), and sending goes on
     # after one `retry_after`, not two.
