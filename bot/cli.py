@@ -251,7 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--webhook",
         action="store_true",
-        help="take updates on a webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN/PORT)",
+        help=(
+            "take updates on a webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN/PORT); run "
+            "ONE such process: conversation state is read from the database only at start, "
+            "so two update processes would split a person's conversation (README, Scale-out)"
+        ),
     )
     run.add_argument(
         "--no-outbox", action="store_true", help="do not send the outbox (`wijkbot send` does)"

@@ -122,13 +122,17 @@ class UnitOfWork:
         """Run `work` (all handlers of the update) inside this unit of work, then reply."""
         token = _current.set(self)
         try:
-            await work()
-            await self._finish()
-        except BaseException:
-            if self.session.in_transaction():
-                await self.session.rollback()
-            await self.session.close()
-            raise
+            # SQLite: wait for this process's turn in order (`Database.turn`), not in
+            # SQLite's busy handler; released (after a rollback too) before the replies.
+            async with self.db.turn():
+                try:
+                    await work()
+                    await self._finish()
+                except BaseException:
+                    if self.session.in_transaction():
+                        await self.session.rollback()
+                    await self.session.close()
+                    raise
         finally:
             _current.reset(token)
         await self._send_replies()

@@ -6,12 +6,12 @@
 #
 #   DATABASE_URL=postgresql://127.0.0.1:5432/test scripts/scale_demo.sh [CHATS] [RATE]
 #
-# RATE is per sender (default 12: 24/s together). Exit code 0 when nothing was lost or
-# doubled. A fresh schema is made in the database and dropped afterwards.
+# RATE is the whole bot's (default 24): the two senders share one budget in PostgreSQL.
+# Exit code 0 when nothing was lost or doubled. A fresh schema is made in the database and dropped afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHATS="${1:-200}"
-RATE="${2:-12}"
+RATE="${2:-24}"
 : "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL database}"
 line="$(python benchmarks/broadcast.py --chats "$CHATS" --rate "$RATE" --senders 2 --webhook \
   --no-kill --skip-10k --database-url "$DATABASE_URL" | tail -n 1)"

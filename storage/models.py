@@ -616,6 +616,33 @@ class OutboxSender(Base):
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class OutboxBudget(Base):
+    """The bot's one send budget, shared by all sender processes (PostgreSQL).
+
+    `next_slot_at`: the first free send slot (slots are `1/rate` seconds apart);
+    `paused_until`: end of Telegram's last 429 `retry_after` pause. Times come from the
+    database clock, so processes on several hosts agree. One row (`name` 'bot'); no personal
+    data. See `bot.delivery.budget`.
+    """
+
+    __tablename__ = "outbox_budget"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_slot_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    paused_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxChatPace(Base):
+    """When a chat may get its next outbox message (Telegram: 1 message/s per chat), shared
+    by all sender processes (PostgreSQL). Keyed by the chat id (a Telegram id: personal);
+    erased with the person, and deleted by retention once `next_send_at` has passed."""
+
+    __tablename__ = "outbox_chat_pace"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_send_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class PersistedState(Base):
     """PTB persistence (conversation states and user_data), as JSON, in the same database."""
 
@@ -692,9 +719,7 @@ class Flyer(Base):
     __tablename__ = "flyer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invite_id: Mapped[int] = mapped_column(
-        ForeignKey("invite.id", ondelete="CASCADE"), unique=True
-    )
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invite.id", ondelete="CASCADE"), unique=True)
     label: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
@@ -780,7 +805,5 @@ class Attendance(Base):
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
     attended: Mapped[bool]
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -48,6 +48,7 @@ from telegram.ext import CallbackContext
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_batch, where
+from bot.delivery.budget import SharedPacer
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
 from bot.domain import notices
@@ -124,7 +125,13 @@ class OutboxDispatcher:
         self.tz: ZoneInfo = getattr(settings, "tz", ZoneInfo("Europe/Amsterdam"))
         # Rows wait in memory for at most two batches (the one sending and the prefetched).
         self.lease_seconds = max(60.0, 2 * self.batch_size / self.rate_per_second + 30.0)
-        self.pacer = Pacer(self.rate_per_second)
+        # PostgreSQL: several sender processes share one budget (in the database);
+        # SQLite: one process, paced in memory.
+        self.pacer: Pacer = (
+            SharedPacer(self.rate_per_second, db)
+            if getattr(db, "dialect", None) == "postgresql"
+            else Pacer(self.rate_per_second)
+        )
         self._max_in_flight = max_in_flight
         self._send_read_timeout = send_read_timeout
         self._paused_until: dt.datetime | None = None
@@ -164,6 +171,8 @@ class OutboxDispatcher:
             )
         if released:
             logger.info("outbox: %d claims of stopped senders released", released)
+        if isinstance(self.pacer, SharedPacer):
+            await self.pacer.start()
         self._wake = asyncio.Event()
         self._stopping = False
         add_waker(self.wake)
@@ -186,6 +195,8 @@ class OutboxDispatcher:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._beat_task
             self._beat_task = None
+        if isinstance(self.pacer, SharedPacer):
+            await self.pacer.close()
         with contextlib.suppress(Exception):
             async with self.db.begin() as session:
                 await forget_sender(session, instance=self.instance)
@@ -268,6 +279,8 @@ class OutboxDispatcher:
                         now=now,
                         dead_after_seconds=DEAD_AFTER_SECONDS,
                     )
+                if isinstance(self.pacer, SharedPacer):  # another process's 429 pause
+                    await self.pacer.refresh_pause()
             except Exception as exc:
                 logger.error("outbox heartbeat: %s at %s", type(exc).__name__, where(exc))
                 continue
@@ -346,7 +359,7 @@ class OutboxDispatcher:
         async def deliver(item: Any) -> None:
             row = item.row
             await self.pacer.acquire(row.chat_id)
-            if stop.is_set() or self._stopping:
+            if stop.is_set() or self._stopping or self.pacer.paused():
                 outcomes.append(Outcome(row.id, "release"))
                 return
             if item.must_be_open and row.action_id in await cancelled_now():

@@ -29,7 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, outbox
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus, Role
-from storage.models import Action, Invite, OutboxMessage, PersistedState, Person, Rsvp
+from storage.models import (
+    Action,
+    Invite,
+    OutboxChatPace,
+    OutboxMessage,
+    PersistedState,
+    Person,
+    Rsvp,
+)
 
 #: Message keys whose dedup key names another person, and which segment (after splitting
 #: on ":") holds that person's internal id. Rows naming an erased person are deleted.
@@ -86,6 +94,8 @@ async def erase(
     await release_volunteer(session=session, volunteer_id=person.id, now=now)
     await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
     await _delete_outbox_naming(session=session, person_id=person.id)
+    # The shared send budget's pacing row for their chat (PostgreSQL senders; issue 11).
+    await session.execute(delete(OutboxChatPace).where(OutboxChatPace.chat_id == person.chat_id))
     telegram_user_id = person.telegram_user_id
     await session.delete(person)
     await session.flush()

@@ -63,6 +63,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "rsvp": ("answer", "status"),
     "outbox_message": ("message_key", "status", "claimed_by"),
     "outbox_sender": ("instance_id",),  # a process's id (host name + random), no person
+    "outbox_budget": ("name",),  # the one budget row's name ("bot"), no person
     "ptb_state": ("kind",),
     "person_consent": ("purpose", "answer"),
     "alembic_version": ("version_num",),

@@ -9,6 +9,8 @@ Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
   data (deleted with it, so also after 12 months of /stop or blocking);
 - outbox rows that are done (sent, blocked, failed, expired, cancelled) [90 days after the
   send, or after they were queued when never sent];
+- per-chat pacing rows of the shared send budget (PostgreSQL senders; a chat id and the
+  time of its next turn) [1 day after that turn; senders delete them after a minute];
 - people who stopped (/stop) or are unreachable (blocked the bot) [12 months after that]:
   erased completely (`bot.domain.erasure`), without a message;
 - invites [30 days after they expired, or after creation once used up];
@@ -39,6 +41,7 @@ from storage.models import (
     ActionResult,
     ActionTally,
     Invite,
+    OutboxChatPace,
     OutboxMessage,
     PersistedState,
     Person,
@@ -63,6 +66,9 @@ class RetentionPeriods:
     inactive: dt.timedelta = dt.timedelta(days=365)
     invites: dt.timedelta = dt.timedelta(days=30)
     signup: dt.timedelta = dt.timedelta(hours=24)
+    #: Per-chat pacing rows of the shared send budget: useless once their second passed
+    #: (senders delete them after a minute themselves; this catches stopped senders).
+    pacing: dt.timedelta = dt.timedelta(days=1)
 
 
 @dataclass
@@ -74,6 +80,7 @@ class RetentionReport:
     actions_tallied: int = 0
     results_unlinked: int = 0
     outbox_rows: int = 0
+    pacing_rows: int = 0
     people_erased: int = 0
     invites: int = 0
     signup_states: int = 0
@@ -121,6 +128,10 @@ async def purge(
         )
     )
     report.outbox_rows = result.rowcount or 0
+    result = await session.execute(
+        delete(OutboxChatPace).where(OutboxChatPace.next_send_at < now - periods.pacing)
+    )
+    report.pacing_rows = result.rowcount or 0
     from bot.domain import relay  # local import: relay reaches coupling, which reaches us
 
     report.relay_ids = await relay.delete_old(session=session, now=now)

@@ -21,7 +21,7 @@ async def test_scale_demo_delivers_everything_once_with_two_senders() -> None:
     process = await asyncio.create_subprocess_exec(
         str(PROJECT_ROOT / "scripts" / "scale_demo.sh"),
         "60",
-        "10",
+        "20",
         env={**os.environ, "DATABASE_URL": PG_URL},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
