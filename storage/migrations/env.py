@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 from alembic import context
 from sqlalchemy import create_engine, pool
+from sqlalchemy.exc import SAWarning
 
 from storage.db import install_sqlite_pragmas, is_sqlite, sync_url
 from storage.models import Base
+
+# A batch operation on SQLite reflects the tables its foreign keys point to; SQLAlchemy
+# cannot reflect the expression index ix_person_home (coalesce(buurt_id, area_id)) and
+# warns. Only tables that are rebuilt lose indexes, and the migrations that rebuild
+# `person` re-create it explicitly, so the warning is noise on every `wijkbot` start.
+warnings.filterwarnings(
+    "ignore", message="Skipped unsupported reflection of expression-based index", category=SAWarning
+)
 
 config = context.config
 target_metadata = Base.metadata
