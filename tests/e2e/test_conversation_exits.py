@@ -194,6 +194,9 @@ def _results(typing: bool) -> Reach:
         if typing:
             await tap(user, "📍 Per street")
             await user.wait_for("Type the street name")
+        return user
+
+    return reach
 
 
 def _message(text: str | None) -> Reach:
