@@ -247,9 +247,11 @@ class Story:
         # The coordinator looks again (a new roster: the first one keeps what she saw then).
         mark = coord.mark()
         await coord.send("/acties" if self.lang == "nl" else "/actions")
-        await coord.wait_for(
+        listing = await coord.wait_for(
             predicate=lambda m: any("Klaptafel" in lb for lb in m.labels), after=mark
         )
+        # the label shows the new start time since the edit of step 7b
+        label = next(lb for lb in listing.labels if "Klaptafel" in lb)
         await tap(coord, label, after=mark)
         await asyncio.sleep(0.5)
 
