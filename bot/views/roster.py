@@ -122,7 +122,7 @@ def roster_view(
         lines.append(esc(more_line(t, remaining)))
     if result.silent:  # issue 7 item 6: kept their place at /stop
         label = t.gettext("Coming, gets no messages")
-        names = ", ".join(esc(cut(n)) for n in result.silent[:ROSTER_PAGE_SIZE])
+        names = ", ".join(name_html(n) for n in result.silent[:ROSTER_PAGE_SIZE])
         lines.append(f"<b>{esc(label)}</b> ({len(result.silent)}): {names}")
     if result.came is not None and result.absent is not None:
         came_label, absent_label = t.gettext("Came"), t.gettext("Did not come")

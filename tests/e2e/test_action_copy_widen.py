@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot.clock import Clock
 from bot.domain import actions, people
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.fake_bot_api.messages import BotMessage
 from sandbox.harness import BotUnderTest, add_person, tap
@@ -83,8 +84,8 @@ async def _plan_in_chat(
     buurten), 4 volunteers; returns the preview."""
     await _do(coord, "send", "/newaction", "What kind of action is it?")
     await _do(coord, "tap", "Street stand", "Type a short title")
-    await _do(coord, "send", "Klaptafel", "In which wijk is the action?")
-    await _do(coord, "tap", "Haarlemmerbuurt", "Which buurt in Haarlemmerbuurt?")
+    await _do(coord, "send", "Klaptafel", "In which district (wijk) is the action?")
+    await _do(coord, "tap", "Haarlemmerbuurt", "Which neighbourhood (buurt) in Haarlemmerbuurt?")
     await _do(coord, "tap", buurt, "Where do the volunteers meet?")
     await _do(coord, "send", "Haarlemmerplein 1", "On which day?")
     await _do(coord, "tap", day, "What time does it start?")
@@ -113,12 +114,12 @@ async def test_a_call_that_would_reach_nobody_is_said_before_and_widened_after(
     assert preview.labels == [
         "Whole wijk Haarlemmerbuurt",
         "Choose another area",
-        "Confirm",
+        "Yes, send the call",
         "Ask for a language",
         "Start over",
         "Cancel",
     ]
-    done = await _do(coord, "tap", "Confirm", "Done!")
+    done = await _do(coord, "tap", "Yes, send the call", "Done!")
     assert "There are no volunteers in this area yet, so nobody is called." in done.text
 
     await _do(coord, "tap", "Who is coming?", "places filled")
@@ -189,8 +190,8 @@ async def test_the_preview_offers_the_whole_wijk_and_a_copy_goes_elsewhere(
     preview = await _do(coord, "tap", "Whole wijk Haarlemmerbuurt", "Please check the action:")
     assert "Where: Haarlemmerplein 1, Haarlemmerbuurt" in preview.text
     assert "Nobody would get the call" not in preview.text
-    assert preview.labels == ["Confirm", "Ask for a language", "Start over", "Cancel"]
-    done = await _do(coord, "tap", "Confirm", "Done!")
+    assert preview.labels == ["Yes, send the call", "Ask for a language", "Start over", "Cancel"]
+    done = await _do(coord, "tap", "Yes, send the call", "Done!")
     assert "3 volunteers get the call now." in done.text
     await anna.wait_for("New action in Haarlemmerbuurt")
 
@@ -199,10 +200,10 @@ async def test_the_preview_offers_the_whole_wijk_and_a_copy_goes_elsewhere(
     first = await _do(coord, "tap", "Once more", "Once more: Klaptafel.")
     assert first.text == (
         "Once more: Klaptafel. Choose the area, then the place and the time.\n\n"
-        "In which wijk is the action?"
+        "In which district (wijk) is the action?"
     )
-    await _do(coord, "tap", "Jordaan", "Which buurt in Jordaan?")
-    await _do(coord, "tap", "Whole wijk", "Where do the volunteers meet?")
+    await _do(coord, "tap", "Jordaan", "Which neighbourhood (buurt) in Jordaan?")
+    await _do(coord, "tap", "All of Jordaan", "Where do the volunteers meet?")
     await _do(coord, "send", "Westermarkt", "On which day?")
     await _do(coord, "tap", "Sun 7 Dec", "What time does it start?")
     await _do(coord, "send", "11:00", "What time does it end?")
@@ -215,7 +216,7 @@ async def test_the_preview_offers_the_whole_wijk_and_a_copy_goes_elsewhere(
         "4 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
     )
-    await _do(coord, "tap", "Confirm", "Done!")
+    await _do(coord, "tap", "Yes, send the call", "Done!")
     await dirk.wait_for("New action in Jordaan: can you help?")
     async with wijkbot.db.begin() as session:
         rows = await session.execute(
@@ -234,13 +235,13 @@ async def test_confirming_the_same_action_twice_asks_first_in_dutch(
         await _do(coord, "tap", "Klaptafel", "Typ een korte titel")
         await _do(coord, "send", "Klaptafel", "In welke wijk")
         await _do(coord, "tap", "Haarlemmerbuurt", "Welke buurt in Haarlemmerbuurt?")
-        await _do(coord, "tap", "Hele wijk", "Waar spreken de vrijwilligers af?")
+        await _do(coord, "tap", "Heel Haarlemmerbuurt", "Waar spreken de vrijwilligers af?")
         await _do(coord, "send", "Haarlemmerplein 1", "Op welke dag?")
         await _do(coord, "tap", "za 6 dec", "Hoe laat begint")
         await _do(coord, "send", "15:00", "Hoe laat is het afgelopen")
         await _do(coord, "send", "17:00", "Hoeveel vrijwilligers")
         await _do(coord, "tap", "4", "Kijk de actie even na:")
-        return await _do(coord, "tap", "Bevestigen", "Klaptafel")
+        return await _do(coord, "tap", "Ja, stuur de oproep", "Klaptafel")
 
     assert (await plan()).text.startswith("Klaar!")
     asked = await plan()
@@ -364,7 +365,7 @@ async def test_an_action_that_asks_for_a_language_calls_its_speakers_first(
         assert person is not None
         people.set_spoken_languages(person=person, languages=["nl", "tr"])
 
-    await _plan_in_chat(coord, "Whole wijk")
+    await _plan_in_chat(coord, "All of Haarlemmerbuurt")
     asked = await _do(coord, "tap", "Ask for a language", "Which language should")
     assert asked.text == (
         "Which language should a volunteer also speak? Volunteers who speak it get the call first."
@@ -372,9 +373,9 @@ async def test_an_action_that_asks_for_a_language_calls_its_speakers_first(
     assert "Turkish" in asked.labels and asked.labels[-1] == "No language"
     preview = await _do(coord, "tap", "Turkish", "Please check the action:")
     assert "4 volunteers needed\nAlso wanted: someone who speaks Turkish.\n\n" in preview.text
-    done = await _do(coord, "tap", "Confirm", "Done!")
+    done = await _do(coord, "tap", "Yes, send the call", "Done!")
     assert "2 volunteers get the call now." in done.text  # Anna (fits) and Emre (speaks)
-    assert "1 more volunteer gets it later, if there are still places." in done.text  # Bas
+    assert "1 more volunteer gets it at 12:00, if there are still places." in done.text  # Bas
     call = await emre.wait_for("New action in Haarlemmerbuurt")
     assert "Also wanted: someone who speaks Turkish." in call.text
     await anna.wait_for("New action in Haarlemmerbuurt")
@@ -382,8 +383,9 @@ async def test_an_action_that_asks_for_a_language_calls_its_speakers_first(
     await tap(emre, "Yes")
     await emre.wait_for("see you there", after=mark)
     roster = await _do(coord, "tap", "Who is coming?", "places filled")
-    assert "1 of 4 places filled\nOf those coming, 1 speaks Turkish\nComing (1): Emre" in (
-        roster.text
+    assert (
+        f"1 of 4 places filled\nOf those coming, 1 speaks Turkish\nComing (1): {iso('Emre')}"
+        in roster.text
     )
     async with wijkbot.db.begin() as session:
         action = await session.scalar(select(Action))

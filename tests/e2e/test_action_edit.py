@@ -31,7 +31,15 @@ FRI = dt.datetime(2032, 3, 26, 13, 0, tzinfo=dt.UTC)  # 14:00 CET
 SUN = dt.datetime(2032, 3, 28, 12, 0, tzinfo=dt.UTC)  # 14:00 CEST, after the change
 CALL = "New action in Jordaan: can you help?"
 EVERY_DAY = [(day, part) for day in range(7) for part in ("morning", "afternoon")]
-ROSTER_LABELS = ["Refresh", "Change", "Call more people", "Once more", "Cancel action"]
+ROSTER_LABELS = [
+    "Refresh",
+    "Change",
+    "Call more people",
+    "Message the people coming",
+    "Only urgent notices",
+    "Once more",
+    "Cancel action",
+]
 CHANGED_EN = (
     "This action has changed: meeting place, date and time.\n\n"
     "Klaptafel\nStreet stand\n"
@@ -44,7 +52,7 @@ CHANGED_EN = (
 )
 CHANGED_NL = (
     "Deze actie is veranderd: verzamelplek, datum en tijd.\n\n"
-    "Klaptafel\nKlaptafel\n"
+    "Klaptafel\n"
     "Wanneer: zondag 28 maart, van 14:00 tot 16:00\n"
     "Waar: Westermarkt 1, Jordaan\n"
     "2 vrijwilligers nodig\n\n"
@@ -346,6 +354,8 @@ async def test_a_dutch_coordinator_changes_the_title(
         "Vernieuwen",
         "Wijzigen",
         "Meer mensen oproepen",
+        "Bericht aan wie komt",
+        "Alleen urgente meldingen",
         "Nog een keer",
         "Actie annuleren",
     ]

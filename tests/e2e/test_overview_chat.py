@@ -193,12 +193,12 @@ async def test_here_too_copies_the_action_into_a_quiet_buurt(
     await noor.wait_for("Where do the volunteers meet?", after=mark)
     mark = noor.mark()
     await noor.send("Buurthuis De Boom")
-    preview = await noor.wait_for(predicate=lambda m: "Confirm" in m.labels, after=mark)
+    preview = await noor.wait_for(predicate=lambda m: "Yes, send the call" in m.labels, after=mark)
     assert "Klaptafel" in preview.text
     assert "Saturday 12 June, 14:00 to 16:00" in preview.text
     assert "Buurthuis De Boom, Anjeliersbuurt Noord" in preview.text
     mark = noor.mark()
-    await tap(noor, "Confirm", after=mark - 1)
+    await tap(noor, "Yes, send the call", after=mark - 1)
     await noor.wait_for("Done! The action Klaptafel is planned.", after=mark)
     async with wijkbot.db.begin() as session:
         area = await find_area(session, "Anjeliersbuurt Noord")
