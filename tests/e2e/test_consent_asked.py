@@ -39,14 +39,23 @@ VOLUNTEER_CONSENT = (
     "• Calls: we use your neighbourhood (buurt), what you like to do and the times you can "
     "help, to send you the actions that fit you. Your answers (yes, maybe, no) are kept until "
     "90 days after the action.\n"
-    "• Coupling: a coordinator uses what you like to do or would like help with, your "
-    "languages and times, to introduce you to someone in your neighbourhood (buurt). Kept "
-    "until you delete it.\n"
-    "• Messages: the bot passes on short messages between you and others in your "
-    "neighbourhood network, such as a note to the coordinators that a resident asked for "
-    "help. A message is kept until 90 days after it was sent.\n"
+    "• Coupling: to introduce a volunteer and a resident to each other, we use your buurt, "
+    "the languages you speak, what you like to do or need help with, the times that suit you, "
+    "and (for volunteers) how many couples you want and whether a coordinator met you. A "
+    "volunteer who is asked sees only the resident's first name, buurt, tasks, languages and "
+    "times. When you are coupled we keep when it started, the first meeting (date and place) "
+    'and your answers to "How is it going?"; with your yes, a coordinator may hand your help '
+    "request to a partner organisation.\n"
+    "• Messages: the bot passes on your messages, voice notes and (only when you tap the "
+    "button) your phone number to your coordinator or the person you are coupled with. We do "
+    "not keep what you send; only which message went to whom, for 90 days, so replies find "
+    "their way.\n"
     "• Attendance: after an action the coordinator notes who came, for the thank-you and for "
-    "planning. Kept until you delete it, or the action is deleted.\n\n"
+    "planning. Kept until you delete it, or the action is deleted.\n"
+    "• Results: what you record after an action (conversations, streets, themes heard) is "
+    "kept with your name until 90 days after the action; then only the counts stay.\n"
+    "• How you found us: we note which invite link or flyer you used, so coordinators see "
+    "which flyers work. It is deleted with your data.\n\n"
     "Who sees it? Only the coordinators of your neighbourhood network. We do not share it "
     "with anyone else.\n\n"
     "Seeing and removing it: send /mydata to see everything, /delete at any time and "
@@ -82,10 +91,15 @@ async def test_sign_up_states_each_purpose_and_stores_it_with_version_and_date(
     assert question.text == VOLUNTEER_CONSENT
     assert question.labels == ["I agree", "No, rather not"]
     await tap(vera, "I agree")
-    await vera.wait_for("In which buurt do you live?")
+    await vera.wait_for("In which neighbourhood (buurt) do you live?")
     stored = await _consents(wijkbot, vera.id)
     assert {k: v[:2] for k, v in stored.items()} == {
-        key: (1, "agreed") for key in ("calls", "coupling", "relaying", "attendance")
+        "calls": (1, "agreed"),
+        "coupling": (2, "agreed"),
+        "relaying": (1, "agreed"),
+        "attendance": (1, "agreed"),
+        "results": (1, "agreed"),
+        "sign_up_source": (1, "agreed"),
     }
     assert len({v[2] for v in stored.values()}) == 1  # one moment: when she agreed
     assert NOW <= stored["calls"][2] <= wijkbot.clock.now()
@@ -99,9 +113,10 @@ async def test_sign_up_states_each_purpose_and_stores_it_with_version_and_date(
     used_for = nl.text.split("\n\n")[1:3]
     assert used_for == [
         "Waarvoor gebruiken we het?",
-        "• Berichten: de bot geeft korte berichten door tussen jou en anderen in je "
-        "buurtnetwerk, zoals een bericht aan de coördinatoren dat een bewoner hulp vraagt. "
-        "Een bericht bewaren we tot 90 dagen nadat het is verstuurd.",
+        "• Berichten: de bot geeft je berichten, spraakberichten en (alleen als je op de knop "
+        "tikt) je telefoonnummer door aan je coördinator of aan je koppel. Wat je stuurt, "
+        "bewaren we niet. We bewaren alleen welk bericht naar wie ging, 90 dagen lang, zodat "
+        "antwoorden goed aankomen.",
     ]
     mark = cor.mark()
     await tap(cor, "Ik ga akkoord")
@@ -153,7 +168,9 @@ async def test_a_new_version_is_asked_once_and_nothing_new_is_used_before(
     helped = await vera.wait_for("volunteer", after=question)
     assert helped.seq > question.seq  # the update was not lost: answered after the question
     stored = await _consents(wijkbot, vera.id)
-    assert stored["coupling"] == stored["relaying"] == (1, "agreed", signed_up)
+    assert stored["coupling"] == (2, "agreed", signed_up)
+    assert stored["relaying"] == stored["results"] == stored["sign_up_source"]
+    assert stored["relaying"] == (1, "agreed", signed_up)
     assert stored["calls"][:2] == stored["attendance"][:2] == (2, "asked")
     assert signed_up < stored["calls"][2] <= wijkbot.clock.now()
 
@@ -190,8 +207,10 @@ async def test_a_new_version_is_asked_once_and_nothing_new_is_used_before(
     assert {k: v[:2] for k, v in answered.items()} == {
         "calls": (2, "agreed"),
         "attendance": (2, "refused"),
-        "coupling": (1, "agreed"),
+        "coupling": (2, "agreed"),
         "relaying": (1, "agreed"),
+        "results": (1, "agreed"),
+        "sign_up_source": (1, "agreed"),
     }
     # old, repeated or forged answers change nothing
     for data in ("cs:calls:2:n", "cs:calls:1:y", "cs:attendance:2:y", "cs:photos:1:y", "cs:x"):

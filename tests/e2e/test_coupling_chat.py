@@ -6,9 +6,13 @@ unowned request raised again after 2 working days over a weekend."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
+from bot.clock import Clock
 from bot.coupling_job import run_coupling_tick
 from bot.domain import people
 from sandbox.fake_bot_api import FakeBotAPI
@@ -235,9 +239,27 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
         assert len((await session.scalars(select(Couple))).all()) == 1
 
 
+@pytest.fixture
+async def nights_bot(
+    fake: FakeBotAPI, database_url: str, clock: Clock
+) -> AsyncIterator[BotUnderTest]:
+    """The bot with the default quiet hours (21-8, Europe/Amsterdam: 13 awake hours a day),
+    which proposal deadlines skip; from a Monday 10:00 (tests run with QUIET_HOURS=off)."""
+    clock.set(dt.datetime(2031, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    bot = BotUnderTest(
+        fake, BotUnderTest.settings_for(fake, database_url, quiet_hours="21-8"), clock
+    )
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
 async def test_decline_not_now_and_timeout_reopen_the_request(
-    wijkbot: BotUnderTest, fake: FakeBotAPI
+    nights_bot: BotUnderTest, fake: FakeBotAPI
 ) -> None:
+    wijkbot = nights_bot
     noor, vera, bas, tess, ayse = await _setup(wijkbot, fake)
     async with wijkbot.db.begin() as session:
         for user in (bas, tess):
@@ -273,8 +295,8 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
         "The request is open again. Ask the next volunteer?"
     )
 
-    # Vera does not answer: after 48 awake hours (nights do not count: 14 a day, so about
-    # 3.5 days) the job expires it and Noor is told.
+    # Vera does not answer: after 48 awake hours (nights do not count: 13 a day, so about
+    # 3.7 days) the job expires it and Noor is told.
     await tap(noor, "Next suggestions")
     await noor.wait_for(predicate=lambda m: m.labels == ["Ask Vera", "« Back"])
     await tap(noor, "Ask Vera")

@@ -10,7 +10,7 @@ from bot.domain.coupling import requests
 from bot.domain.vocabulary import HelpRequestStatus
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
-from storage.models import Area, HandOver, HelpRequest, Organisation, PartnerMember, Person
+from storage.models import HandOver, HelpRequest, Organisation, PartnerMember, Person
 from tests.e2e.test_relay import person
 
 
@@ -29,19 +29,15 @@ async def test_hand_over_to_the_buurtteam_with_consent_answered_by_its_staff(
     staff_id = (await person(wijkbot, staff)).id
     other_id = (await person(wijkbot, other_staff)).id
     async with wijkbot.db.begin() as session:
-        centrum = await session.scalar(select(Area).where(Area.name == "Centrum"))
-        assert centrum is not None
-        team = Organisation(
-            key="buurtteam-centrum",
-            kind="neighbourhood_team",
-            name="Buurtteam Amsterdam Centrum",
-            area_id=centrum.id,
+        # Centrum's organisations are seeded in every test database (organisation file)
+        team = await session.scalar(
+            select(Organisation).where(Organisation.key == "buurtteam-centrum")
         )
-        ymere = Organisation(
-            key="ymere-centrum", kind="housing_corporation", name="Ymere", area_id=centrum.id
+        ymere = await session.scalar(
+            select(Organisation).where(Organisation.key == "ymere-centrum")
         )
-        session.add_all([team, ymere])
-        await session.flush()
+        assert team is not None and team.name == "Buurtteam Amsterdam Centrum"
+        assert ymere is not None and ymere.name == "Ymere"
         session.add(PartnerMember(person_id=staff_id, organisation_id=team.id))
         session.add(PartnerMember(person_id=other_id, organisation_id=ymere.id))
         resident = await session.get(Person, resident_id)

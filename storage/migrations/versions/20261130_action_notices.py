@@ -62,13 +62,37 @@ def upgrade() -> None:
     )
 
 
+STAND_IN_FK = " CONSTRAINT fk_person_stand_in_id_person REFERENCES person (id) ON DELETE SET NULL"
+
+
+def _sqlite_drop_person_columns() -> None:
+    """Drop the two columns in place. A batch copy of `person` would DROP the old table, and
+    with foreign keys on that deletes every row pointing at a person (ON DELETE CASCADE:
+    help requests, languages, ...). SQLite cannot drop a column with a REFERENCES clause, so
+    first remove that clause from the stored schema (as migration 0009 swaps its CHECK)."""
+    bind = op.get_bind()
+    sql = bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'person'"
+    ).scalar_one()
+    if STAND_IN_FK not in sql:
+        raise RuntimeError("person: stand_in_id foreign key not found")
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    bind.exec_driver_sql("PRAGMA writable_schema = ON")
+    bind.exec_driver_sql(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'person'",
+        (sql.replace(STAND_IN_FK, ""),),
+    )
+    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+    op.execute("ALTER TABLE person DROP COLUMN stand_in_id")
+    op.execute("ALTER TABLE person DROP COLUMN away_until")
+
+
 def downgrade() -> None:
     op.drop_table("action_notice_level")
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint("fk_person_stand_in_id_person", "person", type_="foreignkey")
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("stand_in_id")
-        batch_op.drop_column("away_until")
-    if op.get_bind().dialect.name == "sqlite":  # the batch copy loses the expression index
-        op.execute("DROP INDEX IF EXISTS ix_person_home")
-        op.create_index("ix_person_home", "person", [sa.text("coalesce(buurt_id, area_id)")])
+    if op.get_bind().dialect.name == "sqlite":  # in place: keeps rows and ix_person_home
+        _sqlite_drop_person_columns()
+        return
+    op.drop_constraint("fk_person_stand_in_id_person", "person", type_="foreignkey")
+    op.drop_column("person", "stand_in_id")
+    op.drop_column("person", "away_until")
