@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, outbox
 from bot.domain.actions import get_managed_action, validate_draft
-from bot.domain.calendar import CalendarFile
+from bot.domain.calendar import CalendarFile, held_copies
 from bot.domain.errors import ActionCancelled, ActionStarted, DomainError
 from bot.domain.outbox import RULES, MessageKind
 from bot.domain.reminders import REMINDER_KEYS, reminder_times
 from bot.domain.rsvp import _locked_action, _promote_from_waitlist
 from bot.domain.vocabulary import ActionStatus, Answer, OutboxStatus, PlaceStatus
-from storage.models import Action, CalendarCopy, OutboxMessage, Person, Rsvp
+from storage.models import Action, OutboxMessage, Person, Rsvp
 
 #: The fields an edit may change, in the order a change message names them.
 FIELDS = ("title", "meeting_place", "times", "volunteers_needed")
@@ -324,15 +324,11 @@ async def _tell_changes(
 
 
 async def _newer_calendar_copies(*, session: AsyncSession, action: Action) -> list[CalendarFile]:
-    """Everyone who received the action's .ics (and has not stopped), each with the next
-    SEQUENCE (stored): the same UID with a higher SEQUENCE replaces their event (RFC 5545,
-    3.8.7.4)."""
-    rows = await session.execute(
-        select(CalendarCopy, Person)
-        .join(Person, Person.id == CalendarCopy.person_id)
-        .where(CalendarCopy.action_id == action.id, Person.stopped_at.is_(None))
-        .order_by(Person.id)
-    )
+    """Everyone who still holds the action's .ics (`calendar.held_copies`: not withdrawn,
+    not stopped), each with the next SEQUENCE (stored): the same UID with a higher SEQUENCE
+    replaces their event (RFC 5545, 3.8.7.4). Someone who gave up their place is left out: a
+    newer file would put the event back in their calendar."""
+    rows = await session.execute(held_copies(action.id))
     area_name = (await areas.tree(session)).name(action.area_id)
     found = []
     for copy, person in rows.all():

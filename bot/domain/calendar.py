@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas
-from storage.models import Action, CalendarCopy, Person
+from bot.domain.vocabulary import PlaceStatus
+from storage.models import Action, CalendarCopy, Person, Rsvp
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,38 @@ async def withdraw_copy(
     )
 
 
+def held_copies(action_id: int) -> Select[tuple[CalendarCopy, Person]]:
+    """Select the (CalendarCopy, Person) rows of people who still hold the action in their
+    calendar: they received a file, still have a place (Rsvp 'confirmed': a Ja -> Nee or
+    Misschien already sent them a METHOD:CANCEL via `withdraw_copy`, and a later place sends
+    the event again via `record_copy`) and have not stopped all messages. Ordered by
+    person id."""
+    return (
+        select(CalendarCopy, Person)
+        .join(Person, Person.id == CalendarCopy.person_id)
+        .join(
+            Rsvp,
+            (Rsvp.action_id == CalendarCopy.action_id) & (Rsvp.person_id == CalendarCopy.person_id),
+        )
+        .where(
+            CalendarCopy.action_id == action_id,
+            Person.stopped_at.is_(None),
+            Rsvp.status == PlaceStatus.CONFIRMED,
+        )
+        .order_by(Person.id)
+    )
+
+
 async def cancel_copies(*, session: AsyncSession, action_id: int) -> list[CalendarFile]:
-    """Everyone who received a calendar file of the action, each with the next SEQUENCE
-    (stored), for the METHOD:CANCEL file. Ordered by person id; empty when nobody got one
-    or the action is gone. People who stopped all messages are left out (and keep their
-    row, so nothing is sent to them later either)."""
+    """Everyone who still holds the action's calendar file (`held_copies`), each with the
+    next SEQUENCE (stored), for the METHOD:CANCEL file. Empty when nobody holds one or the
+    action is gone. Left out: people who stopped all messages (they keep their row, so
+    nothing is sent to them later either) and people who already gave up their place and
+    got a METHOD:CANCEL then: a second one would only confuse them."""
     action = await session.get(Action, action_id)
     if action is None:
         return []
-    rows = await session.execute(
-        select(CalendarCopy, Person)
-        .join(Person, Person.id == CalendarCopy.person_id)
-        .where(CalendarCopy.action_id == action_id, Person.stopped_at.is_(None))
-        .order_by(Person.id)
-    )
+    rows = await session.execute(held_copies(action_id))
     tree = await areas.tree(session)
     found = []
     for copy, person in rows.all():

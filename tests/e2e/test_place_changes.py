@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from sandbox.fake_bot_api import FakeBotAPI
-from sandbox.harness import BotUnderTest, add_person
-from storage.models import OutboxMessage, Person, Rsvp
+from sandbox.harness import BotUnderTest, add_person, tap
+from storage.models import CalendarCopy, OutboxMessage, Person, Rsvp
 from tests.e2e.test_my_actions import (
     CALL,
     CONFIRMED,
@@ -154,3 +154,40 @@ async def test_the_rest_of_the_waiting_list_is_renumbered(
     await wim.press("No", message_id=(await wim.wait_for(CONFIRMED)).message_id)
     done = await xan.wait_for(CONFIRMED, after=mark)
     assert done.message_id == call.message_id
+
+
+async def test_cancelling_skips_a_copy_already_withdrawn(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    """Vera said Ja -> Nee and got her METHOD:CANCEL then; when the action is cancelled only
+    Wim (who still has his place) gets one, Vera no second one."""
+    vera, wim = await _volunteers(wijkbot, fake, "Vera", "Wim")
+    carla = await _coordinator(wijkbot, fake)
+    stand = await _plan(wijkbot, "Klaptafel", SAT, needed=2)
+    await _answer_call(vera, "Klaptafel", "Yes", CONFIRMED)
+    await _answer_call(wim, "Klaptafel", "Yes", CONFIRMED)
+    await vera.press("No", message_id=(await vera.wait_for(CONFIRMED)).message_id)
+    await vera.wait_for(NO)
+    _, withdrawn = await _documents(vera, 2)
+    assert str(withdrawn["method"]) == "CANCEL"
+
+    await carla.send("/actions")
+    await tap(carla, "Sat 6 Dec 14:00 · Klaptafel")
+    await tap(carla, "Cancel action")
+    await tap(carla, "Yes, cancel it")
+    await carla.wait_for("The action is cancelled.")
+
+    _, cancelled = await _documents(wim, 2)
+    assert str(cancelled["method"]) == "CANCEL"
+    (event,) = cancelled.walk("VEVENT")
+    assert str(event["uid"]) == f"action-{stand}@wijkbot"
+    assert int(event["sequence"]) == 1
+    await wijkbot.outbox_idle()
+    assert len([m for m in vera.messages if m.kind == "document"]) == 2
+    async with wijkbot.db.begin() as session:
+        copies = await session.execute(
+            select(Person.display_name, CalendarCopy.sequence)
+            .join(Person, Person.id == CalendarCopy.person_id)
+            .order_by(Person.display_name)
+        )
+        assert copies.all() == [("Vera", 1), ("Wim", 1)]

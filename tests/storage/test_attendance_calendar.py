@@ -159,13 +159,30 @@ async def test_calendar_copies_count_up_and_go_with_the_person(db: Database) -> 
         coco = await make.person(session, "Coco", role="coordinator", area="Centrum")
         vera = await make.person(session, "Vera", chat_id=7001)
         stopped = await make.person(session, "Stil", chat_id=7002)
-        action, _ = await make.planned_action(session, coordinator=coco)
+        gone = await make.person(session, "Nora", chat_id=7003)
+        action, _ = await make.planned_action(session, coordinator=coco, needed=3)
+        for volunteer in (vera, stopped, gone):
+            await answer(
+                session=session,
+                action_id=action.id,
+                person=volunteer,
+                answer="yes",
+                now=NOW,
+                tz=AMS,
+            )
         first = await calendar.record_copy(session=session, action=action, person=vera)
         again = await calendar.record_copy(session=session, action=action, person=vera)
         assert (first.sequence, again.sequence, first.chat_id) == (0, 0, 7001)
         assert first.area_name == "Haarlemmerbuurt"
         await calendar.record_copy(session=session, action=action, person=stopped)
         stopped.stopped_at = NOW
+        # Nora gave up her place (Ja -> Nee) and got her METHOD:CANCEL then
+        await calendar.record_copy(session=session, action=action, person=gone)
+        await answer(
+            session=session, action_id=action.id, person=gone, answer="no", now=NOW, tz=AMS
+        )
+        withdrawn = await calendar.withdraw_copy(session=session, action=action, person=gone)
+        assert withdrawn is not None and withdrawn.sequence == 1
         await session.flush()
 
         cancels = await calendar.cancel_copies(session=session, action_id=action.id)
@@ -174,4 +191,4 @@ async def test_calendar_copies_count_up_and_go_with_the_person(db: Database) -> 
 
         await people.erase(session=session, person=vera, now=NOW, tz=AMS)
         left = await session.execute(select(CalendarCopy.person_id, CalendarCopy.sequence))
-        assert left.all() == [(stopped.id, 0)]
+        assert sorted(left.all()) == sorted([(stopped.id, 0), (gone.id, 1)])
