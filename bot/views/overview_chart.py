@@ -135,15 +135,19 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
     """The overview as CSV bytes (UTF-8 with BOM, `csv_delimiter` of the reader's language).
 
     Header row, then one row per wijk and buurt in reading order, then the total. Columns:
-    level, wijk, name, the six counts, one column per theme, one per flyer label.
+    level, wijk, name, the six counts, one column per theme, one per flyer label. English
+    names each Dutch area word once, in the header ("neighbourhood (buurt)"), and has
+    plain English level values; the Dutch file uses "wijk" / "buurt" / "totaal".
     """
+    # Level values are plain words a spreadsheet can filter on ("district", "neighbourhood"
+    # in English; "wijk", "buurt" in Dutch); the English header names the Dutch words once.
     levels = {
-        AreaLevel.WIJK: t.gettext("wijk"),
-        AreaLevel.BUURT: t.gettext("buurt"),
+        AreaLevel.WIJK: t.gettext("district"),
+        AreaLevel.BUURT: t.gettext("neighbourhood"),
         "total": t.gettext("total"),
     }
     header = [
-        t.gettext("level"),
+        t.gettext("level: district (wijk) or neighbourhood (buurt)"),
         t.gettext("wijk"),
         t.gettext("area"),
         t.gettext("Actions held"),

@@ -162,7 +162,13 @@ async def test_english_overview_and_who_may_not(wijkbot: BotUnderTest, fake: Fak
     document = await noor.wait_for(predicate=lambda m: m.kind == "document")
     assert document.document is not None
     rows = list(csv.reader(io.StringIO(document.document.decode("utf-8-sig")), delimiter=","))
-    assert rows[0][:3] == ["level", "district (wijk)", "area"]
+    assert rows[0][:3] == [
+        "level: district (wijk) or neighbourhood (buurt)",
+        "district (wijk)",
+        "area",
+    ]
+    levels = {row[0] for row in rows[1:]}
+    assert levels == {"district", "neighbourhood", "total"}
 
     # a volunteer is refused, by command and by a forged button; nothing is sent
     vera = fake.user(6002, "Vera", language_code="en")

@@ -149,8 +149,19 @@ def test_csv_for_partners_shows_small_counts_as_less_than_five_in_english() -> N
     assert header[3:6] == ["Actions held", "Volunteers active", "Residents reached (conversations)"]
     assert header[9] == "Theme: loneliness"
     assert header[-1] == "Sign-ups via: other invite"
+    assert header[:3] == [
+        "level: district (wijk) or neighbourhood (buurt)",
+        "district (wijk)",
+        "area",
+    ]
+    # plain English level values; the Dutch words are named once, in the header
+    assert [r[:3] for r in body] == [
+        ["district", "Haarlemmerbuurt", "Haarlemmerbuurt"],
+        ["neighbourhood", "Haarlemmerbuurt", "Haarlemmerbuurt West"],
+        ["neighbourhood", "Haarlemmerbuurt", "Westerdokseiland"],
+        ["total", "", "Centrum"],
+    ]
     total = dict(zip(header, body[-1], strict=True))
-    assert total["level"] == "total"
     assert total["New residents met"] == "<5"
     assert total["Help requests open now"] == "<5"
     assert total["Residents reached (conversations)"] == "41"
