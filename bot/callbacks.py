@@ -514,6 +514,10 @@ PF_COUPLES = route("pf:cs", Int("count", 0, MAX_COUPLES_LIMIT))
 """A volunteer's maximum number of couples: `pf:cs:<0-10>`."""
 PF_NOT_NOW = route("pf:n")
 """A volunteer's "liever niet nu" (no coupling proposals for 4 weeks): `pf:n`."""
+PF_TIMES_OPEN = route("pf:h")
+"""A resident's times that suit them (those of their open help request): `pf:h`."""
+PF_TIME = route("pf:hs", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF))
+"""Set one day part of the resident's open help request: `pf:hs:<weekday>:<m|a|e>:<1|0>`."""
 
 # /mijnacties: a person's couples (bot.handlers.my_actions); checked by the coupling domain.
 MY_COUPLE_ASK = route("mc:a", Id("couple_id"))

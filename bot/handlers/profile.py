@@ -1,8 +1,10 @@
 """/profiel (/profile): a volunteer or resident changes what sign-up asked.
 
 Volunteers: buurt, spoken languages, what they like to do, their maximum number of couples
-and "liever niet nu" (their times stay in /beschikbaarheid); residents: buurt, languages
-and what they would like help with (sign-up asks residents no times yet).
+and "liever niet nu" (their times stay in /beschikbaarheid); residents: buurt, languages,
+what they would like help with and the times that suit them. A resident's times live on
+their open help request (`help_request_slot`): with one, "Times that suit me" edits them
+with the /hulpvraag grid; without one (or once someone was asked) they are told so.
 
 One message: the profile with a button per choice; each button shows the sign-up keyboard
 for it (`bot.handlers.onboarding.steps`, `bot.views.people`) in place, and "Done" /
@@ -29,16 +31,20 @@ from bot.callbacks import (
     PF_SPOKEN_OPEN,
     PF_TASK,
     PF_TASKS_OPEN,
+    PF_TIME,
+    PF_TIMES_OPEN,
     PF_WANT,
     PF_WANTS_OPEN,
 )
 from bot.context import WijkContext
 from bot.domain import signup
 from bot.domain import tasks as task_codes
-from bot.domain.coupling import volunteers
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.coupling import resident, volunteers
+from bot.domain.coupling.errors import RequestNotOpen
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.signup import Choice
-from bot.domain.vocabulary import Role
+from bot.domain.vocabulary import RequestStatus, Role
+from bot.handlers import my_help_request
 from bot.handlers.common import (
     answer_query,
     button,
@@ -241,6 +247,68 @@ async def on_not_now(update: Update, context: WijkContext) -> None:
     await _show(update, *await _profile(context, person, t), note=t.gettext("Saved."))
 
 
+async def _resident(update: Update, context: WijkContext) -> tuple[Any, Translator]:
+    person, t = await _member(update, context)
+    if person is not None and person.role != Role.RESIDENT:
+        return None, t
+    return person, t
+
+
+async def _times_refused(update: Update, t: Translator, exc: Exception) -> None:
+    """No open request (or none any more): say so kindly, with the way to /hulpvraag; a
+    request someone was already asked for can't change; a forged value is stale."""
+    if isinstance(exc, NotFound):
+        text = views.no_request_text(t)
+    elif isinstance(exc, RequestNotOpen):
+        text = my_help_request.not_open_text(t)
+    else:
+        text = t.gettext("This button no longer works.")
+    query = update.callback_query
+    assert query is not None
+    await answer_query(query)
+    await edit_or_send(query, text, InlineKeyboardMarkup([views.back_row(t)]))
+
+
+async def on_times_open(update: Update, context: WijkContext) -> None:
+    """`pf:h`: the resident's times (their open help request's) as the day-part grid."""
+    person, t = await _resident(update, context)
+    if person is None:
+        await stale_button(update, context)
+        return
+    summary = await resident.current(session=context.session, person=person)
+    if summary is None:
+        await _times_refused(update, t, NotFound())
+        return
+    if summary.status != RequestStatus.OPEN:
+        await _times_refused(update, t, RequestNotOpen())
+        return
+    await _show(update, *views.times_view(t, set(summary.slots)))
+
+
+async def on_time(
+    update: Update, context: WijkContext, *, weekday: int, part: str, on: bool
+) -> None:
+    """`pf:hs:<weekday>:<m|a|e>:<1|0>`: set one day part of the open help request."""
+    person, t = await _resident(update, context)
+    if person is None:
+        await stale_button(update, context)
+        return
+    try:
+        async with context.atomic() as session:
+            summary = await resident.set_slot(
+                session=session,
+                person=person,
+                weekday=weekday,
+                day_part=part,
+                on=on,
+                now=context.clock.now(),
+            )
+    except (InvalidInput, RequestNotOpen, NotFound) as exc:
+        await _times_refused(update, t, exc)
+        return
+    await _show(update, *views.times_view(t, set(summary.slots)))
+
+
 def register(application: Any) -> None:
     """Add /profiel and /profile and the profile's buttons (group 0)."""
     application.add_handler(CommandHandler(["profiel", "profile"], profile_command))
@@ -253,3 +321,5 @@ def register(application: Any) -> None:
     application.add_handler(button(PF_COUPLES_OPEN, on_couples_open))
     application.add_handler(button(PF_COUPLES, on_couples))
     application.add_handler(button(PF_NOT_NOW, on_not_now))
+    application.add_handler(button(PF_TIMES_OPEN, on_times_open))
+    application.add_handler(button(PF_TIME, on_time))

@@ -19,6 +19,8 @@ from bot.callbacks import (
     PF_NOT_NOW,
     PF_SPOKEN_OPEN,
     PF_TASKS_OPEN,
+    PF_TIME,
+    PF_TIMES_OPEN,
     PF_WANTS_OPEN,
 )
 from bot.domain.coupling.volunteers import MAX_COUPLES_LIMIT
@@ -26,7 +28,7 @@ from bot.domain.signup import SignupChoices
 from bot.domain.tasks import SPOKEN_LANGUAGES
 from bot.domain.vocabulary import Role
 from bot.i18n import Translator
-from bot.views.people import describe_choices, language_label
+from bot.views.people import availability_keyboard, describe_choices, language_label
 
 #: The choices offered for the maximum number of couples (the domain allows up to 10).
 COUPLE_CHOICES = tuple(range(0, min(4, MAX_COUPLES_LIMIT) + 1))
@@ -91,7 +93,33 @@ def menu_keyboard(t: Translator, role: str) -> InlineKeyboardMarkup:
                 )
             ]
         )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t.gettext("Times that suit me"), callback_data=PF_TIMES_OPEN.encode()
+                )
+            ]
+        )
     return InlineKeyboardMarkup(rows)
+
+
+def times_view(t: Translator, slots: set[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
+    """A resident's times (those of their open help request) as the weekly day-part grid
+    of /hulpvraag; none chosen means any time. Done returns to the profile."""
+    text = t.gettext(
+        "Which times suit you for a visit or a call? Tap all that apply, then Done. "
+        "Nothing chosen means any time."
+    )
+    done = InlineKeyboardButton(t.gettext("Done"), callback_data=PF_MENU.encode())
+    return text, availability_keyboard(t, slots, PF_TIME, [done])
+
+
+def no_request_text(t: Translator) -> str:
+    """A resident without an open help request asks to change their times."""
+    return t.gettext(
+        "Your times are kept with your help request, and you have no open request now. "
+        "Send /helprequest when you would like help: it asks which times suit you."
+    )
 
 
 def back_row(t: Translator) -> list[InlineKeyboardButton]:

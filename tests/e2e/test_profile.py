@@ -15,10 +15,11 @@ from sqlalchemy import select
 from bot.callbacks import PF_BUURT
 from bot.clock import Clock
 from bot.domain import actions
+from bot.domain.coupling import requests as coupling_requests
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.areas import find_area
-from storage.models import CouplingProfile, Offer, OutboxMessage, Person
+from storage.models import CouplingProfile, HelpRequestSlot, Offer, OutboxMessage, Person
 from tests.e2e.test_my_actions import AMS, EVERY_DAY, NOW, SAT
 
 STALE = "This button no longer works."
@@ -188,7 +189,7 @@ async def test_residents_and_dutch(wijkbot: BotUnderTest, fake: FakeBotAPI) -> N
     await add_person(wijkbot, rosa, role="resident", area="Haarlemmerbuurt", language="nl")
     await rosa.send("/profiel")
     profile = await rosa.wait_for("Je profiel. Tik op wat je wilt veranderen.")
-    assert profile.labels == ["Buurt", "Talen", "Waar ik hulp bij wil"]
+    assert profile.labels == ["Buurt", "Talen", "Waar ik hulp bij wil", "Tijden die me passen"]
     assert "Talen: –" in profile.text
     await tap(rosa, "Waar ik hulp bij wil")
     await rosa.wait_for("Waar wil je hulp bij?")
@@ -205,3 +206,76 @@ async def test_residents_and_dutch(wijkbot: BotUnderTest, fake: FakeBotAPI) -> N
     await add_person(wijkbot, coord, role="coordinator", area="Centrum", language="en")
     await coord.send("/profile")
     await coord.wait_for("Only volunteers and residents who signed up have a profile.")
+
+
+async def test_a_resident_changes_the_times_of_their_open_request(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    """Residents' times live on their open help request: /profiel edits them with the
+    /hulpvraag grid; without a request they are pointed to /hulpvraag."""
+    rosa = fake.user(4301, "Rosa", language_code="nl")
+    person = await add_person(wijkbot, rosa, role="resident", area="Haarlemmerbuurt", language="nl")
+    await rosa.send("/profiel")
+    await rosa.wait_for("Je profiel")
+    mark = rosa.mark()
+    await tap(rosa, "Tijden die me passen")
+    none = await rosa.wait_for("Je tijden horen bij je hulpvraag", after=mark)
+    assert none.text == (
+        "Je tijden horen bij je hulpvraag, en je hebt nu geen open hulpvraag. Stuur /hulpvraag "
+        "als je hulp wilt: dan vragen we ook welke tijden je passen."
+    )
+    assert none.labels == ["« Terug"]
+    await rosa.press_data("pf:hs:0:m:1")  # an old grid button: nothing is stored
+    await rosa.wait_for_callback_answer()
+
+    async with wijkbot.db.begin() as session:
+        resident = await session.get(Person, person.id)
+        assert resident is not None
+        request = await coupling_requests.create_request(
+            session=session,
+            resident=resident,
+            tasks=["shopping"],
+            slots=[(5, "afternoon")],
+            now=wijkbot.clock.now(),
+        )
+        request_id = request.id
+    await rosa.send("/profiel")
+    await rosa.wait_for("Je profiel", after=mark)
+    mark = rosa.mark()
+    await tap(rosa, "Tijden die me passen")
+    grid = await rosa.wait_for("Welke tijden", after=mark)
+    assert "✅ za middag" in grid.labels
+    assert "⬜ ma ochtend" in grid.labels
+    await tap(rosa, "⬜ ma ochtend")
+    await rosa.wait_for(predicate=lambda m: "✅ ma ochtend" in m.labels)
+    await tap(rosa, "✅ za middag")
+    await rosa.wait_for(predicate=lambda m: "⬜ za middag" in m.labels and m.labels)
+    mark = rosa.mark()
+    await tap(rosa, "Klaar")
+    await rosa.wait_for("Je profiel", after=mark)
+    async with wijkbot.db.begin() as session:
+        slots = await session.execute(
+            select(HelpRequestSlot.weekday, HelpRequestSlot.day_part).where(
+                HelpRequestSlot.request_id == request_id
+            )
+        )
+        assert slots.all() == [(0, "morning")]
+
+
+async def test_a_resident_without_a_request_in_english(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    ruth = fake.user(4302, "Ruth", language_code="en")
+    await add_person(wijkbot, ruth, role="resident", area="Haarlemmerbuurt", language="en")
+    await ruth.send("/profile")
+    profile = await ruth.wait_for("Your profile")
+    assert profile.labels[-1] == "Times that suit me"
+    mark = ruth.mark()
+    await tap(ruth, "Times that suit me")
+    none = await ruth.wait_for("Your times are kept", after=mark)
+    assert none.text == (
+        "Your times are kept with your help request, and you have no open request now. "
+        "Send /helprequest when you would like help: it asks which times suit you."
+    )
+    await ruth.press_data("pf:h")  # a second press: the same kind answer
+    await ruth.wait_for_callback_answer()
