@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock
+from bot.domain.vocabulary import Role
 from bot.i18n import Translator
 from bot.runtime import migrate_and_seed
 from bot.views.people import day_part_label, language_label, task_label
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
+from sandbox.fake_bot_api.messages import visible
 from sandbox.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 
 LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
@@ -301,10 +303,16 @@ class Story:
     def transcripts(self) -> str:
         """Every chat, person by person, made short enough to read (see `condense`)."""
         seen: set[str] = set()
+        signed_up: set[tuple[str, str | None]] = set()
         out = []
         for role, user in self.people:
             out.append(f"\n===== {user.first_name} ({role}, {user.language_code}) =====")
-            out.extend(condense(user.final_transcript().splitlines(), seen))
+            lines = user.final_transcript().splitlines()
+            if role in (Role.VOLUNTEER, Role.RESIDENT):
+                if (role, user.language_code) in signed_up:
+                    lines = condense_sign_up(lines, user.first_name, role)
+                signed_up.add((role, user.language_code))
+            out.extend(condense(lines, seen))
         if self.epilogue:  # last: what the klaptafel brought, then the overview
             heading = {
                 "nl": "Opbrengst van de klaptafel, en het overzicht",
@@ -313,6 +321,30 @@ class Story:
             out.append(f"\n===== {heading} =====")
             out.extend(self.epilogue)
         return "\n".join(out)
+
+
+#: What a folded sign-up went through, per role (the steps of `bot.handlers.onboarding`).
+SIGN_UP_STEPS = {
+    Role.VOLUNTEER: "language, agree, buurt, languages, tasks, times",
+    Role.RESIDENT: "language, agree, buurt, help wanted, what they offer",
+}
+
+
+def condense_sign_up(lines: list[str], first_name: str, role: str) -> list[str]:
+    """A chat whose sign-up is like one shown before (same role and language), with the
+    steps from ``/start`` up to the bot's thank-you folded into one line; the thank-you,
+    which lists what the person chose (buurt, languages, tasks, times), stays in full.
+
+    The thank-you is the first bot message naming the person (`first_name`); without one
+    (the sign-up did not finish) the lines are returned as they are.
+    """
+    if not lines or not lines[0].startswith("> /start "):
+        return lines
+    for index, line in enumerate(lines):
+        if line.startswith("< ") and first_name in visible(line):
+            folded = f"{lines[0]} … (sign-up as above: {SIGN_UP_STEPS[Role(role)]})"
+            return [folded, *lines[index:]]
+    return lines
 
 
 BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end

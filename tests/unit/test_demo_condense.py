@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.demo import condense
+from sandbox.demo import condense, condense_sign_up
 
 CARD = ["  Klaptafel op het Haarlemmerplein", "  Wanneer: zaterdag", "  Waar: Haarlemmerplein"]
 
@@ -31,3 +31,29 @@ def test_short_texts_are_never_shortened() -> None:
     line = ["< Welke talen spreek je? [Nederlands] [Engels]"]
     assert condense(line, seen) == line
     assert condense(line, seen) == line
+
+
+def test_a_sign_up_like_one_before_is_folded_but_its_thank_you_stays() -> None:
+    lines = [
+        "> /start abc",
+        "< Welkom bij wijkbot! In welke taal wil je verder? [Nederlands] [English]",
+        "> [pressed: Nederlands]",
+        "< Voordat we beginnen: wat slaan we op? … (as above) [Ik ga akkoord]",
+        "> [pressed: Ik ga akkoord]",
+        "< In welke buurt woon je? [Haarlemmerbuurt Oost]",
+        "> [pressed: Haarlemmerbuurt Oost]",
+        "< Bedankt, \u2068Kees\u2069! Je bent aangemeld als vrijwilliger.",
+        "  ",
+        "  Buurt: Haarlemmerbuurt Oost",
+        "< Nieuwe actie in Haarlemmerbuurt: kun je helpen? … (as above) [Ja]",
+    ]
+    assert condense_sign_up(lines, "Kees", "volunteer") == [
+        "> /start abc … (sign-up as above: language, agree, buurt, languages, tasks, times)",
+        *lines[7:],
+    ]
+    # a sign-up that did not finish (no thank-you) stays as it is
+    assert condense_sign_up(lines[:5], "Kees", "volunteer") == lines[:5]
+    folded = condense_sign_up(lines, "Kees", "resident")[0]
+    assert folded.endswith(
+        "(sign-up as above: language, agree, buurt, help wanted, what they offer)"
+    )
