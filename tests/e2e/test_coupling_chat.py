@@ -377,3 +377,45 @@ async def test_unowned_request_is_raised_again_after_two_working_days(
     mark = noor.mark()
     await tap(noor, "See the request")
     await noor.wait_for("Ayse · Westerdokseiland", after=mark)
+
+
+async def test_a_right_to_left_volunteer_name_is_isolated_in_suggestions_and_proposal(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    """Issue 9, finding 7: a right-to-left first name sits between FSI and PDI wherever it
+    is inside a sentence or list line, so it cannot reorder the text around it."""
+    shaimaa_name = "شيماء"
+    shaimaa_iso = iso(shaimaa_name)
+    noor = fake.user(7001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    shaimaa = fake.user(7104, shaimaa_name, language_code="en")
+    await _volunteer(wijkbot, shaimaa, languages=["tr"], slots=((2, "afternoon"),))
+    ayse = fake.user(7201, "Ayse", language_code="nl")
+    await add_person(wijkbot, ayse, role="resident", area="Haarlemmerbuurt", buurt=BUURT)
+    await _ask_for_shopping_in_turkish(ayse)
+    await noor.wait_for("asks for help")
+    await _mark_ready(noor, shaimaa_name)
+
+    mark = noor.mark()
+    text = await _open_suggestions(noor)
+    assert text == (
+        f"Suggested for {iso('Ayse')}:\n1. {shaimaa_iso}: same buurt · speaks Turkish · "
+        "likes shopping · free Wed afternoon · no couple yet"
+    )
+    suggestions = await noor.wait_for("Suggested for", after=mark)
+    assert suggestions.labels == [f"Ask {shaimaa_iso}", "« Back"]
+    assert suggestions.text.count(shaimaa_name) == suggestions.text.count(shaimaa_iso) == 1
+
+    mark = noor.mark()
+    await tap(noor, f"Ask {shaimaa_name}")
+    asked = await noor.wait_for("We asked", after=mark)
+    assert asked.text.startswith(f"We asked {shaimaa_iso}. You will hear when they answer.")
+    await shaimaa.wait_for("Would you like to help")
+    await tap(shaimaa, "Yes")
+    question = await ayse.wait_for("Goed nieuws")
+    assert question.text == (
+        f"Goed nieuws: {shaimaa_iso} uit Westerdokseiland wil je graag helpen. "
+        f"Wil je kennismaken met {shaimaa_iso}?"
+    )
+    assert question.text.count(shaimaa_name) == question.text.count(shaimaa_iso) == 2
+    assert f"<b>{shaimaa_iso}</b>" in (question.raw_text or "")
