@@ -19,6 +19,7 @@ from bot import callbacks
 from bot.clock import Clock
 from bot.domain import relay
 from bot.i18n import I18n, Translator
+from bot.views.lists import name_plain
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def from_label(t: Translator, sender_name: str) -> str:
     """The label under a relayed copy naming who sent it (the recipient's language)."""
-    return t.gettext("From {name}", name=sender_name)
+    return t.gettext("From {name}", name=name_plain(sender_name, None))
 
 
 async def copy_to(

@@ -17,7 +17,7 @@ from bot.domain.coupling.summaries import ProposalFacts
 from bot.domain.outbox import MessageKind
 from bot.i18n import Translator
 from bot.views.coupling import proposal_resident_view, proposal_volunteer_view, tasks_text
-from bot.views.lists import keyboard
+from bot.views.lists import keyboard, name_html
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
@@ -41,8 +41,8 @@ def _next(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 def _declined(t: Translator, action: Any, area: str, args: dict[str, Any]) -> Rendered:
     facts: ProposalFacts = args["proposal"]
     names = {
-        "volunteer": f"<b>{esc(facts.volunteer_name)}</b>",
-        "resident": f"<b>{esc(facts.request.resident_name)}</b>",
+        "volunteer": f"<b>{name_html(facts.volunteer_name, None)}</b>",
+        "resident": f"<b>{name_html(facts.request.resident_name, None)}</b>",
     }
     if args.get("by") == "resident":
         head = t.gettext("{resident} did not want to be introduced to {volunteer}.", **names)
@@ -63,16 +63,16 @@ def _expired(t: Translator, action: Any, area: str, args: dict[str, Any]) -> Ren
     who = facts.volunteer_name if args.get("by") == "volunteer" else facts.request.resident_name
     head = t.gettext(
         "{name} did not answer in time about the request of {resident}.",
-        name=f"<b>{esc(who)}</b>",
-        resident=f"<b>{esc(facts.request.resident_name)}</b>",
+        name=f"<b>{name_html(who, None)}</b>",
+        resident=f"<b>{name_html(facts.request.resident_name, None)}</b>",
     )
     tail = t.gettext("The request is open again. Ask the next volunteer?")
     return f"{head} {tail}", _next(t, facts.request.id)
 
 
 def _coupled(t: Translator, action: Any, area: str, args: dict[str, Any]) -> Rendered:
-    volunteer = f"<b>{esc(args['volunteer_name'])}</b>"
-    resident = f"<b>{esc(args['resident_name'])}</b>"
+    volunteer = f"<b>{name_html(args['volunteer_name'], None)}</b>"
+    resident = f"<b>{name_html(args['resident_name'], None)}</b>"
     tasks = esc(tasks_text(t, list(args.get("tasks", []))))
     if args["role"] == "volunteer":
         return t.gettext(

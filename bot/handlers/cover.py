@@ -10,7 +10,6 @@ press gets the one stale answer.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 from telegram import Update
@@ -23,7 +22,7 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.handlers.common import answer_query, button, stale_text, translator_for
 from bot.handlers.keyboards import not_coordinator, say
 from bot.i18n import Translator
-from bot.views.lists import button_rows, keyboard
+from bot.views.lists import button_rows, keyboard, name_html, name_plain
 
 #: The choices of "until when", in days from today.
 AWAY_CHOICES = (1, 3, 7, 14, 28)
@@ -74,7 +73,7 @@ async def away_command(update: Update, context: WijkContext) -> None:
             t.gettext(
                 "You are away until {date}: {name} gets your notices.",
                 date=t.date(person.away_until),
-                name=html.escape(stand_in.display_name),
+                name=name_html(stand_in.display_name, None),
             )
         )
         rows.append([(t.gettext("I am back"), COVER_END.encode())])
@@ -102,7 +101,7 @@ async def on_until(update: Update, context: WijkContext, *, day: str) -> None:
         await _refuse(update, t, InvalidInput("until"))
         return
     choices = [
-        (p.display_name, COVER_SET.encode(day=until.isoformat(), stand_in_id=p.id))
+        (name_plain(p.display_name), COVER_SET.encode(day=until.isoformat(), stand_in_id=p.id))
         for p in candidates[:30]
     ]
     text = t.gettext("Who gets your notices until {date}?", date=t.date(until))
@@ -131,7 +130,7 @@ async def on_set(update: Update, context: WijkContext, *, day: str, stand_in_id:
     text = t.gettext(
         "Until {date} your notices go to {name}. Send /away to end it sooner.",
         date=t.date(until),
-        name=html.escape(stand_in.display_name),
+        name=name_html(stand_in.display_name, None),
     )
     await say(update, text, t=t)
 

@@ -10,7 +10,6 @@ the request still open, the volunteer still passing every hard filter.
 
 from __future__ import annotations
 
-from html import escape as esc
 from typing import Any
 
 from telegram import Update
@@ -34,6 +33,7 @@ from bot.handlers.common import answer_query, button, coordinators_only_text, tr
 from bot.handlers.keyboards import say
 from bot.handlers.proposals import awake_clock
 from bot.i18n import Translator
+from bot.views.lists import name_html
 from bot.views.requests_list import (
     READY_PAGE_SIZE,
     REQUEST_PAGE_SIZE,
@@ -167,7 +167,8 @@ async def on_propose(
     assert person is not None
     text, markup = request_view(t, facts.request, person.id)
     asked = t.gettext(
-        "We asked {name}. You will hear when they answer.", name=esc(facts.volunteer_name)
+        "We asked {name}. You will hear when they answer.",
+        name=name_html(facts.volunteer_name, None),
     )
     await say(update, f"{asked}\n\n{text}", markup, t=t)
 

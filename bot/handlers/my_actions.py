@@ -26,7 +26,6 @@ from bot.handlers.common import (
     answer_query,
     button,
     edit_or_send,
-    esc,
     reply,
     stale_button,
     translator_for,
@@ -34,6 +33,7 @@ from bot.handlers.common import (
 from bot.handlers.rsvp import answer_line, refusal_text
 from bot.views import my_couples as couple_views
 from bot.views.action import action_summary, rsvp_keyboard
+from bot.views.lists import name_html
 
 
 async def my_actions_command(update: Update, context: WijkContext) -> None:
@@ -133,7 +133,8 @@ async def on_end(update: Update, context: WijkContext, *, couple_id: int) -> Non
     assert query is not None
     await answer_query(query)
     await edit_or_send(
-        query, t.gettext("The couple with {name} has ended.", name=esc(couple.other_name))
+        query,
+        t.gettext("The couple with {name} has ended.", name=name_html(couple.other_name, None)),
     )
 
 

@@ -12,7 +12,6 @@ after the commit (`bot.delivery.relay`), so nothing of the message itself is sto
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from telegram import (
@@ -41,6 +40,7 @@ from bot.handlers.common import (
 from bot.handlers.conversations import REGISTRY
 from bot.handlers.fallback import not_text, not_understood
 from bot.i18n import Translator
+from bot.views.lists import name_html, name_plain
 
 SHARE_COMMANDS = ("nummerdelen", "sharenumber")
 
@@ -50,7 +50,7 @@ def _in_conversation(update: Update) -> bool:
 
 
 def _names(threads: list[relay.Thread]) -> str:
-    return ", ".join(html.escape(thread.peer_name) for thread in threads)
+    return ", ".join(name_html(thread.peer_name, None) for thread in threads)
 
 
 def _outcome_text(
@@ -110,7 +110,7 @@ def _ask_keyboard(threads: list[relay.Thread], message_id: int) -> InlineKeyboar
     rows = [
         [
             InlineKeyboardButton(
-                thread.peer_name,
+                name_plain(thread.peer_name, None),
                 callback_data=callbacks.RELAY_TO.encode(
                     peer_id=thread.peer_id, message_id=message_id
                 ),

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 from bot import callbacks
 from bot.domain.coupling.bulk import PlannedPair, Unassigned
 from bot.i18n import Translator
-from bot.views.lists import button_rows, cut, keyboard, more_line
+from bot.views.lists import button_rows, cut, keyboard, more_line, name_html
 
 #: Pairs (and unassigned requests) named in the message; each pair line is < 100 chars.
 SHOWN = 20
@@ -37,9 +37,9 @@ def plan_view(
         line = t.gettext(
             "{n}. {resident} ({place}) with {volunteer}",
             n=number,
-            resident=html.escape(cut(pair.resident_name)),
+            resident=name_html(pair.resident_name),
             place=html.escape(cut(pair.place)),
-            volunteer=html.escape(cut(pair.volunteer_name)),
+            volunteer=name_html(pair.volunteer_name),
         )
         lines.append(f"<s>{line}</s>" if number - 1 in dropped else line)
     if len(pairs) > SHOWN:
@@ -48,9 +48,7 @@ def plan_view(
         lines.append("")
         lines.append(t.gettext("Nobody can take these now:"))
         for item in unassigned[:SHOWN]:
-            lines.append(
-                f"• {html.escape(cut(item.resident_name))} ({html.escape(cut(item.place))})"
-            )
+            lines.append(f"• {name_html(item.resident_name)} ({html.escape(cut(item.place))})")
         if len(unassigned) > SHOWN:
             lines.append(more_line(t, len(unassigned) - SHOWN))
     kept = len(pairs) - len(dropped)

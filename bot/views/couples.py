@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.domain.vocabulary import CheckInAnswer, Role
 from bot.i18n import Translator
+from bot.views.lists import name_html
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
@@ -123,8 +124,8 @@ def couples_list(t: Translator, lines: list[CoupleLine]) -> Rendered:
             t.gettext(
                 "{id}: {volunteer} and {resident}, since {date}",
                 id=line.couple_id,
-                volunteer=html.escape(line.volunteer_name),
-                resident=html.escape(line.resident_name),
+                volunteer=name_html(line.volunteer_name, None),
+                resident=name_html(line.resident_name, None),
                 date=t.date(line.since.astimezone(t.tz).date()),
             )
         )
@@ -147,7 +148,7 @@ def end_question(t: Translator, couple_id: int, resident_name: str) -> Rendered:
     text = t.gettext(
         "End couple {id}. Does {resident} still need help from someone else?",
         id=couple_id,
-        resident=html.escape(resident_name),
+        resident=name_html(resident_name, None),
     )
     keyboard = InlineKeyboardMarkup(
         [

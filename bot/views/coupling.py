@@ -25,7 +25,7 @@ from bot.domain.coupling.summaries import RequestSummary
 from bot.domain.tasks import HELP_REQUEST_TASKS
 from bot.domain.vocabulary import ProposalAnswer, ReasonKind, RequestStatus
 from bot.i18n import Translator
-from bot.views.lists import keyboard
+from bot.views.lists import keyboard, name_html
 from bot.views.people import (
     availability_keyboard,
     day_part_label,
@@ -60,7 +60,9 @@ def resident_status(t: Translator, summary: RequestSummary) -> str:
     if summary.status == RequestStatus.PROPOSED:
         return t.gettext("We have asked someone. You will hear from us soon.")
     if summary.status == RequestStatus.COUPLED:
-        return t.gettext("You are coupled to {name}.", name=esc(summary.volunteer_name or "?"))
+        return t.gettext(
+            "You are coupled to {name}.", name=name_html(summary.volunteer_name or "?", None)
+        )
     if summary.status == RequestStatus.HANDED_OVER:
         return t.gettext("We passed your request on to an organisation that can help.")
     return t.gettext("Your request is closed.")
@@ -161,7 +163,7 @@ def proposal_volunteer_view(
         [
             t.gettext(
                 "Would you like to help {name} from {place}?",
-                name=f"<b>{esc(summary.resident_name)}</b>",
+                name=f"<b>{name_html(summary.resident_name, None)}</b>",
                 place=esc(summary.place),
             ),
             t.gettext("Help with: {tasks}", tasks=esc(tasks_text(t, summary.tasks))),
@@ -172,7 +174,7 @@ def proposal_volunteer_view(
             "",
             t.gettext(
                 "If you say yes, we ask {name} too. You answer within 2 days.",
-                name=esc(summary.resident_name),
+                name=name_html(summary.resident_name, None),
             ),
         ]
     )
@@ -207,7 +209,7 @@ def proposal_resident_view(
     text = t.gettext(
         "Good news: {name} from {place} would like to help you. "
         "Would you like to get in touch with {name}?",
-        name=f"<b>{esc(volunteer_name)}</b>",
+        name=f"<b>{name_html(volunteer_name, None)}</b>",
         place=esc(volunteer_place),
     )
     return text, keyboard(

@@ -14,7 +14,7 @@ from bot import callbacks
 from bot.domain.coupling.handover_flow import HandOverDetails, RequestItem
 from bot.domain.vocabulary import HandOverAnswer
 from bot.i18n import Translator
-from bot.views.lists import cut, keyboard
+from bot.views.lists import cut, keyboard, name_html, name_plain
 from bot.views.people import task_label
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -37,7 +37,7 @@ def pick_request(t: Translator, items: Sequence[RequestItem]) -> Rendered:
     rows = [
         [
             (
-                cut(f"{item.resident_name} ({item.place})", 60),
+                f"{name_plain(item.resident_name)} ({cut(item.place)})",
                 callbacks.HO_REQUEST.encode(request_id=item.request_id),
             )
         ]
@@ -71,7 +71,7 @@ def asked(t: Translator, resident_name: str) -> str:
     """To the coordinator, after asking."""
     return t.gettext(
         "I have asked {name} if that is all right. You will hear the answer.",
-        name=html.escape(resident_name),
+        name=name_html(resident_name, None),
     )
 
 
@@ -130,7 +130,7 @@ def details_view(t: Translator, found: HandOverDetails) -> Rendered:
         t.gettext("Hand-over {id}", id=found.hand_over_id),
         t.gettext(
             "Resident: {name}, {place}",
-            name=html.escape(found.resident_name),
+            name=name_html(found.resident_name, None),
             place=html.escape(found.place),
         ),
         t.gettext(
@@ -143,7 +143,7 @@ def details_view(t: Translator, found: HandOverDetails) -> Rendered:
     lines.append(
         t.gettext(
             "Contact: coordinator {name}, through this bot.",
-            name=html.escape(found.coordinator_name),
+            name=name_html(found.coordinator_name, None),
         )
     )
     if found.answer is not None:

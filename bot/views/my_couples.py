@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import MY_COUPLE_ASK, MY_COUPLE_END, MY_COUPLE_KEEP
 from bot.domain.coupling.couples import MyCouple
 from bot.i18n import Translator
-from bot.views.lists import cut
+from bot.views.lists import name_html, name_plain
 
 
 def couples_text(t: Translator, couples: list[MyCouple]) -> str:
@@ -22,7 +22,7 @@ def couples_text(t: Translator, couples: list[MyCouple]) -> str:
         lines.append(
             t.gettext(
                 "• {name}, since {date}",
-                name=html.escape(cut(couple.other_name)),
+                name=name_html(couple.other_name),
                 date=html.escape(t.date(couple.since.astimezone(t.tz).date())),
             )
         )
@@ -35,7 +35,7 @@ def couples_keyboard(t: Translator, couples: list[MyCouple]) -> InlineKeyboardMa
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("End the couple with {name}", name=cut(couple.other_name)),
+                    t.gettext("End the couple with {name}", name=name_plain(couple.other_name)),
                     callback_data=MY_COUPLE_ASK.encode(couple_id=couple.couple_id),
                 )
             ]
@@ -48,7 +48,7 @@ def end_question(t: Translator, couple: MyCouple) -> tuple[str, InlineKeyboardMa
     """'End the couple with <name>? We let them and your coordinator know.' + yes / no."""
     text = t.gettext(
         "End the couple with {name}? We let them and the coordinator know.",
-        name=html.escape(cut(couple.other_name)),
+        name=name_html(couple.other_name),
     )
     buttons = [
         [

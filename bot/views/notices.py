@@ -13,6 +13,7 @@ from bot.callbacks import CALL_AGAIN, ROSTER
 from bot.domain.vocabulary import NoticeEvent
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard
+from bot.views.lists import name_html
 from storage.models import Action
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -44,13 +45,18 @@ def coordinator_notice(
             when=when,
         )
         return text, InlineKeyboardMarkup([[roster]])
-    who = html.escape(str(args.get("who") or "")) or t.gettext("A volunteer")
+    who_name = str(args.get("who") or "")
+    who = name_html(who_name, None) if who_name else t.gettext("A volunteer")
     lines = [
         t.gettext("{who} can no longer come to {title} ({when}).", who=who, title=title, when=when)
     ]
-    promoted = html.escape(str(args.get("promoted") or ""))
+    promoted = str(args.get("promoted") or "")
     if promoted:
-        lines.append(t.gettext("{name} from the waiting list takes the place.", name=promoted))
+        lines.append(
+            t.gettext(
+                "{name} from the waiting list takes the place.", name=name_html(promoted, None)
+            )
+        )
     else:
         lines.append(
             t.gettext(
@@ -85,7 +91,7 @@ def action_message(t: Translator, action: Action, area_name: str, args: dict[str
     """A coordinator's message to the people coming: who wrote it, about which action."""
     head = t.gettext(
         "Message from {name} (coordinator) about {title} ({when}):",
-        name=html.escape(str(args.get("from") or "")),
+        name=name_html(str(args.get("from") or ""), None),
         title=f"<b>{html.escape(action.title)}</b>",
         when=html.escape(t.datetime(action.starts_at)),
     )

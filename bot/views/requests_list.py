@@ -22,7 +22,7 @@ from bot.domain.coupling.summaries import RequestPage, RequestSummary
 from bot.domain.vocabulary import RequestStatus
 from bot.i18n import Translator
 from bot.views.coupling import languages_text, reason_text, slots_text, tasks_text
-from bot.views.lists import cut, keyboard, more_line
+from bot.views.lists import keyboard, more_line, name_html, name_plain
 
 #: Requests per page: 5 entries with every field at its longest stay far below 4,096.
 REQUEST_PAGE_SIZE = 5
@@ -41,10 +41,10 @@ def status_label(t: Translator, status: str) -> str:
 
 
 def _entry(t: Translator, number: int, s: RequestSummary) -> str:
-    owner = esc(cut(s.owner_name)) if s.owner_name else t.gettext("nobody yet")
+    owner = name_html(s.owner_name) if s.owner_name else t.gettext("nobody yet")
     return "\n".join(
         [
-            f"<b>{number}. {esc(cut(s.resident_name))}</b> · {esc(s.place)} · "
+            f"<b>{number}. {name_html(s.resident_name)}</b> · {esc(s.place)} · "
             f"{esc(s.resident_language)} · {esc(t.date(s.created_at.astimezone(t.tz).date()))}",
             t.gettext("Help with: {tasks}", tasks=esc(tasks_text(t, s.tasks))),
             t.gettext(
@@ -68,7 +68,7 @@ def request_list_view(
     more = more_line(t, page.remaining)
     text = "\n\n".join(parts) + (f"\n\n{more}" if more else "")
     rows = [
-        [(f"{first + i}. {cut(s.resident_name)}", REQUEST_OPEN.encode(request_id=s.id))]
+        [(f"{first + i}. {name_plain(s.resident_name)}", REQUEST_OPEN.encode(request_id=s.id))]
         for i, s in enumerate(page.items)
     ]
     nav = []
@@ -85,9 +85,9 @@ def request_view(
     t: Translator, s: RequestSummary, viewer_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One request in full, with "Ik pak dit op" (unless theirs) and suggestions (open)."""
-    owner = esc(s.owner_name) if s.owner_name else t.gettext("nobody yet")
+    owner = name_html(s.owner_name, None) if s.owner_name else t.gettext("nobody yet")
     lines = [
-        f"<b>{esc(s.resident_name)}</b> · {esc(s.place)}",
+        f"<b>{name_html(s.resident_name, None)}</b> · {esc(s.place)}",
         t.gettext("Help with: {tasks}", tasks=esc(tasks_text(t, s.tasks))),
         t.gettext("Languages: {languages}", languages=esc(languages_text(t, s.languages))),
         t.gettext("Times: {times}", times=esc(slots_text(t, s.slots))),
@@ -100,7 +100,7 @@ def request_view(
         )
     )
     if s.volunteer_name:
-        lines.append(t.gettext("Coupled to: {name}", name=esc(s.volunteer_name)))
+        lines.append(t.gettext("Coupled to: {name}", name=name_html(s.volunteer_name, None)))
     rows = []
     if s.owner_id != viewer_id:
         rows.append([(t.gettext("I'll take this on"), REQUEST_TAKE.encode(request_id=s.id))])
@@ -120,17 +120,17 @@ def suggestions_view(
             "No volunteer fits {name}'s request right now: nobody who is ready for coupling, "
             "speaks a language of theirs and does one of the tasks. Mark volunteers ready "
             "with /ready after meeting them.",
-            name=esc(s.resident_name),
+            name=name_html(s.resident_name, None),
         )
         return text, keyboard([back])
-    lines = [t.gettext("Suggested for {name}:", name=f"<b>{esc(s.resident_name)}</b>")]
+    lines = [t.gettext("Suggested for {name}:", name=f"<b>{name_html(s.resident_name, None)}</b>")]
     for i, suggestion in enumerate(suggestions, 1):
         reasons = " · ".join(reason_text(t, kind, value) for kind, value in suggestion.reasons)
-        lines.append(f"{i}. <b>{esc(cut(suggestion.name))}</b>: {reasons}")
+        lines.append(f"{i}. <b>{name_html(suggestion.name)}</b>: {reasons}")
     rows = [
         [
             (
-                t.gettext("Ask {name}", name=cut(suggestion.name)),
+                t.gettext("Ask {name}", name=name_plain(suggestion.name)),
                 REQUEST_PROPOSE.encode(request_id=s.id, volunteer_id=suggestion.volunteer_id),
             )
         ]
@@ -153,7 +153,7 @@ def readiness_view(
     rows = [
         [
             (
-                f"✅ {cut(v.name)}" if v.ready else f"⬜ {cut(v.name)}",
+                f"✅ {name_plain(v.name)}" if v.ready else f"⬜ {name_plain(v.name)}",
                 READY_SET.encode(volunteer_id=v.id, page=page_number),
             )
         ]

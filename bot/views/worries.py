@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.callbacks import WORRIED
 from bot.i18n import Translator
+from bot.views.lists import name_html
 
 if TYPE_CHECKING:
     from bot.domain.worries import WorryOutcome
@@ -52,12 +53,12 @@ def worry_text(t: Translator, outcome: WorryOutcome, *, volunteer: bool) -> str:
 
 def callback_notice(t: Translator, volunteer: str, user_id: int, place: str) -> str:
     """The outbox notice to a coordinator (HTML): who asks to be called back, nothing more."""
-    mention = f'<a href="tg://user?id={int(user_id)}">{esc(volunteer)}</a>'
+    mention = f'<a href="tg://user?id={int(user_id)}">{name_html(volunteer, None)}</a>'
     return t.gettext(
         "🆘 {name}, a volunteer in {place}, is worried about someone and asks you to call "
         "back, today if you can. Open the chat: {mention}. The bot has stored nothing about "
         "that person.",
-        name=esc(volunteer),
+        name=name_html(volunteer, None),
         place=esc(place),
         mention=mention,
     )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.clock import Clock
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import OutboxMessage, Person
@@ -80,11 +81,14 @@ async def test_message_to_the_people_coming_and_maybe(
     assert (await carla.wait_for("Sent to", after=mark)).text == "Sent to 2 people."
 
     got = await vol1.wait_for("Message from Carla", after=marks[vol1.id])
-    head = "Message from Carla (coordinator) about Klaptafel (Saturday 6 December at 14:00):"
+    head = (
+        f"Message from {iso('Carla')} (coordinator) about Klaptafel (Saturday 6 December at 14:00):"
+    )
     assert got.text == f"{head}\n\n{TEXT}"
     got = await wim.wait_for("Bericht van Carla", after=marks[wim.id])
     assert got.text == (
-        f"Bericht van Carla (coördinator) over Klaptafel (zaterdag 6 december om 14:00):\n\n{TEXT}"
+        f"Bericht van {iso('Carla')} (coördinator) over Klaptafel "
+        f"(zaterdag 6 december om 14:00):\n\n{TEXT}"
     )
     await wijkbot.outbox_idle()
     assert vol3.messages_after(marks[vol3.id]) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.domain.coupling import requests, volunteers
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import OutboxMessage, Person, Proposal
@@ -61,17 +62,17 @@ async def test_coordinator_reviews_drops_and_sends_a_set_of_proposals(
     plan = await carla.wait_for("Voorgestelde koppels", after=mark)
     assert plan.text == (
         "Voorgestelde koppels voor de open hulpvragen van je gebied:\n"
-        "1. Fatma (Haarlemmerbuurt) met Anouk\n"
-        "2. Gijs (Haarlemmerbuurt) met Bas\n"
+        f"1. {iso('Fatma')} (Haarlemmerbuurt) met {iso('Anouk')}\n"
+        f"2. {iso('Gijs')} (Haarlemmerbuurt) met {iso('Bas')}\n"
         "\n"
         "Niemand kan deze nu oppakken:\n"
-        "• Hans (Haarlemmerbuurt)"
+        f"• {iso('Hans')} (Haarlemmerbuurt)"
     )
     assert plan.buttons == [["Schrap 1", "Schrap 2"], ["Stuur 2 voorstellen"]]
 
     await tap(carla, "Schrap 2", after=mark)
     changed = await carla.wait_for(predicate=lambda m: "Houd 2" in m.labels, after=mark)
-    assert "<s>2. Gijs (Haarlemmerbuurt) met Bas</s>" in (changed.raw_text or "")
+    assert f"<s>2. {iso('Gijs')} (Haarlemmerbuurt) met {iso('Bas')}</s>" in (changed.raw_text or "")
     assert changed.buttons == [["Schrap 1", "Houd 2"], ["Stuur 1 voorstel"]]
     await tap(carla, "Stuur 1 voorstel", after=mark)
     await carla.wait_for("1 voorstel verstuurd.", after=mark)

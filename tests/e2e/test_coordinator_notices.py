@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.clock import Clock
 from bot.domain import erasure
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import OutboxMessage, Person
@@ -95,8 +96,8 @@ async def test_full_and_a_drop_out_with_the_waiting_list_then_only_urgent(
     await _answer(vol1, "No")
     dropout = await carla.wait_for("kan toch niet", after=mark)
     assert dropout.text == (
-        "Vol1 kan toch niet komen bij Klaptafel (zaterdag 6 december om 14:00).\n"
-        "Vol3 van de wachtlijst neemt de plek over."
+        f"{iso('Vol1')} kan toch niet komen bij Klaptafel (zaterdag 6 december om 14:00).\n"
+        f"{iso('Vol3')} van de wachtlijst neemt de plek over."
     )
     await vol3.wait_for("Good news: a place came free")
 
@@ -132,7 +133,7 @@ async def test_urgent_drop_out_calls_again_and_erasure_keeps_the_name_out(
     await _answer(vol1, "No")
     urgent = await carla.wait_for("Urgent:", after=mark)
     assert urgent.text == (
-        "Urgent: Vol1 can no longer come to Klaptafel (Saturday 6 December at 14:00).\n"
+        f"Urgent: {iso('Vol1')} can no longer come to Klaptafel (Saturday 6 December at 14:00).\n"
         "Nobody was on the waiting list, so the place is open again. "
         "Who has not answered yet gets a message."
     )

@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot.coupling_job import run_checkins
+from bot.domain.text import isolate as iso
 from bot.domain.vocabulary import HelpRequestStatus
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
@@ -103,7 +104,9 @@ async def test_a_side_ends_the_couple_and_the_request_reopens(
     mark = volunteer.mark()
     await volunteer.send("/koppels")
     listing = await volunteer.wait_for("Koppels op dit moment:", after=mark)
-    assert listing.text.split("\n")[1].startswith(f"{couple_id}: Anouk en Fatma, sinds ")
+    assert listing.text.split("\n")[1].startswith(
+        f"{couple_id}: {iso('Anouk')} en {iso('Fatma')}, sinds "
+    )
     await tap(volunteer, f"Koppel {couple_id} stoppen", after=mark)
     await volunteer.wait_for(f"Koppel {couple_id} stoppen. Heeft Fatma nog hulp nodig")
     await tap(volunteer, "Ja, zoek iemand anders", after=mark)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.coupling_job import run_coupling_tick
 from bot.domain import people
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.fake_bot_api.users import FakeUser
 from sandbox.harness import BotUnderTest, add_person, tap
@@ -108,7 +109,7 @@ async def _mark_ready(noor: FakeUser, *names: str) -> None:
     for name in names:
         mark = noor.mark()
         await tap(noor, f"⬜ {name}")
-        await noor.wait_for(predicate=lambda m, n=name: f"✅ {n}" in m.labels, after=mark)
+        await noor.wait_for(predicate=lambda m, n=name: f"✅ {iso(n)}" in m.labels, after=mark)
 
 
 async def _open_suggestions(noor: FakeUser) -> str:
@@ -143,7 +144,8 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     await tap(noor, "1. Ayse")
     detail = await noor.wait_for("Ayse · Westerdokseiland", after=mark)
     assert detail.text == (
-        "Ayse · Westerdokseiland\nHelp with: Shopping\nLanguages: Turkish\nTimes: Wed afternoon\n"
+        f"{iso('Ayse')} · Westerdokseiland\nHelp with: Shopping\nLanguages: "
+        "Turkish\nTimes: Wed afternoon\n"
         "Status: open · owner: nobody yet"
     )
     mark = noor.mark()
@@ -152,19 +154,20 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     assert "I'll take this on" not in taken.labels
     text = await _open_suggestions(noor)
     assert text == (
-        "Suggested for Ayse:\n1. Vera: same buurt · speaks Turkish · likes shopping · "
+        f"Suggested for {iso('Ayse')}:\n1. {iso('Vera')}: same buurt · speaks Turkish · "
+        "likes shopping · "
         "free Wed afternoon · no couple yet"
     )
     mark = noor.mark()
     await tap(noor, "Ask Vera")
     asked = await noor.wait_for("We asked Vera", after=mark)
-    assert "Status: someone asked · owner: Noor" in asked.text
+    assert f"Status: someone asked · owner: {iso('Noor')}" in asked.text
 
     proposal = await vera.wait_for("Would you like to help")
     assert proposal.text == (
-        "Would you like to help Ayse from Westerdokseiland?\nHelp with: Shopping\n"
+        f"Would you like to help {iso('Ayse')} from Westerdokseiland?\nHelp with: Shopping\n"
         "Languages: Turkish\nTimes: Wed afternoon\n\n"
-        "If you say yes, we ask Ayse too. You answer within 2 days."
+        f"If you say yes, we ask {iso('Ayse')} too. You answer within 2 days."
     )
     assert proposal.labels == ["Yes", "No", "Rather not now"]
     mark = ayse.mark()
@@ -178,31 +181,33 @@ async def test_turkish_resident_is_coupled_to_a_ready_turkish_speaker(
     await vera.wait_for("Thank you! We now ask the resident.", after=mark)
     question = await ayse.wait_for("Goed nieuws")
     assert question.text == (
-        "Goed nieuws: Vera uit Westerdokseiland wil je graag helpen. Wil je kennismaken met Vera?"
+        f"Goed nieuws: {iso('Vera')} uit Westerdokseiland wil je graag helpen. Wil je "
+        f"kennismaken met {iso('Vera')}?"
     )
     mark = ayse.mark()
     await tap(ayse, "Ja")
     await ayse.wait_for("Dank je! Je krijgt zo een kennismakingsbericht.", after=mark)
     intro = await ayse.wait_for("zeiden ja")
     assert intro.text == (
-        "Jij en Vera zeiden ja: Vera gaat je helpen met: Boodschappen. "
+        f"Jij en {iso('Vera')} zeiden ja: {iso('Vera')} gaat je helpen met: Boodschappen. "
         "De coördinator helpt jullie met de kennismaking."
     )
     intro = await vera.wait_for("you are now a couple")
     assert intro.text == (
-        "You and Ayse from Westerdokseiland said yes: you are now a couple (koppel). "
-        "Ayse would like help with: Shopping. Your coordinator helps you to meet for the "
+        f"You and {iso('Ayse')} from Westerdokseiland said yes: you are now a couple (koppel). "
+        f"{iso('Ayse')} would like help with: Shopping. Your coordinator helps you to meet for the "
         "first time (kennismaking). Thank you!"
     )
     told = await noor.wait_for("both said yes")
     assert told.text == (
-        "Vera and Ayse both said yes: they are now a couple. Plan their first meeting "
+        f"{iso('Vera')} and {iso('Ayse')} both said yes: they are now a couple. Plan "
+        "their first meeting "
         "(kennismaking)."
     )
     mark = ayse.mark()
     await ayse.send("/hulpvraag")
     status = await ayse.wait_for("Je hulpvraag", after=mark)
-    assert status.text.endswith("Je bent gekoppeld aan Vera.")
+    assert status.text.endswith(f"Je bent gekoppeld aan {iso('Vera')}.")
 
     # Stale, double and forged presses.
     async with wijkbot.db.begin() as session:
@@ -270,7 +275,7 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
     await _mark_ready(noor, "Bas", "Tess", "Vera")
     text = await _open_suggestions(noor)
     names = sorted(line.split(":")[0].split(". ")[1] for line in text.split("\n")[1:])
-    assert names == ["Bas", "Tess", "Vera"]  # same score: ties by id
+    assert names == [iso("Bas"), iso("Tess"), iso("Vera")]  # same score: ties by id
 
     # Bas says no: the owner (Noor, who proposed) is told once and offered the next.
     mark = noor.mark()
@@ -278,7 +283,10 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
     await noor.wait_for("We asked Bas", after=mark)
     await tap(bas, "No")
     told = await noor.wait_for("cannot help")
-    assert told.text == ("Bas cannot help Ayse. The request is open again. Ask the next volunteer?")
+    assert told.text == (
+        f"{iso('Bas')} cannot help {iso('Ayse')}. The request is open again. Ask the next "
+        "volunteer?"
+    )
     mark = noor.mark()
     await tap(noor, "Next suggestions")
     again = await noor.wait_for("Suggested for", after=mark)
@@ -291,14 +299,15 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
     await tess.wait_for("We will not send you proposals for 4 weeks.")
     told = await noor.wait_for("would rather not now")
     assert told.text == (
-        "Tess would rather not now (no proposals for 4 weeks), so cannot help Ayse. "
+        f"{iso('Tess')} would rather not now (no proposals for 4 weeks), so cannot help "
+        f"{iso('Ayse')}. "
         "The request is open again. Ask the next volunteer?"
     )
 
     # Vera does not answer: after 48 awake hours (nights do not count: 13 a day, so about
     # 3.7 days) the job expires it and Noor is told.
     await tap(noor, "Next suggestions")
-    await noor.wait_for(predicate=lambda m: m.labels == ["Ask Vera", "« Back"])
+    await noor.wait_for(predicate=lambda m: m.labels == [f"Ask {iso('Vera')}", "« Back"])
     await tap(noor, "Ask Vera")
     await vera.wait_for("Would you like to help")
     wijkbot.clock.advance(48 * 3600 + 60)
@@ -308,7 +317,7 @@ async def test_decline_not_now_and_timeout_reopen_the_request(
     assert len(tick.expired) == 1
     told = await noor.wait_for("did not answer in time")
     assert told.text == (
-        "Vera did not answer in time about the request of Ayse. "
+        f"{iso('Vera')} did not answer in time about the request of {iso('Ayse')}. "
         "The request is open again. Ask the next volunteer?"
     )
     mark = vera.mark()
@@ -339,7 +348,7 @@ async def test_jordaan_resident_invited_centrum_wide_is_listed_for_the_jordaan(
     mark = jet.mark()
     await jet.send("/helprequests")
     listing = await jet.wait_for("help request", after=mark)
-    assert listing.labels == ["1. Ayse"]
+    assert listing.labels == [f"1. {iso('Ayse')}"]
 
 
 async def test_unowned_request_is_raised_again_after_two_working_days(
@@ -368,3 +377,45 @@ async def test_unowned_request_is_raised_again_after_two_working_days(
     mark = noor.mark()
     await tap(noor, "See the request")
     await noor.wait_for("Ayse · Westerdokseiland", after=mark)
+
+
+async def test_a_right_to_left_volunteer_name_is_isolated_in_suggestions_and_proposal(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    """Issue 9, finding 7: a right-to-left first name sits between FSI and PDI wherever it
+    is inside a sentence or list line, so it cannot reorder the text around it."""
+    shaimaa_name = "شيماء"
+    shaimaa_iso = iso(shaimaa_name)
+    noor = fake.user(7001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    shaimaa = fake.user(7104, shaimaa_name, language_code="en")
+    await _volunteer(wijkbot, shaimaa, languages=["tr"], slots=((2, "afternoon"),))
+    ayse = fake.user(7201, "Ayse", language_code="nl")
+    await add_person(wijkbot, ayse, role="resident", area="Haarlemmerbuurt", buurt=BUURT)
+    await _ask_for_shopping_in_turkish(ayse)
+    await noor.wait_for("asks for help")
+    await _mark_ready(noor, shaimaa_name)
+
+    mark = noor.mark()
+    text = await _open_suggestions(noor)
+    assert text == (
+        f"Suggested for {iso('Ayse')}:\n1. {shaimaa_iso}: same buurt · speaks Turkish · "
+        "likes shopping · free Wed afternoon · no couple yet"
+    )
+    suggestions = await noor.wait_for("Suggested for", after=mark)
+    assert suggestions.labels == [f"Ask {shaimaa_iso}", "« Back"]
+    assert suggestions.text.count(shaimaa_name) == suggestions.text.count(shaimaa_iso) == 1
+
+    mark = noor.mark()
+    await tap(noor, f"Ask {shaimaa_name}")
+    asked = await noor.wait_for("We asked", after=mark)
+    assert asked.text.startswith(f"We asked {shaimaa_iso}. You will hear when they answer.")
+    await shaimaa.wait_for("Would you like to help")
+    await tap(shaimaa, "Yes")
+    question = await ayse.wait_for("Goed nieuws")
+    assert question.text == (
+        f"Goed nieuws: {shaimaa_iso} uit Westerdokseiland wil je graag helpen. "
+        f"Wil je kennismaken met {shaimaa_iso}?"
+    )
+    assert question.text.count(shaimaa_name) == question.text.count(shaimaa_iso) == 2
+    assert f"<b>{shaimaa_iso}</b>" in (question.raw_text or "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.domain.coupling import requests
+from bot.domain.text import isolate as iso
 from bot.domain.vocabulary import HelpRequestStatus
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
@@ -82,11 +83,11 @@ async def test_hand_over_to_the_buurtteam_with_consent_answered_by_its_staff(
     await staff.press("Bekijken", message_id=notice.message_id)
     shown = await staff.wait_for("Doorverwijzing", after=mark)
     assert shown.text.split("\n")[1:] == [
-        "Bewoner: Fatma, Haarlemmerbuurt",
+        f"Bewoner: {iso('Fatma')}, Haarlemmerbuurt",
         "Hulp nodig bij: Formulieren en papierwerk",
         "Spreekt: en",
         "Notitie: Brieven over schulden",
-        "Contact: coördinator Olga, via deze bot.",
+        f"Contact: coördinator {iso('Olga')}, via deze bot.",
     ]
     await tap(staff, "Niet voor ons", after=mark)
     await tap(staff, "Nu geen plek", after=mark)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.domain.coupling import couples, requests
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import Couple, HelpRequest, OutboxMessage, Person
@@ -52,15 +53,15 @@ async def test_couples_are_listed_and_a_side_ends_one(
 
     await vera.send("/myactions")
     listed = await vera.wait_for("Your couples:")
-    assert listed.text == "Your couples:\n• Rosa <3, since Monday 1 December"
-    assert listed.labels == ["End the couple with Rosa <3"]
+    assert listed.text == f"Your couples:\n• {iso('Rosa <3')}, since Monday 1 December"
+    assert listed.labels == [f"End the couple with {iso('Rosa <3')}"]
     # with no upcoming answers, the couples are all there is to show
     assert not any("You have not answered" in m.text for m in vera.messages)
 
     await rosa.send("/mijnacties")
     theirs = await rosa.wait_for("Je koppels:")
-    assert theirs.text == "Je koppels:\n• Vera, sinds maandag 1 december"
-    assert theirs.labels == ["Stop de koppeling met Vera"]
+    assert theirs.text == f"Je koppels:\n• {iso('Vera')}, sinds maandag 1 december"
+    assert theirs.labels == [f"Stop de koppeling met {iso('Vera')}"]
 
     # someone else's couple, forged: refused
     mallory = fake.user(4002, "Mallory", language_code="en")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from bot.domain.coupling import couples, requests
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person
 from storage.models import Base, Person, RelayMessage
@@ -78,7 +79,7 @@ async def test_a_couple_talks_through_the_bot_and_nothing_of_it_is_stored(
     mark = resident.mark()
     await volunteer.send(SENTENCE)
     copy = await resident.wait_for(SENTENCE, after=mark)
-    assert copy.buttons == [["From Anouk"]]
+    assert copy.buttons == [[f"From {iso('Anouk')}"]]
     await volunteer.wait_for("Doorgestuurd aan Fatma.")
     assert [m for m in coordinator.messages if SENTENCE in m.text] == []
 
@@ -86,7 +87,7 @@ async def test_a_couple_talks_through_the_bot_and_nothing_of_it_is_stored(
     mark = volunteer.mark()
     await resident.send(REPLY, reply_to=copy.message_id)
     back = await volunteer.wait_for(REPLY, after=mark)
-    assert back.buttons == [["Van Fatma"]]
+    assert back.buttons == [[f"Van {iso('Fatma')}"]]
     await resident.wait_for("Passed on to Anouk.")
 
     # Voice notes follow the same rule, both ways.
@@ -156,7 +157,7 @@ async def test_a_resident_without_a_couple_reaches_the_coordinators_owner_first(
         "Someone will answer you here."
     )
     first = await owner.wait_for("Wanneer komt er iemand?")
-    assert first.buttons == [["Van Fatma"]]
+    assert first.buttons == [[f"Van {iso('Fatma')}"]]
     copy = await coordinator.wait_for("Wanneer komt er iemand?")
     assert first.seq < copy.seq  # the owner first
     assert jordaan.messages == []  # not their area
@@ -166,7 +167,7 @@ async def test_a_resident_without_a_couple_reaches_the_coordinators_owner_first(
     mark = resident.mark()
     await coordinator.send("Morgen bel ik je", reply_to=copy.message_id)
     answer = await resident.wait_for("Morgen bel ik je", after=mark)
-    assert answer.buttons == [["From Carla"]]
+    assert answer.buttons == [[f"From {iso('Carla')}"]]
     await coordinator.wait_for("Doorgestuurd aan Fatma.")
     mark = coordinator.mark()
     await resident.send("Goed, dank je")
@@ -191,12 +192,14 @@ async def test_several_threads_ask_who_the_message_is_for(
     mark = volunteer.mark()
     await volunteer.send("Ik ben er om tien uur")
     ask = await volunteer.wait_for("Aan wie is dit bericht?", after=mark)
-    assert sorted(ask.labels) == ["Bram", "Fatma"]
+    assert sorted(ask.labels) == [iso("Bram"), iso("Fatma")]
     assert resident.messages == [] and other.messages == []
     mark = other.mark()
     await volunteer.press("Bram", message_id=ask.message_id)
     await other.wait_for("Ik ben er om tien uur", after=mark)
-    await volunteer.wait_for(predicate=lambda m: m.text == "Doorgestuurd aan Bram." and m.edited)
+    await volunteer.wait_for(
+        predicate=lambda m: m.text == f"Doorgestuurd aan {iso('Bram')}." and m.edited
+    )
     assert resident.messages == []
 
     # A forged choice (someone not in a thread) changes nothing.
@@ -221,7 +224,7 @@ async def test_a_jordaan_resident_invited_centrum_wide_reaches_the_jordaan_coord
     )
     await resident.send("Kan iemand mij helpen met een brief?")
     copy = await jet.wait_for("Kan iemand mij helpen met een brief?")
-    assert copy.buttons == [["Van Yusuf"]]
+    assert copy.buttons == [[f"Van {iso('Yusuf')}"]]
     await resident.wait_for("Ik heb je bericht doorgestuurd naar de coördinatoren van je buurt.")
     await wijkbot.handled()
     assert west.messages == []  # another wijk

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import Clock
+from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person
 from storage.models import Base, OutboxMessage
@@ -64,8 +65,9 @@ async def test_worried_about_someone(wijkbot: BotUnderTest, fake: FakeBotAPI) ->
     ]
     notice = await kees.wait_for("maakt zich zorgen om iemand")
     assert notice.text == (
-        "🆘 Fatima, vrijwilliger in Haarlemmerbuurt West, maakt zich zorgen om iemand en vraagt "
-        "of je terugbelt, het liefst vandaag. Open de chat: Fatima. De bot heeft niets over die "
+        f"🆘 {iso('Fatima')}, vrijwilliger in Haarlemmerbuurt West, maakt zich zorgen om iemand "
+        "en vraagt of je terugbelt, het liefst vandaag. "
+        f"Open de chat: {iso('Fatima')}. De bot heeft niets over die "
         "persoon bewaard."
     )
     assert 'href="tg://user?id=3001"' in (notice.raw_text or "")

@@ -301,7 +301,7 @@ async def consent(update: Update, context: WijkContext, agreed: bool) -> str | i
         await coordinator_menu(update, context, t)
         text = t.gettext(
             "Thank you, {name}! You are now a coordinator for {area}.",
-            name=esc(person.display_name),
+            name=name_html(person.display_name, None),
             area=esc(signed_up.area_name),
         )
         await send(update, context, text + "\n\n" + coordinator_help(t))
