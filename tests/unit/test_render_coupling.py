@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.render import render
 from bot.domain.coupling.summaries import ProposalFacts, RequestSummary
+from bot.domain.text import isolate as iso
 from bot.domain.vocabulary import ProposalStatus, RequestStatus
 from bot.i18n import I18n
 
@@ -61,6 +62,11 @@ SAMPLE_ARGS = {
 }
 
 
+AYSE = iso("Ayşe &lt;&amp;&gt;")  # escaped, then isolated
+AYSE_PLAIN = iso("Ayşe")
+VERA = iso("Vera")
+
+
 def _render(key: str, lang: str = "en", **extra: object):
     args = {**SAMPLE_ARGS[key], **extra}
     return render(_t(lang), message_key=key, action=None, area_name="", args=args)
@@ -69,23 +75,23 @@ def _render(key: str, lang: str = "en", **extra: object):
 def test_the_volunteer_sees_only_what_they_need_to_decide() -> None:
     text, keyboard = _render("coupling_proposal_volunteer")
     assert text == (
-        "Would you like to help <b>Ayşe &lt;&amp;&gt;</b> from Westerdokseiland?\n"
+        f"Would you like to help <b>{AYSE}</b> from Westerdokseiland?\n"
         "Help with: Shopping, Digital help\nLanguages: Turkish\nTimes: Wed afternoon\n\n"
-        "If you say yes, we ask Ayşe &lt;&amp;&gt; too. You answer within 2 days."
+        f"If you say yes, we ask {AYSE} too. You answer within 2 days."
     )
     assert keyboard is not None
     data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
     assert data == ["pv:9:y", "pv:9:n", "pv:9:l"]
     text, _ = _render("coupling_proposal_volunteer", "nl")
-    assert text.startswith("Wil je <b>Ayşe &lt;&amp;&gt;</b> uit Westerdokseiland helpen?")
+    assert text.startswith(f"Wil je <b>{AYSE}</b> uit Westerdokseiland helpen?")
     assert "Tijden: wo middag" in text or "Tijden: wo " in text
 
 
 def test_the_resident_is_asked_in_their_language() -> None:
     text, keyboard = _render("coupling_proposal_resident", "nl")
     assert text == (
-        "Goed nieuws: <b>Vera</b> uit Westerdokseiland wil je graag helpen. "
-        "Wil je kennismaken met <b>Vera</b>?"
+        f"Goed nieuws: <b>{VERA}</b> uit Westerdokseiland wil je graag helpen. "
+        f"Wil je kennismaken met <b>{VERA}</b>?"
     )
     assert keyboard is not None
     labels = [(b.text, b.callback_data) for row in keyboard.inline_keyboard for b in row]
@@ -95,21 +101,21 @@ def test_the_resident_is_asked_in_their_language() -> None:
 def test_the_owner_hears_of_a_no_once_with_the_next_suggestions() -> None:
     text, keyboard = _render("coupling_proposal_declined")
     assert text == (
-        "<b>Vera</b> cannot help <b>Ayşe &lt;&amp;&gt;</b>. "
+        f"<b>{VERA}</b> cannot help <b>{AYSE}</b>. "
         "The request is open again. Ask the next volunteer?"
     )
     assert keyboard is not None
     assert keyboard.inline_keyboard[0][0].callback_data == "cr:s:5"
     text, _ = _render("coupling_proposal_declined", by="resident")
-    assert text.startswith("<b>Ayşe &lt;&amp;&gt;</b> did not want to be introduced to")
+    assert text.startswith(f"<b>{AYSE}</b> did not want to be introduced to")
     text, _ = _render("coupling_proposal_expired")
-    assert text.startswith("<b>Ayşe &lt;&amp;&gt;</b> did not answer in time")
+    assert text.startswith(f"<b>{AYSE}</b> did not answer in time")
 
 
 def test_coupled_and_raised() -> None:
     text, keyboard = _render("coupling_coupled")
     assert text == (
-        "<b>Vera</b> and <b>Ayşe</b> both said yes: they are now a couple. "
+        f"<b>{VERA}</b> and <b>{AYSE_PLAIN}</b> both said yes: they are now a couple. "
         "Plan their first meeting (kennismaking)."
     )
     assert keyboard is None
