@@ -27,11 +27,10 @@ from bot.i18n import Translator
 def awake_clock(context: WijkContext) -> AwakeAfter:
     """Deadlines that skip the night's quiet hours (settings QUIET_HOURS, TIMEZONE; the one
     rule in `bot.domain.quiet_hours`). With quiet hours off, hours count as they come."""
-    settings = context.services.settings
-    quiet = settings.quiet
+    quiet = context.services.settings.quiet
     if quiet is None:
         return lambda start, duration: start + duration
-    return _awake_clock((quiet.start, quiet.end), settings.tz)
+    return _awake_clock(quiet)
 
 
 def closed_text(t: Translator) -> str:

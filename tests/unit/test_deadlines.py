@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.domain.coupling.deadlines import AMSTERDAM, awake_after, parse_quiet_hours
+from bot.domain.coupling.deadlines import AMSTERDAM, awake_after
+from bot.domain.quiet_hours import parse
 
 
 def local(*args: int) -> dt.datetime:
@@ -36,6 +37,7 @@ def test_minutes_and_the_clock_change() -> None:
 
 
 def test_parse_quiet_hours() -> None:
-    assert parse_quiet_hours("22:00-08:00") == (dt.time(22), dt.time(8))
+    quiet = parse("22:00-08:00", AMSTERDAM)
+    assert quiet is not None and (quiet.start, quiet.end) == (dt.time(22), dt.time(8))
     with pytest.raises(ValueError):
-        parse_quiet_hours("22:00-22:00")
+        parse("22:00-22:00", AMSTERDAM)
