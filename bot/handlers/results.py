@@ -219,11 +219,12 @@ async def on_done(update: Update, context: WijkContext, *, action_id: int) -> ob
 
 
 async def on_typed_number(update: Update, context: WijkContext) -> object:
-    """A number typed on the screen: the number of conversations."""
+    """A number typed on the screen: the number of conversations (`isdecimal`, not
+    `isdigit`: "5²" is a digit string to Python but not a number to `int`)."""
     data = context.user_data.get(KEY) if context.user_data is not None else None
     text = (update.message.text or "").strip() if update.message else ""
     t = translator_for(update, context, await context.person())
-    if not isinstance(data, dict) or not text.isdigit() or int(text) > results.MAX_COUNT:
+    if not isinstance(data, dict) or not text.isdecimal() or int(text) > results.MAX_COUNT:
         await say(update, t.gettext("Type a number from 0 to 1000, or tap a button."), t=t)
         return None
     return await _save(update, context, data["action"], count=int(text))

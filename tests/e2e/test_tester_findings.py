@@ -3,8 +3,20 @@ regression test: the real Application against the fake Bot API, on SQLite and Po
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import Clock
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_partner, add_person
+from storage.models import Person
+from tests.storage.test_results import add_action
+
+AMS = ZoneInfo("Europe/Amsterdam")
 
 
 async def test_only_coordinators_are_told_how_to_plan_a_first_meeting(
@@ -27,3 +39,33 @@ async def test_only_coordinators_are_told_how_to_plan_a_first_meeting(
     assert refused.text == "Sorry, only coordinators can do this."
     await carla.send("/firstmeeting")  # the coordinator still gets the how-to
     await carla.wait_for("Plan a first meeting (kennismaking) like this:")
+
+
+async def test_a_superscript_digit_on_the_results_screen_gets_the_hint(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """'5²' passed `str.isdigit()` (superscripts are digits to Python) and then `int()`
+    raised ValueError: a traceback and no answer. Now it gets the number hint, and a plain
+    number typed next is saved."""
+    starts = dt.datetime(2027, 5, 8, 14, 0, tzinfo=AMS)
+    clock.set(starts + dt.timedelta(hours=1))
+    fatima = fake.user(7002, "Fatima", language_code="nl")
+    await add_person(wijkbot, fatima, role="volunteer", area="Haarlemmerbuurt", language="nl")
+    async with wijkbot.db.begin() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_user_id == 7002))
+        start = starts.astimezone(dt.UTC)
+        await add_action(
+            session, starts_at=start, ends_at=start + dt.timedelta(hours=3), volunteers=(person,)
+        )
+    await fatima.send("/opbrengst")
+    await fatima.wait_for("Opbrengst: Klaptafel")
+    with caplog.at_level(logging.ERROR):
+        for odd in ("5²", "²", "١٢٣٤"):  # superscript, and Arabic-Indic 1234 (over 1000)
+            mark = fatima.mark()
+            await fatima.send(odd)
+            hint = await fatima.wait_for("Typ een getal", after=mark)
+            assert hint.text == "Typ een getal van 0 tot en met 1000, of tik op een knop."
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    mark = fatima.mark()
+    await fatima.send("7")
+    await fatima.wait_for("Gesprekken: 7", after=mark)
