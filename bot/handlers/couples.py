@@ -21,6 +21,7 @@ from bot.domain.coupling import checkins, follow_up
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.vocabulary import CheckInAnswer, Role
 from bot.handlers.common import (
+    MAX_ID,
     answer_query,
     button,
     coordinators_only_text,
@@ -162,6 +163,8 @@ async def plan_meeting(update: Update, context: WijkContext) -> None:
         return
     couple_id, when, place = parsed
     try:
+        if couple_id > MAX_ID:  # no such couple; PostgreSQL would refuse the number itself
+            raise NotFound()
         async with context.atomic() as session:
             await follow_up.plan_kennismaking(
                 session=session,

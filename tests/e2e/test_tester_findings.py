@@ -69,3 +69,18 @@ async def test_a_superscript_digit_on_the_results_screen_gets_the_hint(
     mark = fatima.mark()
     await fatima.send("7")
     await fatima.wait_for("Gesprekken: 7", after=mark)
+
+
+async def test_a_huge_couple_number_in_kennismaking_gets_the_polite_refusal(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The couple number may be typed with up to 10 digits; one above 2**31 - 1 reached the
+    database, where PostgreSQL's 32-bit id column refused it: a traceback and "something
+    went wrong". Now it is the same as an unknown couple."""
+    carla = fake.user(5003, "Carla", language_code="en")
+    await add_person(wijkbot, carla, role="coordinator", area="Centrum", language="en")
+    with caplog.at_level(logging.ERROR):
+        await carla.send("/firstmeeting 9999999999 5-12 14:00 Buurthuis")
+        refused = await carla.wait_for("You cannot plan a meeting for that couple.")
+    assert refused.text == "You cannot plan a meeting for that couple."
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
