@@ -312,6 +312,27 @@ class CouplingProfile(Base):
     __table_args__ = (CheckConstraint("max_couples BETWEEN 0 AND 10", name="max_couples"),)
 
 
+class VolunteerMatch(Base):
+    """What ranking needs to search volunteers in one narrow table: one row per volunteer,
+    derived from `person`, `person_language`, `offer` and `availability_slot` and kept in
+    step with them on every flush (`bot.domain.coupling.match_index`).
+
+    `home`: the person's home area (buurt, else the invite's area); `langs`, `tasks`,
+    `slots`: bit masks of the languages spoken, the tasks offered and the weekly day parts
+    free (bit order in `match_index`). Derived data only: nothing here that the source
+    tables do not hold; erased with the person (foreign key cascade)."""
+
+    __tablename__ = "volunteer_match"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    home: Mapped[int] = mapped_column(Integer)
+    langs: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    tasks: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    slots: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
 class Proposal(Base):
     """A suggested couple (koppelvoorstel): asked to the volunteer, then the resident.
 
