@@ -332,6 +332,9 @@ class VolunteerMatch(Base):
     tasks: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     slots: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
+    # Ranking reads the areas near a request first: home, then the masks (covering).
+    __table_args__ = (Index("ix_volunteer_match_search", "home", "langs", "tasks", "slots"),)
+
 
 class Proposal(Base):
     """A suggested couple (koppelvoorstel): asked to the volunteer, then the resident.
@@ -576,6 +579,8 @@ class Rsvp(Base):
 
     __table_args__ = (
         UniqueConstraint("action_id", "person_id"),
+        # a volunteer's places (load in ranking: one volunteer at a time)
+        Index("ix_rsvp_person_status", "person_id", "status"),
         CheckConstraint("answer IN ('yes','maybe','no')", name="answer"),
         CheckConstraint("status IN ('confirmed','waitlisted','none')", name="status"),
         CheckConstraint(

@@ -125,35 +125,7 @@ async def _needs_and_areas(
     session: AsyncSession, request_id: int
 ) -> tuple[RequestNeeds, tuple[int, int]]:
     """`request_needs` and the area table's fingerprint (`area_tree`), in one round trip."""
-    part = literal_column("NULL")
-    rows = (
-        await session.execute(
-            union_all(
-                select(
-                    literal(0).label("kind"),
-                    HelpRequest.person_id.label("a"),
-                    HelpRequest.area_id.label("b"),
-                    cast(part, String).label("s"),
-                ).where(HelpRequest.id == request_id),
-                select(
-                    literal(1), cast(part, Integer), cast(part, Integer), HelpRequestTask.task
-                ).where(HelpRequestTask.request_id == request_id),
-                select(
-                    literal(2),
-                    cast(part, Integer),
-                    cast(part, Integer),
-                    HelpRequestLanguage.language,
-                ).where(HelpRequestLanguage.request_id == request_id),
-                select(
-                    literal(3),
-                    HelpRequestSlot.weekday,
-                    cast(part, Integer),
-                    HelpRequestSlot.day_part,
-                ).where(HelpRequestSlot.request_id == request_id),
-                select(literal(4), func.count(Area.id), func.max(Area.id), cast(part, String)),
-            )
-        )
-    ).all()
+    rows = (await session.execute(_needs_statement(), {"request_id": request_id})).all()
     head = next((r for r in rows if r.kind == 0), None)
     if head is None:
         raise NotFound()
@@ -167,6 +139,31 @@ async def _needs_and_areas(
         slots=frozenset((r.a, r.s) for r in rows if r.kind == 3),
     )
     return needs, (int(areas.a or 0), int(areas.b or 0))
+
+
+@cache
+def _needs_statement() -> Any:
+    """The statement of `_needs_and_areas`, built once (bind parameter request_id)."""
+    part = literal_column("NULL")
+    request_id = bindparam("request_id", type_=Integer)
+    return union_all(
+        select(
+            literal(0).label("kind"),
+            HelpRequest.person_id.label("a"),
+            HelpRequest.area_id.label("b"),
+            cast(part, String).label("s"),
+        ).where(HelpRequest.id == request_id),
+        select(literal(1), cast(part, Integer), cast(part, Integer), HelpRequestTask.task).where(
+            HelpRequestTask.request_id == request_id
+        ),
+        select(
+            literal(2), cast(part, Integer), cast(part, Integer), HelpRequestLanguage.language
+        ).where(HelpRequestLanguage.request_id == request_id),
+        select(
+            literal(3), HelpRequestSlot.weekday, cast(part, Integer), HelpRequestSlot.day_part
+        ).where(HelpRequestSlot.request_id == request_id),
+        select(literal(4), func.count(Area.id), func.max(Area.id), cast(part, String)),
+    )
 
 
 def home_area() -> ColumnElement[int]:

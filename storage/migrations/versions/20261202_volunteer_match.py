@@ -4,7 +4,8 @@ Per volunteer: home area (buurt, else the invite's area) and bit masks of the la
 spoken, the tasks offered and the weekly day parts free, derived from `person`,
 `person_language`, `offer` and `availability_slot` (kept in step on every flush by
 `storage.volunteer_match`). Filled from the existing rows on upgrade; downgrade drops it
-(nothing is lost: every value is derived). The bit orders below are frozen copies of
+(nothing is lost: every value is derived). Also indexes `rsvp` by person (a
+volunteer's confirmed places count as load, looked up per candidate). The bit orders below are frozen copies of
 `storage.volunteer_match` as of this revision. The lead re-chains down_revision at merge.
 
 Revision ID: 0022
@@ -57,6 +58,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_volunteer_match")),
     )
+    op.create_index("ix_rsvp_person_status", "rsvp", ["person_id", "status"])
+    op.create_index(
+        "ix_volunteer_match_search", "volunteer_match", ["home", "langs", "tasks", "slots"]
+    )
     part_index = " ".join(f"WHEN '{p}' THEN {k}" for k, p in enumerate(DAY_PART_BITS))
     op.execute(
         "INSERT INTO volunteer_match (person_id, home, langs, tasks, slots) "
@@ -72,4 +77,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_volunteer_match_search", table_name="volunteer_match")
     op.drop_table("volunteer_match")
+    op.drop_index("ix_rsvp_person_status", table_name="rsvp")
