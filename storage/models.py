@@ -312,6 +312,30 @@ class CouplingProfile(Base):
     __table_args__ = (CheckConstraint("max_couples BETWEEN 0 AND 10", name="max_couples"),)
 
 
+class VolunteerMatch(Base):
+    """What ranking needs to search volunteers in one narrow table: one row per volunteer,
+    derived from `person`, `person_language`, `offer` and `availability_slot` and kept in
+    step with them on every flush (`bot.domain.coupling.match_index`).
+
+    `home`: the person's home area (buurt, else the invite's area); `langs`, `tasks`,
+    `slots`: bit masks of the languages spoken, the tasks offered and the weekly day parts
+    free (bit order in `match_index`). Derived data only: nothing here that the source
+    tables do not hold; erased with the person (foreign key cascade)."""
+
+    __tablename__ = "volunteer_match"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    home: Mapped[int] = mapped_column(Integer)
+    langs: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    tasks: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    slots: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+    # Ranking reads the areas near a request first: home, then the masks (covering).
+    __table_args__ = (Index("ix_volunteer_match_search", "home", "langs", "tasks", "slots"),)
+
+
 class Proposal(Base):
     """A suggested couple (koppelvoorstel): asked to the volunteer, then the resident.
 
@@ -555,6 +579,8 @@ class Rsvp(Base):
 
     __table_args__ = (
         UniqueConstraint("action_id", "person_id"),
+        # a volunteer's places (load in ranking: one volunteer at a time)
+        Index("ix_rsvp_person_status", "person_id", "status"),
         CheckConstraint("answer IN ('yes','maybe','no')", name="answer"),
         CheckConstraint("status IN ('confirmed','waitlisted','none')", name="status"),
         CheckConstraint(
