@@ -33,7 +33,7 @@ from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.errors import NotEligible, RequestNotOpen
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
-from bot.handlers.conversations import add_conversation
+from bot.handlers.conversations import CANCEL_COMMANDS, add_conversation, command_of
 from bot.handlers.keyboards import say
 from bot.handlers.proposals import awake_clock
 from bot.i18n import Translator
@@ -171,11 +171,12 @@ async def on_propose(
                 awake_after=awake_clock(context),
             )
             facts = await summaries.proposal_facts(session=session, proposal_id=state.proposal_id)
+            offline = await on_behalf.facts(session=session, person_id=facts.request.resident_id)
     except _REFUSED as exc:
         await _refuse(update, t, exc)
         return
     assert person is not None
-    text, markup = request_view(t, facts.request, person.id)
+    text, markup = request_view(t, facts.request, person.id, offline)
     asked = t.gettext(
         "We asked {name}. You will hear when they answer.",
         name=name_html(facts.volunteer_name, None),
@@ -224,7 +225,14 @@ async def on_ready(update: Update, context: WijkContext, *, volunteer_id: int, p
         await _refuse(update, t, exc)
         return END
     context.user_data[VOG_KEY] = {"volunteer_id": volunteer_id, "page": page}  # type: ignore[index]
-    await say(update, *vog_question(t, name, page), t=t)
+    async with context.atomic() as session:
+        found = await readiness.readiness_page(
+            session=session,
+            coordinator=person,  # type: ignore[arg-type]
+            offset=page * READY_PAGE_SIZE,
+            limit=READY_PAGE_SIZE,
+        )
+    await say(update, *vog_question(t, name, page, readiness_view(t, found, page)), t=t)
     return VOG_DATE
 
 
@@ -273,8 +281,11 @@ async def on_no_vog(update: Update, context: WijkContext, *, page: int) -> objec
 
 
 async def on_vog_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
-    """/annuleer while the VOG date is asked: the volunteer stays ready, no date noted."""
+    """/annuleer while the VOG date is asked: the volunteer stays ready, no date noted.
+    Another command ends the question silently (nothing was left unfinished)."""
     context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
+    if command_of(update) not in CANCEL_COMMANDS:
+        return ""
     return t.gettext("OK, the volunteer is ready for coupling; no VOG date was noted.")
 
 

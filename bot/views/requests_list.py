@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape as esc
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
     HELP_REQUESTS,
@@ -157,14 +157,28 @@ def vog_label(t: Translator, day: dt.date) -> str:
     return t.gettext("VOG seen on {date}", date=day.strftime("%d-%m-%Y"))
 
 
-def vog_question(t: Translator, name: str, page_number: int) -> tuple[str, InlineKeyboardMarkup]:
-    """After marking a volunteer ready: optionally the day their VOG was seen."""
+def vog_question(
+    t: Translator,
+    name: str,
+    page_number: int,
+    listing: tuple[str, InlineKeyboardMarkup | None],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """After marking a volunteer ready: optionally the day their VOG was seen, above the
+    list (`listing`, from `readiness_view`: its buttons stay, so more can be marked)."""
     text = t.gettext(
         "{name} is ready for coupling. Did you see their VOG (certificate of conduct)? Type "
         "the date on it, e.g. 28-11-2026 (only the date is kept), or tap No VOG.",
         name=f"<b>{name_html(name, None)}</b>",
     )
-    return text, keyboard([[(t.gettext("No VOG"), READY_NO_VOG.encode(page=page_number))]])
+    rows = [list(row) for row in (listing[1].inline_keyboard if listing[1] else ())]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t.gettext("No VOG"), callback_data=READY_NO_VOG.encode(page=page_number)
+            )
+        ]
+    )
+    return f"{text}\n\n{listing[0]}", InlineKeyboardMarkup(rows)
 
 
 def readiness_view(

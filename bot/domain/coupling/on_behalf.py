@@ -42,7 +42,7 @@ from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.outbox import FOR_RESIDENT  # re-exported: the outbox routes by it
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES
 from bot.domain.vocabulary import ACTIVE_REQUEST_STATUSES, Role
-from storage.models import HelpRequest, OfflineResident, Person
+from storage.models import HelpRequest, OfflineResident, Person, PersonLanguage
 
 #: A first name as typed: 1..40 characters after trimming.
 NAME_MAX = 40
@@ -144,10 +144,10 @@ async def register(
         consent_at=now,
         onboarded_at=now,
         created_at=now,
+        language_rows=[PersonLanguage(language=code) for code in languages],
     )
     session.add(resident)
     await session.flush()
-    resident.spoken_languages.extend(languages)
     session.add(
         OfflineResident(
             person_id=resident.id,
