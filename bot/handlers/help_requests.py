@@ -33,7 +33,7 @@ from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.errors import NotEligible, RequestNotOpen
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
-from bot.handlers.conversations import CANCEL_COMMANDS, add_conversation, command_of
+from bot.handlers.conversations import add_conversation
 from bot.handlers.keyboards import say
 from bot.handlers.proposals import awake_clock
 from bot.i18n import Translator
@@ -281,11 +281,9 @@ async def on_no_vog(update: Update, context: WijkContext, *, page: int) -> objec
 
 
 async def on_vog_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
-    """/annuleer while the VOG date is asked: the volunteer stays ready, no date noted.
-    Another command ends the question silently (nothing was left unfinished)."""
+    """/annuleer or another command while the VOG date is asked: the volunteer stays
+    ready, no date noted."""
     context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
-    if command_of(update) not in CANCEL_COMMANDS:
-        return ""
     return t.gettext("OK, the volunteer is ready for coupling; no VOG date was noted.")
 
 
