@@ -423,6 +423,8 @@ async def test_every_state_of_every_conversation_has_the_same_way_out(
                     after=mark,
                 )
             assert await conversation_state(wijkbot, name, user) is None, where
+            if name == "request_note":  # a resident's free text goes to the coordinators
+                continue
             mark = user.mark()
             await user.send("Buurthuis")  # not an answer to the question that was open
             await user.wait_for(NOT_UNDERSTOOD, after=mark)
