@@ -536,3 +536,39 @@ CONSENT_ANSWER = route(
     Choice("agreed", {"y": True, "n": False}),
 )
 """An answer for one purpose: `cs:<purpose>:<version>:<y|n>`."""
+
+# /namens (/onbehalf): a coordinator registers a resident without Telegram
+# (bot.handlers.on_behalf); the answers are scratch data until "Aanmelden", checked again by
+# `bot.domain.coupling.on_behalf` (a coordinator, a buurt of their area, known codes).
+ON_BEHALF_BUURT = route("nb:b", Id("buurt_id"))
+"""The resident's buurt: `nb:b:<area id>`."""
+ON_BEHALF_LANGUAGE = route(
+    "nb:l", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF)
+)
+"""Set one language the resident speaks: `nb:l:<code>:<1|0>`."""
+ON_BEHALF_TASK = route(
+    "nb:t", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF)
+)
+"""Set one task the resident would like help with: `nb:t:<task>:<1|0>`."""
+ON_BEHALF_SLOT = route(
+    "nb:s", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF)
+)
+"""Set one day part that suits the resident: `nb:s:<weekday>:<m|a|e>:<1|0>`."""
+ON_BEHALF_DONE = route("nb:d")
+"""Done with the languages, tasks or times (the conversation's state says which): `nb:d`."""
+ON_BEHALF_NO_NOTE = route("nb:n")
+"""No note: `nb:n`."""
+ON_BEHALF_CONFIRM = route("nb:ok")
+"""The resident agreed orally; register them: `nb:ok`."""
+OFFLINE_ERASE_ASK = route("nb:ea", Id("person_id"))
+"""Ask before erasing a resident without Telegram: `nb:ea:<person id>`."""
+OFFLINE_ERASE = route("nb:e", Id("person_id"))
+"""Erase them: `nb:e:<person id>`."""
+# A typed note in /hulpvraag (bot.handlers.request_note) and a VOG date after marking a
+# volunteer ready (bot.handlers.vog).
+MY_REQUEST_NOTE = route("hq:n")
+"""Type a note for the coordinator: `hq:n`."""
+MY_REQUEST_NO_NOTE = route("hq:nx")
+"""Remove the note (or write none): `hq:nx`."""
+READY_NO_VOG = route("rd:nv", Int("page", 0, PAGE))
+"""No VOG date to note: `rd:nv:<page>`."""

@@ -100,8 +100,10 @@ class Person(Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # Both NULL for a resident without Telegram, registered on their behalf by a
+    # coordinator (`OfflineResident`): whatever they would be sent goes to that coordinator.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     display_name: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))  # coordinator | volunteer | resident | partner
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # fixed by the invite
@@ -139,6 +141,32 @@ class Person(Base):
         # Home area (buurt, else invite area): matching searches volunteers area by area.
         Index("ix_person_home", func.coalesce(buurt_id, area_id)),
     )
+
+
+class OfflineResident(Base):
+    """A resident without Telegram, registered on their behalf by a coordinator (issue 6
+    §0; `bot.domain.coupling.on_behalf`). Their `person` row has no Telegram ids.
+
+    `phone`: the number to call them back on (shown only to the area's coordinators);
+    `consent_by_id` / `consent_on`: to whom and on which local date (Europe/Amsterdam) they
+    gave consent orally ("mondeling, aan <first name>, <date>"); `contact_id`: the
+    coordinator who answers and relays for them (their requests' owner; handed to another
+    coordinator of the area when that one is erased). Erased with the person (cascade)."""
+
+    __tablename__ = "offline_resident"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    phone: Mapped[str] = mapped_column(String(32))
+    consent_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    consent_on: Mapped[dt.date] = mapped_column(Date)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class Offer(Base):

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
+from bot.domain.coupling import on_behalf
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
-from bot.domain.outbox import MessageKind, verdict
+from bot.domain.outbox import FOR_RESIDENT, MessageKind, verdict
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
+from bot.views.on_behalf import for_resident_header
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
 
 logger = logging.getLogger("bot.delivery.dispatcher")
@@ -171,21 +173,33 @@ async def prepare_batch(
             batch.held.append(row.id)
             continue
         args = dict(row.args or {})
+        # A row meant for a resident without Telegram goes to their contact coordinator
+        # (bot.domain.coupling.on_behalf): the text is the resident's, under a header.
+        for_resident = on_behalf_facts = None
+        if args.get(FOR_RESIDENT) is not None:
+            for_resident = int(args[FOR_RESIDENT])
+            on_behalf_facts = await on_behalf.facts(session=session, person_id=for_resident)
+            if on_behalf_facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "resident gone"))
+                continue
         if row.message_key in LOADED_KINDS:  # coupling texts load their facts now
             facts = await message_facts(
-                session=session, kind=row.message_key, args=args, person_id=person.id
+                session=session,
+                kind=row.message_key,
+                args=args,
+                person_id=for_resident or person.id,
             )
             if facts is None:
                 batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
                 continue
             args.update(facts)
         try:
+            t = i18n.translator(person.language)
             text, keyboard = kind.render(
-                i18n.translator(person.language),
-                action,
-                area_names.get(action.area_id, "") if action else "",
-                args,
+                t, action, area_names.get(action.area_id, "") if action else "", args
             )
+            if on_behalf_facts is not None:
+                text = f"{for_resident_header(t, on_behalf_facts)}\n\n{text}"
         except Exception as exc:  # a rendering bug must not stop the others
             logger.error("outbox: render failed: %s at %s", type(exc).__name__, where(exc))
             batch.skipped.append(

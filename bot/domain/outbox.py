@@ -81,8 +81,12 @@ from bot.domain.outbox_checks import (  # the "still true?" checks, re-exported
     _open_and_not_started,
 )
 from bot.domain.vocabulary import OutboxStatus
-from storage.models import OutboxMessage, Person, UtcDateTime
+from storage.models import OfflineResident, OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
+
+#: Args key of a row meant for a resident without Telegram, sent to their contact instead
+#: (the same string as `bot.domain.coupling.on_behalf.FOR_RESIDENT`).
+FOR_RESIDENT = "for_resident"
 
 
 class MessageKind(enum.StrEnum):
@@ -350,15 +354,28 @@ async def enqueue(
     not_after: dt.datetime | None = None,
     action_id: int | None = None,
     args: dict[str, Any] | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Queue one message, or re-arm the existing row with the same `dedup_key`.
 
     A row that was already sent, blocked or failed is left as it is (never sent twice); a
     cancelled or expired one is made pending again with the new times.
+    A resident without Telegram (no chat id) is not sent anything: the row goes to their
+    contact coordinator with `args["for_resident"]` set to the resident's id
+    (`bot.domain.coupling.on_behalf`); with no contact at the moment nothing is queued
+    (returns None).
     Raises `ValueError` for an unknown message key.
     """
     if message_key not in COUPLING_KEYS:
         MessageKind(message_key)  # ValueError for an unknown kind
+    if person.chat_id is None:
+        contact_id = await session.scalar(
+            select(OfflineResident.contact_id).where(OfflineResident.person_id == person.id)
+        )
+        contact = await session.get(Person, contact_id) if contact_id is not None else None
+        if contact is None or contact.chat_id is None:
+            return None
+        args = {**(args or {}), FOR_RESIDENT: person.id}
+        person = contact
     session.info[WAKE_FLAG] = True
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:

@@ -20,6 +20,9 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "help_request": ("note",),  # a resident's own words about their need
     "hand_over": ("reason",),  # a partner's answer about one resident's request
     "couple": ("meeting_place",),  # where two people meet for their kennismaking
+    # a resident without Telegram: the number to call them back on (bot.domain.coupling.
+    # on_behalf); the row goes with the person
+    "offline_resident": ("phone",),
 }
 
 #: Organisational text: stays after erasure, its author column is set to NULL.

@@ -1,7 +1,8 @@
 """The one rule for who gets a typed message, and what the bot keeps of a relay (issue 6 §3).
 
 A person's **threads** are the people they can talk to through the bot:
-- the other side of each of their couples that has not ended;
+- the other side of each of their couples that has not ended (for a resident without
+  Telegram: their contact coordinator, `bot.domain.coupling.on_behalf`);
 - anyone who relayed a message to them outside a couple (a resident and a coordinator)
   in the last `THREAD_OPEN_DAYS` days.
 
@@ -74,7 +75,12 @@ class Route:
 
 
 def _usable(person: Person | None) -> bool:
-    return person is not None and person.stopped_at is None and person.onboarded_at is not None
+    return (
+        person is not None
+        and person.chat_id is not None
+        and person.stopped_at is None
+        and person.onboarded_at is not None
+    )
 
 
 async def open_threads(*, session: AsyncSession, person: Person, now: dt.datetime) -> list[Thread]:
@@ -90,6 +96,14 @@ async def open_threads(*, session: AsyncSession, person: Person, now: dt.datetim
     for couple in couples.all():
         peer_id = couple.resident_id if couple.volunteer_id == person.id else couple.volunteer_id
         peer = await session.get(Person, peer_id)
+        if peer is not None and peer.chat_id is None:
+            # a resident without Telegram: their contact coordinator is the thread
+            from bot.domain.coupling.on_behalf import contact_of  # local: it imports requests
+
+            contact = await contact_of(session=session, resident_id=peer.id)
+            if _usable(contact) and contact is not None:
+                found[contact.id] = (couple.since, _thread(contact, None))
+            continue
         if _usable(peer) and peer is not None:
             found[peer_id] = (couple.since, _thread(peer, couple.id))
     since = now - dt.timedelta(days=THREAD_OPEN_DAYS)

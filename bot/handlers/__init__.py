@@ -38,12 +38,14 @@ from bot.handlers import (
     my_help_request,
     new_action,
     notices,
+    on_behalf,
     onboarding,
     overlap,
     overview,
     profile,
     proposals,
     relay,
+    request_note,
     results,
     rsvp,
     social_map,
@@ -72,6 +74,8 @@ FEATURES: tuple[ModuleType, ...] = (
     flyers,  # coordinators: a flyer (PDF + PNG) with its own invite, from /uitnodigen
     help_requests,  # coordinators: /hulpvragen
     my_help_request,  # residents: /hulpvraag
+    request_note,  # residents: a typed note for the owner coordinator, from /hulpvraag
+    on_behalf,  # coordinators: /namens, a resident without Telegram and their request
     proposals,  # volunteers and residents answer coupling proposals
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
