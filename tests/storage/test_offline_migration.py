@@ -40,7 +40,7 @@ def test_offline_residents_up_and_down(database_url: str) -> None:
         "INSERT INTO help_request (person_id, area_id, status, created_at, updated_at) "
         "SELECT id, area_id, 'open', created_at, created_at FROM person WHERE id IN (801, 802)",
     )
-    command.downgrade(alembic_config(database_url), "0015")
+    command.downgrade(alembic_config(database_url), "0022")
     people, requests = _run(
         database_url,
         "SELECT id FROM person WHERE id IN (801, 802) ORDER BY id",

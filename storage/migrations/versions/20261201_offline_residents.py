@@ -27,7 +27,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
