@@ -163,7 +163,11 @@ async def test_fewer_places_the_coordinator_picks_who_moves_to_the_waiting_list(
         "Stop without saving",
     ]
     chooser = await _press(carla, "⬜ Vera", "Chosen: 2 of 2")
-    assert chooser.labels[:3] == [f"✅ 2. {iso('Vera')}", f"✅ 1. {iso('Noor')}", f"⬜ {iso('Wim')}"]
+    assert chooser.labels[:3] == [
+        f"✅ 2. {iso('Vera')}",
+        f"✅ 1. {iso('Noor')}",
+        f"⬜ {iso('Wim')}",
+    ]
     saved = await _press(carla, "Move 2 to the waiting list and save", "Saved:")
     assert saved.text == (
         "Saved: number of places.\n"
