@@ -291,6 +291,15 @@ ED_DATE = route("ae:d", Text("day", 10))
 ED_NEEDED = route("ae:n", Int("needed", 1, NEEDED_MAX))
 ED_SAVE = route("ae:ok")
 ED_CANCEL = route("ae:x")
+ED_PICK = route("ae:w", Id("person_id"), Int("page", 0, PAGE))
+"""Fewer places than coming: tick or untick who moves to the waiting list (checked: they
+have a place on the action being edited): `ae:w:<person id>:<page>`."""
+ED_PICK_PAGE = route("ae:wp", Int("page", 0, PAGE))
+"""Another page of the chooser: `ae:wp:<page>`."""
+ED_MOVE = route("ae:wok")
+"""Move the chosen to the waiting list and save the changes (checked again)."""
+ED_PICK_BACK = route("ae:wb")
+"""Back from the chooser to the edit screen (the places as they are now)."""
 COPY = route("act:cp", Id("action_id"))
 """Plan the action once more ("Nog een keer"): `act:cp:<id>`."""
 WIDEN = route("act:w", Id("action_id"))

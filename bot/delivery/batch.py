@@ -12,11 +12,13 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
+from bot.domain import cover
 from bot.domain.coupling import on_behalf
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import FOR_RESIDENT, MessageKind, verdict
@@ -133,16 +135,24 @@ async def prepare_batch(
     i18n: TranslatorSource,
     report: DispatchReport,
     quiet: QuietHours | None = None,
+    tz: ZoneInfo | None = None,
 ) -> Batch:
     """Check each claimed row (`bot.domain.outbox.verdict`) and render the ones to send in
     the recipient's language. One row per chat per batch: the others are held (released,
     keeping their place). Unsendable rows become `skipped` outcomes (counted in `report`).
     During `quiet` hours rows of waiting kinds are postponed to the morning
-    (`QuietHours.hold_until`, the one rule), where they are checked again.
+    (`QuietHours.hold_until`, the one rule), where they are checked again. With `tz` (the
+    local time zone), rows for a coordinator who is away go to their stand-in
+    (`bot.domain.cover.readdress`).
     """
     batch = Batch(claimed=[r.id for r in rows])
     if not rows:
         return batch
+    if tz is not None:
+        rows, dropped = await cover.readdress(
+            session=session, rows=rows, today=now.astimezone(tz).date()
+        )
+        batch.skipped += [Outcome(i, OutboxStatus.CANCELLED, "covered") for i in dropped]
     persons, actions, area_names = await load_recipients_and_actions(session, rows)
     for row in rows:
         person = persons.get(row.person_id) if row.person_id is not None else None

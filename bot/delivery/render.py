@@ -25,7 +25,7 @@ from bot.views.action import (
     waitlist_line,
     yes_line,
 )
-from bot.views.action_edit import changed_message
+from bot.views.action_edit import call_changed_message, changed_message, moved_message
 from bot.views.lists import keyboard
 from bot.views.results import results_button
 from storage.models import Action, Person
@@ -207,6 +207,8 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.PLACE_FREE: notices.place_free,
     MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
     MessageKind.ACTION_MESSAGE: notices.action_message,
+    MessageKind.CALL_CHANGED: call_changed_message,
+    MessageKind.MOVED_TO_WAITLIST: moved_message,
 }
 
 

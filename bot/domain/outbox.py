@@ -54,8 +54,12 @@ Kinds and their args:
                      action's coordinator or their stand-in (bot.domain.notices)
 - place_free         {} (action): "er is weer plek", once per action per person
 - maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
-- action_message     {"text", "from"} (action): a coordinator's message to the people
-                     coming (bot.domain.action_messages; args wiped once done)
+- action_message     {"text", "from", "from_id"} (action): a coordinator's message to the
+                     people coming (bot.domain.action_messages; args wiped once done)
+- call_changed       {"changed": [field, ...]} (action): the time or place changed, to who
+                     got the call and has not answered, with the call's buttons
+- moved_to_waitlist  {"position": n} (action): the places went down and the coordinator
+                     moved this person from a place to the waiting list (bot.domain.surplus)
 """
 
 from __future__ import annotations
@@ -126,6 +130,8 @@ class MessageKind(enum.StrEnum):
     PLACE_FREE = "place_free"
     MAYBE_FOLLOWUP = "maybe_followup"
     ACTION_MESSAGE = "action_message"
+    CALL_CHANGED = "call_changed"
+    MOVED_TO_WAITLIST = "moved_to_waitlist"
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,18 @@ RULES: dict[MessageKind, KindRule] = {
     ),
     MessageKind.ACTION_MESSAGE: KindRule(  # a relay: not held by quiet hours
         True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_MESSAGE), False
+    ),
+    # bot.domain.action_changes: like a call, only while places are open
+    MessageKind.CALL_CHANGED: KindRule(
+        True, _call_still_true, "the action's start", _key(MessageKind.CALL_CHANGED), True
+    ),
+    # bot.domain.surplus: sent at once (the edit just happened; it is about their place)
+    MessageKind.MOVED_TO_WAITLIST: KindRule(
+        True,
+        _open_and_not_started,
+        "the action's start",
+        _key(MessageKind.MOVED_TO_WAITLIST),
+        False,
     ),
 }
 

@@ -88,11 +88,14 @@ def maybe_followup(t: Translator, action: Action, area_name: str, args: dict[str
 
 
 def action_message(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
-    """A coordinator's message to the people coming: who wrote it, about which action."""
+    """A coordinator's message to the people coming: who wrote it, about which action, and
+    how to answer (a reply reaches the coordinator, `bot.domain.relay`)."""
+    name = name_html(str(args.get("from") or ""), None)
     head = t.gettext(
         "Message from {name} (coordinator) about {title} ({when}):",
-        name=name_html(str(args.get("from") or ""), None),
+        name=name,
         title=f"<b>{html.escape(action.title)}</b>",
         when=html.escape(t.datetime(action.starts_at)),
     )
-    return f"{head}\n\n{html.escape(str(args.get('text') or ''))}", None
+    how = t.gettext("To answer {name}, reply to this message.", name=name)
+    return f"{head}\n\n{html.escape(str(args.get('text') or ''))}\n\n{how}", None
