@@ -536,3 +536,29 @@ CONSENT_ANSWER = route(
     Choice("agreed", {"y": True, "n": False}),
 )
 """An answer for one purpose: `cs:<purpose>:<version>:<y|n>`."""
+
+# Joint actions (issue 10 item 1): co-organising partner organisations, chosen when planning
+# (bot.handlers.new_action.organisers) and from the roster (bot.handlers.organisers); partner
+# staff see their organisation's joint actions (bot.handlers.partner_actions). Every press is
+# checked again by bot.domain.joint (manages the action / co-organises it).
+NA_ORGANISERS = route("na:og")
+"""On the preview: choose the organisations that organise the action too: `na:og`."""
+NA_ORGANISER = route("na:o", Id("organisation_id"), Choice("on", ON_OFF))
+"""Tick / untick one co-organiser of the draft: `na:o:<organisation id>:<1|0>`."""
+NA_ORGANISERS_DONE = route("na:od")
+"""Back to the preview with the co-organisers chosen: `na:od`."""
+ORGANISERS = route("act:og", Id("action_id"))
+"""Roster: the co-organisers of an action, as toggles: `act:og:<id>`."""
+ORGANISER_SET = route("act:ot", Id("action_id"), Id("organisation_id"), Choice("on", ON_OFF))
+"""Roster: add or remove one co-organiser at once: `act:ot:<action id>:<organisation>:<1|0>`."""
+PARTNER_LIST = route("pa:l", Int("page", 0, PAGE))
+"""Partner staff: a page of their organisation's joint actions (`/acties`): `pa:l:<page>`."""
+PARTNER_ROSTER = route("pa:r", Id("action_id"), Int("page", 0, PAGE))
+"""Partner staff: a joint action's roster, first names only: `pa:r:<id>:<page>`."""
+PARTNER_NOTICE_LEVEL = route(
+    "pa:nl", Id("action_id"), Choice("level", {"a": NoticeLevel.ALL, "u": NoticeLevel.URGENT})
+)
+"""Partner staff: their notices for a joint action: `pa:nl:<id>:<a|u>`."""
+COPY_TO = route("act:ct", Id("action_id"), Id("area_id"))
+"""Olievlek "Here too": plan the action once more in this buurt: `act:ct:<id>:<area id>`
+(the "Once more" path; old `na:cp` buttons are handled by the same step)."""
