@@ -127,6 +127,45 @@ async def organiser_names(
     return {key: sorted(names, key=str.casefold) for key, names in found.items()}
 
 
+@dataclass(frozen=True)
+class OrganiserScreen:
+    """The roster's co-organiser screen: the action, the organisations serving its area
+    and the ids chosen."""
+
+    action: Action
+    choices: list[OrganisationChoice]
+    chosen: set[int]
+
+
+async def organiser_screen(
+    *,
+    session: AsyncSession,
+    coordinator: Person | None,
+    action_id: int,
+    now: dt.datetime,
+    toggle: tuple[int, bool] | None = None,
+) -> OrganiserScreen:
+    """A coordinator's co-organisers of an action they manage; with `toggle` (organisation
+    id, on) that one is added or removed first (stored at once). Only while the action is
+    open and has not started. Raises `NotAllowed` / `NotFound` (`get_managed_action`; an
+    action that started or was cancelled is `NotFound` too: the button is stale) and
+    `InvalidInput('organisations')` for an organisation that does not serve the area."""
+    from bot.domain.actions import cancellable, get_managed_action  # actions -> joint
+
+    if coordinator is None:
+        raise NotAllowed()
+    action = await get_managed_action(session=session, coordinator=coordinator, action_id=action_id)
+    if not cancellable(action, now):
+        raise NotFound()
+    chosen = await organiser_ids(session=session, action_id=action.id)
+    if toggle is not None:
+        organisation_id, on = toggle
+        wanted = (chosen | {organisation_id}) if on else (chosen - {organisation_id})
+        chosen = set(await set_organisers(session=session, action=action, organisation_ids=wanted))
+    choices = await choices_for(session=session, area_id=action.area_id)
+    return OrganiserScreen(action, choices, chosen)
+
+
 # --- partner staff ----------------------------------------------------------------------
 
 

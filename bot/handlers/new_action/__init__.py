@@ -16,6 +16,7 @@ Callback data (routes in `bot.callbacks`; every press is checked again on the se
 - `na:ok` / `na:re` / `na:x` confirm / start over / cancel
 - `na:dup`                  plan it although the same action is planned then
 - `na:lq` / `na:l:<code>`   the language the action also asks for (on the preview)
+- `na:og` / `na:o:<id>:<1|0>` / `na:od` co-organising organisations (on the preview)
 - `act:cp:<id>`             "Once more": a copy of an action (entry; `checks.on_copy`)
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
@@ -52,6 +53,9 @@ from bot.callbacks import (
     NA_LANGUAGE,
     NA_LANGUAGES,
     NA_NEEDED,
+    NA_ORGANISER,
+    NA_ORGANISERS,
+    NA_ORGANISERS_DONE,
     NA_PAGE,
     NA_RESTART,
     NA_WIJK,
@@ -63,6 +67,8 @@ from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
 from bot.handlers.new_action.copy import on_copy as on_here_too
+from bot.handlers.new_action.organisers import on_done as on_organisers_done
+from bot.handlers.new_action.organisers import on_organiser, on_organisers
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -152,6 +158,9 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
                 cb(NA_WIJKEN, on_wijken),
                 cb(NA_LANGUAGES, on_languages),  # the action may ask for a language
                 cb(NA_LANGUAGE, on_language),
+                cb(NA_ORGANISERS, on_organisers),  # a joint action (issue 10 item 1)
+                cb(NA_ORGANISER, on_organiser),
+                cb(NA_ORGANISERS_DONE, on_organisers_done),
             ),
         },
         fallbacks=[],
