@@ -489,10 +489,10 @@ WORRIED = route("wr")
 ASSISTED = route("as", Id("action_id"))
 """Make a one-time resident invite for this action: `as:<action id>`."""
 
-# Olievlek: "Here too" under the overview copies an action into a new planning draft
-# (bot.handlers.new_action, entry point).
+# Olievlek: "Here too" under the overview used to have its own route; new buttons use
+# `act:ct` (below), older ones still work (the same step, bot.handlers.new_action).
 NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
-"""Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""
+"""Older "Here too" buttons: copy action `action_id` to the buurt `area_id`."""
 # /profiel (bot.handlers.profile): the same choices as at sign-up, changed later. Every
 # press is checked again by the domain (a buurt outside the invite's area, a forged code).
 from bot.domain.coupling.volunteers import MAX_COUPLES_LIMIT  # noqa: E402

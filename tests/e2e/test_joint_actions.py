@@ -334,3 +334,41 @@ async def test_partner_overview_suppresses_small_counts(
     numbers = [cell for row in rows[1:] for cell in row[3:]]
     assert not [c for c in numbers if c.isdigit() and 0 < int(c) < 5]
     assert not any(name in content for name in ("Fatima", "Joost", "Ans"))
+
+
+async def test_here_too_is_the_once_more_copy_and_old_buttons_still_work(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    from storage.areas import find_area
+    from tests.e2e.test_overview_chat import NOW as JUNE
+    from tests.e2e.test_overview_chat import seed
+
+    clock.set(JUNE)
+    noor = fake.user(6001, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum", language="en")
+    await seed(wijkbot)
+    async with wijkbot.db.begin() as session:
+        stand = await session.scalar(select(Action).where(Action.title == "Klaptafel"))
+        dock = await session.scalar(select(Organisation).where(Organisation.key == "dock-centrum"))
+        noord = await find_area(session, "Anjeliersbuurt Noord")
+        assert stand is not None and dock is not None and noord is not None
+        session.add(ActionOrganisation(action_id=stand.id, organisation_id=dock.id))
+        stand_id, noord_id = stand.id, noord.id
+
+    for data in (f"act:ct:{stand_id}:{noord_id}", f"na:cp:{stand_id}:{noord_id}"):
+        mark = noor.mark()
+        await noor.send("/overview")
+        await tap(noor, "Last month", after=mark)
+        listed = await noor.wait_for("Overview Centrum", after=mark)
+        assert listed.buttons[0] == ["Here too: Anjeliersbuurt Noord"]
+        mark = noor.mark()
+        await noor.press_data(data, message_id=listed.message_id)
+        await noor.wait_for("Where do the volunteers meet?", after=mark)
+        mark = noor.mark()
+        await noor.send("Buurthuis De Boom")
+        preview = await noor.wait_for("Please check the action:", after=mark)
+        assert "When: Saturday 12 June, 14:00 to 16:00" in preview.text
+        assert "Where: Buurthuis De Boom, Anjeliersbuurt Noord" in preview.text
+        assert "Organised with: DOCK Centrum" in preview.text  # co-organisers come along
+        await noor.send("/cancel")
+        await noor.wait_for("OK, stopped. Nothing was saved.")

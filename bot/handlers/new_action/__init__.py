@@ -18,6 +18,8 @@ Callback data (routes in `bot.callbacks`; every press is checked again on the se
 - `na:lq` / `na:l:<code>`   the language the action also asks for (on the preview)
 - `na:og` / `na:o:<id>:<1|0>` / `na:od` co-organising organisations (on the preview)
 - `act:cp:<id>`             "Once more": a copy of an action (entry; `checks.on_copy`)
+- `act:ct:<id>:<buurt>`     "Here too" (olievlek): the same copy for a buurt (entry; older
+                            `na:cp:<id>:<buurt>` buttons go to the same step)
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
 Times are typed on the wall clock of `settings.tz` (Europe/Amsterdam) and stored as aware
@@ -43,6 +45,7 @@ from telegram.ext import (
 
 from bot.callbacks import (
     COPY,
+    COPY_TO,
     NA_ANYWAY,
     NA_AREA,
     NA_CANCEL,
@@ -66,7 +69,6 @@ from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
-from bot.handlers.new_action.copy import on_copy as on_here_too
 from bot.handlers.new_action.organisers import on_done as on_organisers_done
 from bot.handlers.new_action.organisers import on_organiser, on_organisers
 from bot.handlers.new_action.questions import (
@@ -129,7 +131,8 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
         entry_points=[
             CommandHandler(["nieuweactie", "newaction"], _step(start)),
             cb(COPY, on_copy),  # "Once more" on a roster (issue 7 item 2)
-            cb(NA_COPY, on_here_too),  # "Hier ook" under the overview (issue 10)
+            cb(COPY_TO, on_copy),  # "Hier ook" under the overview: the same copy (issue 10)
+            cb(NA_COPY, on_copy),  # older "Hier ook" buttons keep working
         ],
         states={
             KIND: with_hints(KIND, cb(NA_KIND, on_kind)),
