@@ -136,4 +136,3 @@ def test_model_and_migration_agree() -> None:
         "action_id",
         "organisation_id",
     ]
-    assert dt  # module used for NOW's type
