@@ -498,10 +498,10 @@ WORRIED = route("wr")
 ASSISTED = route("as", Id("action_id"))
 """Make a one-time resident invite for this action: `as:<action id>`."""
 
-# Olievlek: "Here too" under the overview copies an action into a new planning draft
-# (bot.handlers.new_action, entry point).
+# Olievlek: "Here too" under the overview used to have its own route; new buttons use
+# `act:ct` (below), older ones still work (the same step, bot.handlers.new_action).
 NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
-"""Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""
+"""Older "Here too" buttons: copy action `action_id` to the buurt `area_id`."""
 # /profiel (bot.handlers.profile): the same choices as at sign-up, changed later. Every
 # press is checked again by the domain (a buurt outside the invite's area, a forged code).
 from bot.domain.coupling.volunteers import MAX_COUPLES_LIMIT  # noqa: E402
@@ -581,3 +581,28 @@ MY_REQUEST_NO_NOTE = route("hq:nx")
 """Remove the note (or write none): `hq:nx`."""
 READY_NO_VOG = route("rd:nv", Int("page", 0, PAGE))
 """No VOG date to note: `rd:nv:<page>`."""
+# Joint actions (issue 10 item 1): co-organising partner organisations, chosen when planning
+# (bot.handlers.new_action.organisers) and from the roster (bot.handlers.organisers); partner
+# staff see their organisation's joint actions (bot.handlers.partner_actions). Every press is
+# checked again by bot.domain.joint (manages the action / co-organises it).
+NA_ORGANISERS = route("na:og")
+"""On the preview: choose the organisations that organise the action too: `na:og`."""
+NA_ORGANISER = route("na:o", Id("organisation_id"), Choice("on", ON_OFF))
+"""Tick / untick one co-organiser of the draft: `na:o:<organisation id>:<1|0>`."""
+NA_ORGANISERS_DONE = route("na:od")
+"""Back to the preview with the co-organisers chosen: `na:od`."""
+ORGANISERS = route("act:og", Id("action_id"))
+"""Roster: the co-organisers of an action, as toggles: `act:og:<id>`."""
+ORGANISER_SET = route("act:ot", Id("action_id"), Id("organisation_id"), Choice("on", ON_OFF))
+"""Roster: add or remove one co-organiser at once: `act:ot:<action id>:<organisation>:<1|0>`."""
+PARTNER_LIST = route("pa:l", Int("page", 0, PAGE))
+"""Partner staff: a page of their organisation's joint actions (`/acties`): `pa:l:<page>`."""
+PARTNER_ROSTER = route("pa:r", Id("action_id"), Int("page", 0, PAGE))
+"""Partner staff: a joint action's roster, first names only: `pa:r:<id>:<page>`."""
+PARTNER_NOTICE_LEVEL = route(
+    "pa:nl", Id("action_id"), Choice("level", {"a": NoticeLevel.ALL, "u": NoticeLevel.URGENT})
+)
+"""Partner staff: their notices for a joint action: `pa:nl:<id>:<a|u>`."""
+COPY_TO = route("act:ct", Id("action_id"), Id("area_id"))
+"""Olievlek "Here too": plan the action once more in this buurt: `act:ct:<id>:<area id>`
+(the "Once more" path; old `na:cp` buttons are handled by the same step)."""

@@ -569,6 +569,23 @@ class Action(Base):
     )
 
 
+class ActionOrganisation(Base):
+    """A partner organisation that organises an action together with the network (a joint
+    action, issue 10 item 1): its partner staff see the action's roster (first names) and
+    get its coordinator notices. Organisational data, no personal data."""
+
+    __tablename__ = "action_organisation"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_action_organisation_organisation", "organisation_id", "action_id"),)
+
+
 class ActionNoticeLevel(Base):
     """Which notices a coordinator wants about one action: 'all' or only 'urgent' ones
     (issue 7 item 5). No row means 'all'."""

@@ -1,7 +1,8 @@
 """One claimed batch: check every row against the registry and render it, in memory.
 
 `prepare_batch` needs the claim's session only to load the batch's persons, actions and
-area names (three queries for the whole batch, `storage.outbox.load_recipients_and_actions`).
+area names (three queries for the whole batch, `storage.outbox.load_recipients_and_actions`)
+and, for calls, the co-organisers of joint actions (one more, `bot.domain.joint`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
-from bot.domain import cover
+from bot.domain import cover, joint
 from bot.domain.coupling import on_behalf
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import FOR_RESIDENT, MessageKind, verdict
@@ -29,6 +30,7 @@ from bot.views.on_behalf import for_resident_header
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
 
 logger = logging.getLogger("bot.delivery.dispatcher")
+CALL_KIND = MessageKind.ACTION_CALL.value
 
 #: `Outcome.error` of a row given back because Telegram answered 429 (it was attempted).
 RETRY_AFTER = "retry_after"
@@ -154,6 +156,11 @@ async def prepare_batch(
         )
         batch.skipped += [Outcome(i, OutboxStatus.CANCELLED, "covered") for i in dropped]
     persons, actions, area_names = await load_recipients_and_actions(session, rows)
+    # a joint action's call names its co-organisers (issue 10 item 1): one query per batch
+    organisers = await joint.organiser_names(
+        session=session,
+        action_ids={r.action_id for r in rows if r.action_id and r.message_key == CALL_KIND},
+    )
     for row in rows:
         person = persons.get(row.person_id) if row.person_id is not None else None
         action = actions.get(row.action_id) if row.action_id is not None else None
@@ -203,6 +210,8 @@ async def prepare_batch(
                 batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
                 continue
             args.update(facts)
+        if row.message_key == CALL_KIND and row.action_id in organisers:
+            args["organisers"] = organisers[row.action_id]
         try:
             t = i18n.translator(person.language)
             text, keyboard = kind.render(

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.render_coupling import COUPLING_RENDERERS
+from bot.domain.joint import organisers_text
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
 from bot.views import attendance, couples, handover, notices, worries
@@ -34,8 +35,18 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 def _call(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    """The call; a joint action says who organises it ("met DOCK Centrum en Ymere"):
+    `args["organisers"]`, loaded at send time (`bot.delivery.batch`)."""
     summary = action_summary(t, action, area_name)
-    intro = t.gettext("New action in {area}: can you help?", area=html.escape(area_name))
+    organisers = [str(name) for name in args.get("organisers") or ()]
+    if organisers:
+        intro = t.gettext(
+            "New action in {area}, with {organisations}: can you help?",
+            area=html.escape(area_name),
+            organisations=organisers_text([html.escape(n) for n in organisers], t.language),
+        )
+    else:
+        intro = t.gettext("New action in {area}: can you help?", area=html.escape(area_name))
     return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
 
 

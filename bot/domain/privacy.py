@@ -36,6 +36,11 @@ ORGANISATIONAL: dict[str, tuple[str, ...]] = {
     "flyer": ("label",),  # where a flyer hangs
 }
 
+#: Organisational tables without any text column (ids only), named so each was decided:
+#: `action_organisation` links an action to a co-organising partner organisation (issue
+#: 10 item 1); it holds no personal data and stays after any erasure.
+ORGANISATIONAL_LINKS: tuple[str, ...] = ("action_organisation",)
+
 #: Author columns of organisational rows (set to NULL on erasure).
 AUTHOR_COLUMNS: dict[str, str] = {
     "action": "created_by_id",

@@ -40,8 +40,10 @@ from bot.handlers import (
     notices,
     on_behalf,
     onboarding,
+    organisers,
     overlap,
     overview,
+    partner_actions,
     profile,
     proposals,
     relay,
@@ -63,6 +65,8 @@ FEATURES: tuple[ModuleType, ...] = (
     action_widen,  # coordinators: call more people for an action (roster)
     action_message,  # coordinators: a message to the people coming (a conversation)
     actions,  # coordinators: /acties, roster, cancel
+    partner_actions,  # partner staff: their organisation's joint actions, first names only
+    organisers,  # coordinators: the co-organisers of an action, from its roster
     notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
     cover,  # coordinators: /afwezig, a stand-in gets their notices meanwhile
     rsvp,  # volunteers: Ja / Misschien / Nee

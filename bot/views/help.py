@@ -149,6 +149,8 @@ def partner_help(t: Translator) -> str:
         "You take part for a partner organisation. When the neighbourhood network hands "
         "something over to your organisation, you get a message with what you need to act, "
         "and you answer with Picked up or Not for us.\n"
+        "/actions – actions your organisation organises with the network, who is coming\n"
+        "/overview – what happened in your area (numbers below 5 are not shown)\n"
         "/language – change the language\n"
         "/stop – stop all messages\n"
         "/delete – delete everything stored about you"

@@ -15,7 +15,7 @@ Downgrade deletes the residents without Telegram first (the old schema cannot ho
 their requests go with them by cascade), then restores NOT NULL.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0022
 Create Date: 2026-12-01
 """
 
