@@ -2,7 +2,7 @@
 
 - Every COUPLING_JOB_MINUTES: proposals nobody answered before their deadline expire (the
   request reopens, the owner is told once), and open requests nobody took on are brought to
-  the area's coordinators again after 2 working days (`bot.domain.coupling.workdays`:
+  the area's coordinators again after 2 working days (`bot.domain.workdays`:
   weekends and Dutch public holidays excluded).
 - Every quarter of an hour: the check-ins that are due ("Hoe gaat het?" after 1 week, 4
   weeks, then every 3 months) and owners told about unanswered ones

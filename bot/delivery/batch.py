@@ -20,6 +20,7 @@ from bot.delivery.kinds import REGISTRY
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import MessageKind, verdict
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.signal_jobs import SIGNAL_KINDS, signal_facts
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
@@ -175,6 +176,12 @@ async def prepare_batch(
             facts = await message_facts(
                 session=session, kind=row.message_key, args=args, person_id=person.id
             )
+            if facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
+                continue
+            args.update(facts)
+        elif row.message_key in SIGNAL_KINDS:  # signal texts too (bot.domain.signal_jobs)
+            facts = await signal_facts(session=session, kind=row.message_key, args=args)
             if facts is None:
                 batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
                 continue

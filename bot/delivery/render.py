@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples, handover, notices, worries
+from bot.views import attendance, couples, handover, notices, signals, worries
 from bot.views.action import (
     action_summary,
     cannot_come_keyboard,
@@ -207,6 +207,9 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.PLACE_FREE: notices.place_free,
     MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
     MessageKind.ACTION_MESSAGE: notices.action_message,
+    MessageKind.SIGNAL_NEW: _args_only(signals.new_signal),
+    MessageKind.SIGNAL_ANSWERED: _args_only(signals.answered),
+    MessageKind.SIGNAL_RAISED: _args_only(signals.raised),
 }
 
 

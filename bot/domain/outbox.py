@@ -56,6 +56,10 @@ Kinds and their args:
 - maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
 - action_message     {"text", "from"} (action): a coordinator's message to the people
                      coming (bot.domain.action_messages; args wiped once done)
+- signal_new         {"signal_id"}: a place signal, to the organisation's staff of the area;
+                     signal_answered {"signal_id", "status"} to the sender and coordinators;
+                     signal_raised {"signal_id"}: nobody picked it up in 5 working days
+                     (bot.domain.signals; the text is loaded at send time)
 """
 
 from __future__ import annotations
@@ -122,6 +126,9 @@ class MessageKind(enum.StrEnum):
     PLACE_FREE = "place_free"
     MAYBE_FOLLOWUP = "maybe_followup"
     ACTION_MESSAGE = "action_message"
+    SIGNAL_NEW = "signal_new"
+    SIGNAL_ANSWERED = "signal_answered"
+    SIGNAL_RAISED = "signal_raised"
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,15 @@ RULES: dict[MessageKind, KindRule] = {
     ),
     MessageKind.ACTION_MESSAGE: KindRule(  # a relay: not held by quiet hours
         True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_MESSAGE), False
+    ),
+    # Signals (bot.domain.signals): work messages, held by quiet hours like notices; a new
+    # signal or a raise that is no longer open is dropped at send time (its facts are None).
+    MessageKind.SIGNAL_NEW: KindRule(False, _always, "none", _key(MessageKind.SIGNAL_NEW), True),
+    MessageKind.SIGNAL_ANSWERED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_ANSWERED), True
+    ),
+    MessageKind.SIGNAL_RAISED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_RAISED), True
     ),
 }
 
