@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import attendance
+from bot.domain import attendance, signal_jobs
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
@@ -64,6 +64,8 @@ class PersonalData:
     chat (ids only, never the text; `bot.domain.relay`).
     results: [{action, street, conversations, new_residents, themes}] they recorded.
     sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
+    signals: [{organisation, place, text, status, sent_at}]: place signals they sent that
+    still name them (bot.domain.signal_jobs.sent_by).
     """
 
     profile: dict[str, Any]
@@ -82,6 +84,7 @@ class PersonalData:
     relayed_messages: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
     sign_up: dict[str, Any] | None = None
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -170,6 +173,7 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
     )
     return PersonalData(
         results=recorded,
+        signals=await signal_jobs.sent_by(session=session, person_id=pid),
         sign_up=None
         if joined is None
         else {"invite_id": joined[0], "flyer": joined[2], "at": joined[1]},

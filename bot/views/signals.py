@@ -172,7 +172,7 @@ def _answer_rows(t: Translator, signal_id: int, status: str) -> list[list[tuple[
         )
     row.append(
         (
-            t.gettext("Done"),
+            t.gettext("Finished"),
             callbacks.SIGNAL_ANSWER.encode(signal_id=signal_id, answer=SignalStatus.DONE),
         )
     )
@@ -184,7 +184,7 @@ def new_signal(t: Translator, args: dict[str, Any]) -> Rendered:
     """Outbox kind signal_new, to the organisation's staff (facts loaded at send time)."""
     signal_id = int(args.get("signal_id") or 0)
     lines = [*_header(t, {**args, "action_title": args.get("action")})]
-    lines.append(t.gettext("Please answer: picked up, done, or not for us."))
+    lines.append(t.gettext("Please answer: picked up, finished, or not for us."))
     rows = _answer_rows(t, signal_id, str(args.get("status"))) if signal_id else []
     return "\n".join(lines), keyboard(rows) if rows else None
 
@@ -249,6 +249,8 @@ def raised(t: Translator, args: dict[str, Any]) -> Rendered:
         organisation=html.escape(str(args.get("organisation", ""))),
         place=html.escape(str(args.get("place", ""))),
     )
+    if not args.get("signal_id"):
+        return text + _quote(args.get("text"), 200), None
     data = callbacks.SIGNAL_VIEW.encode(signal_id=int(args["signal_id"]))
     return text + _quote(args.get("text"), 200), keyboard([[(t.gettext("View"), data)]])
 
