@@ -243,6 +243,47 @@ async def _flyer(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
     return user
 
 
+def _signal(state: str) -> Reach:
+    """A coordinator opens /signal (and picks Ymere); or Ymere's staff tap "Not for us"."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        from bot.domain import signals
+        from sandbox.harness import add_partner
+        from storage.models import Organisation
+
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        if state == "reason":
+            staff = fake.user(next(_ids), "Yara", language_code="en")
+            await add_partner(bot, staff, organisation="ymere-centrum", language="en")
+            async with bot.db.begin() as session:
+                me = await session.scalar(
+                    select(Person).where(Person.telegram_user_id == user.id)
+                )
+                ymere = await session.scalar(
+                    select(Organisation).where(Organisation.key == "ymere-centrum")
+                )
+                assert me is not None and ymere is not None
+                await signals.send_signal(
+                    session=session,
+                    sender=me,
+                    organisation_id=ymere.id,
+                    text="Lekkage in portiek",
+                    now=bot.clock.now(),
+                )
+            await tap(staff, "Not for us")
+            await staff.wait_for("Why is it not for Ymere?")
+            return staff
+        await user.send("/signal")
+        await user.wait_for("To which organisation?")
+        if state == "text":
+            await tap(user, "Ymere")
+            await user.wait_for("Type the signal for Ymere")
+        return user
+
+    return reach
+
+
 WALKS: dict[str, dict[str, Reach]] = {
     "onboarding": {
         "lang": _signup("volunteer", []),
@@ -286,6 +327,11 @@ WALKS: dict[str, dict[str, Reach]] = {
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
     "flyer": {"label": _flyer},
     "action_message": {"text": _message(None), "audience": _message("Neem flyers mee")},
+    "signal": {
+        "organisation": _signal("organisation"),
+        "text": _signal("text"),
+        "reason": _signal("reason"),
+    },
 }
 
 # What each conversation says when it ends: what was kept.
@@ -297,6 +343,7 @@ KEPT = {
     "results": "Closed. The results you tapped are saved.",
     "flyer": "OK, no flyer was made.",
     "action_message": "OK, the message was not sent.",
+    "signal": "OK, stopped. Nothing was sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
