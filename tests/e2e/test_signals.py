@@ -348,6 +348,21 @@ async def test_retention_removes_text_and_sender_and_keeps_the_counts(
         )
         assert overview.signal_organisations == ["Ymere"]
         assert overview.total.signals == {("Ymere", "done"): 1}
+        team = await session.scalar(
+            select(Organisation).where(Organisation.key == "buurtteam-centrum")
+        )
+        assert team is not None
+        theirs = await build_overview(  # what the buurtteam's staff get: not Ymere's
+            session=session,
+            area_id=centrum.id,
+            first_day=dt.date(2031, 11, 1),
+            last_day=dt.date(2031, 12, 31),
+            now=(t0 + dt.timedelta(days=91)).astimezone(dt.UTC),
+            tz=AMS,
+            suppress_below=5,
+            signals_of=team.id,
+        )
+        assert theirs.signal_organisations == [] and theirs.total.signals == {}
         assert signal_jobs.SIGNAL_KEEP_DAYS == 90
     # The coordinator's /signalen shows it without its text.
     mark = olga.mark()
