@@ -64,8 +64,9 @@ class PersonalData:
     chat (ids only, never the text; `bot.domain.relay`).
     results: [{action, street, conversations, new_residents, themes}] they recorded.
     sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
-    signals: [{organisation, place, text, status, sent_at}]: place signals they sent that
-    still name them (bot.domain.signal_jobs.sent_by).
+    signals: [{as, organisation, place, text, status, reason, sent_at}]: place signals
+    that still name them as sender or as the partner who answered
+    (bot.domain.signal_jobs.sent_by).
     """
 
     profile: dict[str, Any]

@@ -122,21 +122,24 @@ async def purge(
 
 
 async def sent_by(*, session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
-    """The signals `person_id` sent and that still name them, oldest first, for
-    `/mijngegevens`: [{organisation, place, text, status, sent_at}]."""
+    """The signals that still name `person_id`, as sender or as the partner who answered,
+    oldest first, for `/mijngegevens`: [{as ("sender" | "answered"), organisation, place,
+    text, status, reason, sent_at}]."""
     rows = await session.execute(
         select(Signal, Organisation.name)
         .join(Organisation, Organisation.id == Signal.organisation_id)
-        .where(Signal.sender_id == person_id)
+        .where(or_(Signal.sender_id == person_id, Signal.answered_by_id == person_id))
         .order_by(Signal.created_at, Signal.id)
     )
     tree = await areas.tree(session)
     return [
         {
+            "as": "sender" if signal.sender_id == person_id else "answered",
             "organisation": name,
             "place": tree.name(signal.area_id),
             "text": signal.text,
             "status": signal.status,
+            "reason": signal.reason,
             "sent_at": signal.created_at,
         }
         for signal, name in rows.all()
