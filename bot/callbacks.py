@@ -606,3 +606,22 @@ PARTNER_NOTICE_LEVEL = route(
 COPY_TO = route("act:ct", Id("action_id"), Id("area_id"))
 """Olievlek "Here too": plan the action once more in this buurt: `act:ct:<id>:<area id>`
 (the "Once more" path; old `na:cp` buttons are handled by the same step)."""
+# Place signals (bot.handlers.signals): every press is checked again by bot.domain.signals
+# (who may send or answer, on this signal, now); partner staff only ever pass their own
+# organisation's signals.
+from bot.domain.vocabulary import SignalStatus  # noqa: E402
+
+SIGNAL_START = route("sg:a", Id("action_id"))
+"""Start a signal linked to an action (results screen): `sg:a:<action id>`."""
+SIGNAL_ORGANISATION = route("sg:o", Id("organisation_id"), Int("action_id", 0, MAX_ID))
+"""Send the signal to this organisation (0 = no action): `sg:o:<organisation>:<action>`."""
+SIGNAL_ANSWER = route(
+    "sg:r", Id("signal_id"), Choice("answer", {"p": SignalStatus.PICKED_UP, "d": SignalStatus.DONE})
+)
+"""Staff: Opgepakt (p) or Afgerond (d): `sg:r:<signal id>:<p|d>`."""
+SIGNAL_NOT_FOR_US = route("sg:n", Id("signal_id"))
+"""Staff: Niet voor ons, then the reason is typed: `sg:n:<signal id>`."""
+SIGNAL_VIEW = route("sg:v", Id("signal_id"))
+"""One signal with its answer buttons (staff) or its status: `sg:v:<signal id>`."""
+SIGNAL_LIST = route("sg:l", Int("page", 0, PAGE))
+"""A page of /signalen: `sg:l:<page>`."""

@@ -878,3 +878,42 @@ class Attendance(Base):
     attended: Mapped[bool]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+SIGNAL_STATUSES = ("open", "picked_up", "done", "not_for_us")
+
+
+class Signal(Base):
+    """A place signal (issue 10 §3): something about a building, a portiek or public space
+    that an action brought up, sent to one partner organisation of the area.
+
+    status: open | picked_up | done | not_for_us (`bot.domain.vocabulary.SignalStatus`).
+    `text` (<= 500 characters, street and house number allowed, no flat numbers or names)
+    and `reason` (the typed "niet voor ons", <= 200) become NULL, and `sender_id` too, when
+    retention purges the signal (`purged_at` set); the row stays for the overview's counts.
+    `raised_at`: when it was last brought to the area's coordinators (nobody picked it up).
+    """
+
+    __tablename__ = "signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="SET NULL"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    text: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    raised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open','picked_up','done','not_for_us')", name="status"),
+        Index("ix_signal_organisation", "organisation_id", "status"),
+        Index("ix_signal_area", "area_id", "created_at"),
+        Index("ix_signal_sender_id", "sender_id"),
+    )

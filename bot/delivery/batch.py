@@ -24,6 +24,7 @@ from bot.domain.coupling import on_behalf
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
 from bot.domain.outbox import FOR_RESIDENT, MessageKind, verdict
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.signal_jobs import SIGNAL_KINDS, signal_facts
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
 from bot.views.on_behalf import for_resident_header
@@ -212,6 +213,12 @@ async def prepare_batch(
             args.update(facts)
         if row.message_key == CALL_KIND and row.action_id in organisers:
             args["organisers"] = organisers[row.action_id]
+        elif row.message_key in SIGNAL_KINDS:  # signal texts too (bot.domain.signal_jobs)
+            facts = await signal_facts(session=session, kind=row.message_key, args=args)
+            if facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
+                continue
+            args.update(facts)
         try:
             t = i18n.translator(person.language)
             text, keyboard = kind.render(

@@ -18,7 +18,7 @@ from bot.delivery.render_coupling import COUPLING_RENDERERS
 from bot.domain.joint import organisers_text
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples, handover, notices, worries
+from bot.views import attendance, couples, handover, notices, signals, worries
 from bot.views.action import (
     action_summary,
     cannot_come_keyboard,
@@ -220,6 +220,9 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.ACTION_MESSAGE: notices.action_message,
     MessageKind.CALL_CHANGED: call_changed_message,
     MessageKind.MOVED_TO_WAITLIST: moved_message,
+    MessageKind.SIGNAL_NEW: _args_only(signals.new_signal),
+    MessageKind.SIGNAL_ANSWERED: _args_only(signals.answered),
+    MessageKind.SIGNAL_RAISED: _args_only(signals.raised),
 }
 
 

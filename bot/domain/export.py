@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import attendance
+from bot.domain import attendance, signal_jobs
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
@@ -72,6 +72,9 @@ class PersonalData:
     residents_on_behalf: for a coordinator, the residents without Telegram they answer for
     [{person_id, first_name, phone, consent_on}], so they can answer such a resident's own
     request for their data (bot.domain.coupling.on_behalf).
+    signals: [{as, organisation, place, text, status, reason, sent_at}]: place signals
+    that still name them as sender or as the partner who answered
+    (bot.domain.signal_jobs.sent_by).
     """
 
     profile: dict[str, Any]
@@ -93,6 +96,7 @@ class PersonalData:
     coupling_profile: dict[str, Any] | None = None
     without_telegram: dict[str, Any] | None = None
     residents_on_behalf: list[dict[str, Any]] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -210,6 +214,7 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             for f in await on_behalf.registered_by(session=session, coordinator_id=pid)
         ],
         results=recorded,
+        signals=await signal_jobs.sent_by(session=session, person_id=pid),
         sign_up=None
         if joined is None
         else {"invite_id": joined[0], "flyer": joined[2], "at": joined[1]},

@@ -60,6 +60,10 @@ Kinds and their args:
                      got the call and has not answered, with the call's buttons
 - moved_to_waitlist  {"position": n} (action): the places went down and the coordinator
                      moved this person from a place to the waiting list (bot.domain.surplus)
+- signal_new         {"signal_id"}: a place signal, to the organisation's staff of the area;
+                     signal_answered {"signal_id", "status"} to the sender and coordinators;
+                     signal_raised {"signal_id"}: nobody picked it up in 5 working days
+                     (bot.domain.signals; the text is loaded at send time)
 """
 
 from __future__ import annotations
@@ -132,6 +136,9 @@ class MessageKind(enum.StrEnum):
     ACTION_MESSAGE = "action_message"
     CALL_CHANGED = "call_changed"
     MOVED_TO_WAITLIST = "moved_to_waitlist"
+    SIGNAL_NEW = "signal_new"
+    SIGNAL_ANSWERED = "signal_answered"
+    SIGNAL_RAISED = "signal_raised"
 
 
 @dataclass(frozen=True)
@@ -303,6 +310,15 @@ RULES: dict[MessageKind, KindRule] = {
         "the action's start",
         _key(MessageKind.MOVED_TO_WAITLIST),
         False,
+    ),
+    # Signals (bot.domain.signals): work messages, held by quiet hours like notices; a new
+    # signal or a raise that is no longer open is dropped at send time (its facts are None).
+    MessageKind.SIGNAL_NEW: KindRule(False, _always, "none", _key(MessageKind.SIGNAL_NEW), True),
+    MessageKind.SIGNAL_ANSWERED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_ANSWERED), True
+    ),
+    MessageKind.SIGNAL_RAISED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_RAISED), True
     ),
 }
 

@@ -34,6 +34,11 @@ ORGANISATIONAL: dict[str, tuple[str, ...]] = {
     "area_theme": ("key", "name"),
     "action_result": ("street",),  # a street name, never a flat number or a name
     "flyer": ("label",),  # where a flyer hangs
+    # a place signal (issue 10 §3): about a building, portiek or public space, never a
+    # person (street and house number, no flat numbers, no names); the partner's typed
+    # "niet voor ons". Stays for the organisation when the sender is erased (sender NULL);
+    # purged by retention (bot.domain.signal_jobs).
+    "signal": ("text", "reason"),
 }
 
 #: Organisational tables without any text column (ids only), named so each was decided:
@@ -47,6 +52,7 @@ AUTHOR_COLUMNS: dict[str, str] = {
     "invite": "created_by_id",
     "area_theme": "created_by_id",
     "action_result": "person_id",
+    "signal": "sender_id",  # and answered_by_id (both ON DELETE SET NULL)
 }
 
 #: Values from fixed lists, and hashes.
@@ -78,6 +84,7 @@ CODES: dict[str, tuple[str, ...]] = {
     # issue 7: a coordinator's notice choice per action; their cover (`person.away_until`,
     # `person.stand_in_id`: a date and an id, erased with the row / set NULL by the FK)
     "action_notice_level": ("level",),
+    "signal": ("status",),
 }
 
 

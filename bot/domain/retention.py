@@ -20,6 +20,9 @@ Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
 - residents without Telegram, registered on their behalf (phone number, oral consent
   record, their requests) [90 days after their last request closed or changed]: erased
   completely (`bot.domain.coupling.on_behalf.purge_closed`);
+- place signals (`bot.domain.signal_jobs`) [90 days after done / "niet voor ons", else 365
+  days after they were sent]: text, typed reason and the links to sender and answerer are
+  removed; organisation, area, status and dates stay for the overview's counts;
 - unfinished sign-up state of people who never agreed (PTB `ptb_state` rows) [24 hours].
   Someone who agreed and stopped halfway is a person and continues with /start.
 
@@ -37,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import erasure
+from bot.domain import erasure, signal_jobs
 from bot.domain.vocabulary import Answer, OutboxStatus, PlaceStatus
 from storage.models import (
     Action,
@@ -69,6 +72,9 @@ class RetentionPeriods:
     inactive: dt.timedelta = dt.timedelta(days=365)
     invites: dt.timedelta = dt.timedelta(days=30)
     signup: dt.timedelta = dt.timedelta(hours=24)
+    #: Place signals: text, reason and person links after they were closed (done / not for
+    #: us); `bot.domain.signal_jobs.SIGNAL_KEEP_DAYS`.
+    signals: dt.timedelta = dt.timedelta(days=90)
     #: Per-chat pacing rows of the shared send budget: useless once their second passed
     #: (senders delete them after a minute themselves; this catches stopped senders).
     pacing: dt.timedelta = dt.timedelta(days=1)
@@ -92,6 +98,7 @@ class RetentionReport:
     signup_states: int = 0
     relay_ids: int = 0
     offline_residents: int = 0
+    signals_purged: int = 0
     forget_user_ids: list[int] = field(default_factory=list)
 
 
@@ -142,6 +149,9 @@ async def purge(
     from bot.domain import relay  # local import: relay reaches coupling, which reaches us
 
     report.relay_ids = await relay.delete_old(session=session, now=now)
+    report.signals_purged = await signal_jobs.purge(
+        session=session, now=now, keep_days=periods.signals.days
+    )
     cutoff = now - periods.inactive
     inactive = await session.scalars(
         select(Person).where(or_(Person.stopped_at < cutoff, Person.unreachable_at < cutoff))

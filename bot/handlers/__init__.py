@@ -50,6 +50,7 @@ from bot.handlers import (
     request_note,
     results,
     rsvp,
+    signals,
     social_map,
     worries,
 )
@@ -83,6 +84,7 @@ FEATURES: tuple[ModuleType, ...] = (
     proposals,  # volunteers and residents answer coupling proposals
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
+    signals,  # /signaal: a place signal to a partner organisation; /signalen, answers
     worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
     social_map,  # everyone signed up: /sociale_kaart (organisations of their area)
     assisted,  # volunteers at the klaptafel: a one-time sign-up link for a resident

@@ -30,6 +30,7 @@ from bot.callbacks import (
     RESULTS_OPEN,
     RESULTS_STREET,
     RESULTS_THEME,
+    SIGNAL_START,
 )
 from bot.context import WijkContext
 from bot.domain import results
@@ -261,6 +262,16 @@ async def on_typed_text(update: Update, context: WijkContext) -> object:
     return await _show(update, context, data["action"])
 
 
+async def on_signal(update: Update, context: WijkContext, *, action_id: int) -> object:
+    """`sg:a:<action>`: the screen closes (what was tapped is saved) and a place signal
+    about this action starts (`bot.handlers.signals`)."""
+    from bot.handlers.signals import show_start  # signals' conversation takes it from here
+
+    context.user_data.pop(KEY, None)  # type: ignore[union-attr]
+    await show_start(update, context, action_id=action_id)
+    return END
+
+
 async def on_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
     """`/annuleer` or another command: the screen closes; what was tapped is saved."""
     context.user_data.pop(KEY, None)  # type: ignore[union-attr]
@@ -276,6 +287,7 @@ def conversation() -> ConversationHandler[Any]:
         button(RESULTS_STREET, on_street),
         button(RESULTS_ADD_THEME, on_add_theme),
         button(RESULTS_DONE, on_done),
+        button(SIGNAL_START, on_signal),
     ]
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     return ConversationHandler(

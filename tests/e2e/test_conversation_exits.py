@@ -263,6 +263,45 @@ def _on_behalf(steps: list[tuple[str, str, str]]) -> Reach:
     return reach
 
 
+def _signal(state: str) -> Reach:
+    """A coordinator opens /signal (and picks Ymere); or Ymere's staff tap "Not for us"."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        from bot.domain import signals
+        from sandbox.harness import add_partner
+        from storage.models import Organisation
+
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        if state == "reason":
+            staff = fake.user(next(_ids), "Yara", language_code="en")
+            await add_partner(bot, staff, organisation="ymere-centrum", language="en")
+            async with bot.db.begin() as session:
+                me = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+                ymere = await session.scalar(
+                    select(Organisation).where(Organisation.key == "ymere-centrum")
+                )
+                assert me is not None and ymere is not None
+                await signals.send_signal(
+                    session=session,
+                    sender=me,
+                    organisation_id=ymere.id,
+                    text="Lekkage in portiek",
+                    now=bot.clock.now(),
+                )
+            await tap(staff, "Not for us")
+            await staff.wait_for("Why is it not for Ymere?")
+            return staff
+        await user.send("/signal")
+        await user.wait_for("To which organisation?")
+        if state == "text":
+            await tap(user, "Ymere")
+            await user.wait_for("Type the signal for Ymere")
+        return user
+
+    return reach
+
+
 _OB_BUURT = [("send", "Fatma", "In which buurt does")]
 _OB_LANGS = [*_OB_BUURT, ("tap", "Westerdokseiland", "Which languages does")]
 _OB_TASKS = [*_OB_LANGS, ("tap", "⬜ Turkish", "Which languages"), ("tap", "Done", "What would")]
@@ -357,6 +396,11 @@ WALKS: dict[str, dict[str, Reach]] = {
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
     "flyer": {"label": _flyer},
     "action_message": {"text": _message(None), "audience": _message("Neem flyers mee")},
+    "signal": {
+        "organisation": _signal("organisation"),
+        "text": _signal("text"),
+        "reason": _signal("reason"),
+    },
 }
 
 # What each conversation says when it ends: what was kept.
@@ -371,6 +415,7 @@ KEPT = {
     "on_behalf": "OK, nobody was registered. Nothing was kept.",
     "vog": "OK, the volunteer is ready for coupling; no VOG date was noted.",
     "request_note": "OK, your note was not changed.",
+    "signal": "OK, stopped. Nothing was sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again

@@ -18,10 +18,10 @@ from bot.domain.coupling.vocabulary import (
     MessageKind,
     RequestStatus,
 )
-from bot.domain.coupling.workdays import add_working_days
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import DAY_PARTS, HELP_REQUEST_TASKS, SPOKEN_LANGUAGES
 from bot.domain.vocabulary import Role
+from bot.domain.workdays import add_working_days
 from storage.models import (
     Area,
     HelpRequest,
