@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.domain import actions
+from bot.domain import actions, rsvp
 from bot.handlers.conversations import REGISTRY
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
 from sandbox.harness import BotUnderTest, add_person, make_invite, tap
@@ -113,8 +113,11 @@ _NEEDED = [*_END, ("send", "16:00", "How many volunteers do you need?")]
 _CONFIRM = [*_NEEDED, ("tap", "6", "Please check the action:")]
 
 
-def _editing(steps: list[tuple[str, str, str]]) -> Reach:
-    """A coordinator opens the edit screen of an action from its roster, then `steps`."""
+def _editing(steps: list[tuple[str, str, str]], coming: int = 0) -> Reach:
+    """A coordinator opens the edit screen of an action from its roster, then `steps`.
+
+    `coming`: that many volunteers of Jordaan said Ja first (for the "who moves to the
+    waiting list" step)."""
 
     async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
         user = fake.user(next(_ids), "Carla", language_code="en")
@@ -126,7 +129,7 @@ def _editing(steps: list[tuple[str, str, str]]) -> Reach:
             starts = dt.datetime(2031, 12, 6, 13, 0, tzinfo=dt.UTC)
             draft = actions.validate_draft(
                 kind="street_stand",
-                title="Soep",
+                title="Thee" if coming else "Soep",
                 area_id=area.id,
                 meeting_place="Noordermarkt",
                 starts_at=starts,
@@ -134,7 +137,7 @@ def _editing(steps: list[tuple[str, str, str]]) -> Reach:
                 volunteers_needed=2,
                 now=bot.clock.now(),
             )
-            await actions.create_action(
+            action, _ = await actions.create_action(
                 session=session,
                 coordinator=carla,
                 draft=draft,
@@ -142,9 +145,24 @@ def _editing(steps: list[tuple[str, str, str]]) -> Reach:
                 tz=AMS,
                 second_wave_delay=dt.timedelta(hours=2),
             )
+            action_id = action.id
+        for n in range(coming):  # each Ja in its own transaction, as from the chat
+            async with bot.db.begin() as session:
+                volunteer = await make.person(
+                    session, f"Vol{n}", area="Jordaan", telegram_user_id=next(_ids)
+                )
+                await rsvp.answer(
+                    session=session,
+                    action_id=action_id,
+                    person=volunteer,
+                    answer="yes",
+                    now=bot.clock.now(),
+                    tz=AMS,
+                )
         mark = user.mark()
         await user.send("/actions")
-        await tap(user, "Sat 6 Dec 14:00 · Soep", after=mark)
+        title = "Thee" if coming else "Soep"  # /actions lists every walk's action
+        await tap(user, f"Sat 6 Dec 14:00 · {title}", after=mark)
         await tap(user, "Change", after=mark)
         await user.wait_for("Change the action:", after=mark)
         for how, what, expected in steps:
@@ -392,6 +410,14 @@ WALKS: dict[str, dict[str, Reach]] = {
             ]
         ),
         "needed": _editing([("tap", "Number of places", "How many volunteers")]),
+        "pick": _editing(
+            [
+                ("tap", "Number of places", "How many volunteers"),
+                ("send", "1", "Changed, not saved yet: number of places"),
+                ("tap", "Save changes", "would have 1 place"),
+            ],
+            coming=2,
+        ),
     },
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
     "flyer": {"label": _flyer},
