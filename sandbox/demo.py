@@ -7,8 +7,14 @@ Haarlemmerbuurt, plans a klaptafel for Saturday afternoon that needs 6 volunteer
 the call; volunteers answer with one tap, late "Ja" answers go on the waiting list, the
 coordinator sees who comes, someone drops out and the waiting list moves up, and the
 reminders arrive the day before and two hours before (the demo moves the clock forward);
+the day before, one more volunteer drops out with nobody waiting: the coordinator gets an
+urgent notice and taps "Roep opnieuw op", and one of those called again takes the place;
 at the klaptafel two volunteers record their results (conversations, a theme heard) from
 the reminder, and afterwards the coordinator gets the overview (text, chart, CSV).
+Then coupling (issue 6): the coordinator marks two volunteers ready for coupling, takes on
+the help request a resident made when signing up, sees the suggestions with their reasons
+and asks one volunteer; the volunteer and the resident say Ja and are introduced, the
+volunteer writes through the bot, and a week later both are asked "Hoe gaat het?".
 Then it prints every chat, person by person. Exit code 0 when the story played out.
 """
 
@@ -84,6 +90,7 @@ class Story:
         self.i18n = bot.services.i18n
         self.people: list[tuple[str, FakeUser]] = []
         self.epilogue: list[str] = []
+        self.suggestions = ""  # what the coordinator saw before asking a volunteer
         self.next_id = 7001
 
     def t(self, lang: str | None = None) -> Translator:
@@ -212,14 +219,22 @@ class Story:
         await coord.send("/acties" if self.lang == "nl" else "/actions")
         await coord.wait_for(predicate=lambda m: any("Klaptafel" in lb for lb in m.labels))
         label = next(lb for lb in coord.last.labels if "Klaptafel" in lb)
+        mark = coord.mark()
         await tap(coord, label)
+        waiting = t.gettext("Waiting list")
+        await coord.wait_for(predicate=lambda m: waiting in m.text, after=mark)  # the roster
 
         # 7. Someone drops out: the first on the waiting list moves up and is told, and the
         # coordinator gets one short notice saying who left and who took the place.
         dropper = volunteers[2]
+        mark = coord.mark()  # the notice, not the roster above (which names her too)
         await tap(dropper, self.t(dropper.language_code).gettext("No"))
         await self.bot.outbox_idle()
-        await coord.wait_for(predicate=lambda m: dropper.first_name in m.text, timeout=10)
+        await coord.wait_for(
+            predicate=lambda m: dropper.first_name in m.text and not m.edited,
+            after=mark,
+            timeout=10,
+        )
         await asyncio.sleep(0.5)
 
         # 7b. The coordinator moves the klaptafel half an hour later (issue 7 item 1):
@@ -242,6 +257,7 @@ class Story:
         clock.set(start_local - dt.timedelta(days=1) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
+        await self.urgent_drop_out(coord, volunteers)
         clock.set(start_local - dt.timedelta(hours=2) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
@@ -283,6 +299,95 @@ class Story:
             f"[chart: PNG {width} x {height} px] [CSV: {csv_file.document_name}, {rows} lines]",
         ]
 
+        await coord.wait_for(t.gettext("Who came?"))  # the prompt after the action, first
+        await self.bot.outbox_idle()
+
+        # 11. Coupling (issue 6), the Monday after: Yusuf asked for help when he signed up.
+        monday = saturday + dt.timedelta(days=2)
+        clock.set(dt.datetime.combine(monday, dt.time(10, 0), tzinfo=t.tz))
+        await self.couple(coord, volunteers)
+
+    async def urgent_drop_out(self, coord: FakeUser, volunteers: list[FakeUser]) -> None:
+        """The day before, Joost can no longer come (issue 7 item 5): nobody is waiting, so
+        the coordinator gets an urgent notice and taps "Roep opnieuw op"; the volunteers
+        whose call was dropped when the klaptafel was full get it now, and Wim says Ja."""
+        t = self.t()
+        joost = next(u for u in volunteers if u.first_name == "Joost")
+        jt = self.t(joost.language_code)
+        mark = coord.mark()
+        await tap(joost, jt.gettext("I can't come after all"))
+        urgent = await coord.wait_for(predicate=lambda m: "Joost" in m.text, after=mark)
+        mark = coord.mark()
+        await tap(coord, t.gettext("Call again"), after=urgent.seq - 1)
+        await coord.wait_for(predicate=lambda m: m.seq > urgent.seq or m.edited, after=mark)
+        await self.bot.outbox_idle()
+        wim = next(u for u in volunteers if u.first_name == "Wim")
+        wt = self.t(wim.language_code)
+        await tap(wim, wt.gettext("Yes"), timeout=10)
+        await wim.wait_for_callback_answer()
+        await self.bot.outbox_idle()
+        await asyncio.sleep(0.5)
+
+    async def couple(self, coord: FakeUser, volunteers: list[FakeUser]) -> None:
+        """The coordinator marks two volunteers ready for coupling, takes Yusuf's request
+        on, sees the suggestions with their reasons and asks Rachid; Rachid and Yusuf say
+        Ja and are introduced; Rachid writes through the bot; a week later both get
+        "Hoe gaat het?" and Yusuf answers."""
+        from bot.coupling_job import run_checkins
+
+        t = self.t()
+        rachid = next(u for u in volunteers if u.first_name == "Rachid")
+        yusuf = next(u for _, u in self.people if u.first_name == "Yusuf")
+        rt, yt = self.t(rachid.language_code), self.t(yusuf.language_code)
+        await coord.send("/klaarvoorkoppelen" if self.lang == "nl" else "/ready")
+        for name in ("Lisa", "Rachid"):  # Rachid is on the second page (by name)
+            mark = coord.mark()
+            if name == "Rachid":
+                await tap(coord, t.gettext("More »"))
+            await tap(coord, f"⬜ {name}")
+            await coord.wait_for(
+                predicate=lambda m, n=name: f"✅ {n}" in [visible(lb) for lb in m.labels],
+                after=mark,
+            )
+        mark = coord.mark()
+        await coord.send("/hulpvragen" if self.lang == "nl" else "/helprequests")
+        listing = await coord.wait_for(
+            predicate=lambda m: any("Yusuf" in lb for lb in m.labels), after=mark
+        )
+        label = next(visible(lb) for lb in listing.labels if "Yusuf" in lb)
+        await tap(coord, label, after=mark)
+        await tap(coord, t.gettext("I'll take this on"), after=mark)
+        mark = coord.mark()
+        await tap(coord, t.gettext("Suggested volunteers"), after=mark - 1)
+        suggestions = await coord.wait_for(predicate=lambda m: "Rachid" in m.text, after=mark)
+        self.suggestions = suggestions.text  # the chat shows this message's last state only
+        mark, mark_r, mark_y = coord.mark(), rachid.mark(), yusuf.mark()
+        await tap(coord, t.gettext("Ask {name}", name="Rachid"), after=mark - 1)
+        proposal = await rachid.wait_for(predicate=lambda m: "Yusuf" in m.text, after=mark_r)
+        await tap(rachid, rt.gettext("Yes"), after=proposal.seq - 1)
+        question = await yusuf.wait_for(predicate=lambda m: "Rachid" in m.text, after=mark_y)
+        await tap(yusuf, yt.gettext("Yes"), after=question.seq - 1)
+        await coord.wait_for(predicate=lambda m: "Yusuf" in m.text and m.seq > mark + 1, after=mark)
+        await self.bot.outbox_idle()
+        await self.bot.handled()
+        mark_y = yusuf.mark()
+        await rachid.send("Hoi Yusuf, zal ik donderdag om 10 uur langskomen voor je formulieren?")
+        await yusuf.wait_for("donderdag om 10 uur", after=mark_y)
+        await self.bot.handled()
+        self.bot.clock.advance(7 * 24 * 3600 + 60)  # a week later: "Hoe gaat het?"
+        await run_checkins(self.bot.services)
+        await self.bot.outbox_idle()
+        how = yt.gettext(
+            "How is it going with your couple (koppel)? Tap an answer. "
+            "Only the coordinator reads it."
+        )
+        asked = await yusuf.wait_for(how, after=mark_y)
+        await rachid.wait_for(rt.gettext(how))
+        mark_y = yusuf.mark()
+        await tap(yusuf, asked.labels[0], after=asked.seq - 1)
+        await yusuf.wait_for(predicate=lambda m: m.edited, after=mark_y)
+        await self.bot.handled()
+
     async def record_results(self, user: FakeUser, vt: Translator, talks: str, theme: str) -> None:
         """Tap "Record results" under the 2-hour reminder, a number, a theme, then Done."""
         from bot.domain.results import default_themes
@@ -320,6 +425,13 @@ class Story:
             }[self.lang]
             out.append(f"\n===== {heading} =====")
             out.extend(self.epilogue)
+        if self.suggestions:  # the coordinator's chat shows only the message's last state
+            heading = {
+                "nl": "Wat Noor zag voordat ze Rachid vroeg",
+                "en": "What Noor saw before she asked Rachid",
+            }[self.lang]
+            out.append(f"\n===== {heading} =====")
+            out.append(self.suggestions)
         return "\n".join(out)
 
 
@@ -332,8 +444,9 @@ SIGN_UP_STEPS = {
 
 def condense_sign_up(lines: list[str], first_name: str, role: str) -> list[str]:
     """A chat whose sign-up is like one shown before (same role and language), with the
-    steps from ``/start`` up to the bot's thank-you folded into one line; the thank-you,
-    which lists what the person chose (buurt, languages, tasks, times), stays in full.
+    steps from ``/start`` up to the bot's thank-you folded into one line; of the thank-you
+    stay its first line and, on one line, what the person chose (buurt, languages, tasks,
+    times), without the closing pointer to /help (`_choices_only`).
 
     The thank-you is the first bot message naming the person (`first_name`); without one
     (the sign-up did not finish) the lines are returned as they are.
@@ -343,8 +456,24 @@ def condense_sign_up(lines: list[str], first_name: str, role: str) -> list[str]:
     for index, line in enumerate(lines):
         if line.startswith("< ") and first_name in visible(line):
             folded = f"{lines[0]} … (sign-up as above: {SIGN_UP_STEPS[Role(role)]})"
-            return [folded, *lines[index:]]
+            end = next(
+                (i for i in range(index + 1, len(lines)) if not lines[i].startswith("  ")),
+                len(lines),
+            )
+            return [folded, *_choices_only(lines[index:end]), *lines[end:]]
     return lines
+
+
+def _choices_only(thank_you: list[str]) -> list[str]:
+    """A folded sign-up's thank-you, short: its first paragraph, then what the person chose
+    on one line ("Buurt: ... · Talen: ..."); its blank lines and closing paragraph (the
+    pointer to /help, the same for everyone) are left out. A thank-you without the usual
+    three paragraphs is returned as it is."""
+    blanks = [i for i, line in enumerate(thank_you) if not line.strip()]
+    if len(blanks) < 2:
+        return thank_you
+    chosen = [line.strip() for line in thank_you[blanks[0] + 1 : blanks[-1]] if line.strip()]
+    return [*thank_you[: blanks[0]], "  " + " · ".join(chosen)]
 
 
 BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end
@@ -384,8 +513,8 @@ def condense(lines: list[str], seen: set[str]) -> list[str]:
         if not message:
             return
         whole = shorten(message)
-        if len(whole) < len(message):
-            out.extend(whole)
+        if len(whole) < len(message) or all(line.strip() for line in message):
+            out.extend(whole)  # folded as a whole, or one paragraph (checked just now)
         else:  # paragraph by paragraph (blank lines are "  ")
             paragraph: list[str] = []
             for line in message:
@@ -452,7 +581,10 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
             return 1
         finally:
             await bot.stop()
-    print("wijkbot demo: a klaptafel in the Haarlemmerbuurt, told chat by chat.")
+    print(
+        "wijkbot demo: a klaptafel in the Haarlemmerbuurt, then a volunteer and a resident "
+        "coupled, told chat by chat."
+    )
     print(
         "'>' is what a person typed or tapped, '<' what the bot sent, with the last buttons it "
         "had; '< (edited)' is a message the bot rewrote."
