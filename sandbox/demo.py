@@ -34,8 +34,9 @@ from bot.domain.vocabulary import Role
 from bot.i18n import Translator
 from bot.runtime import migrate_and_seed
 from bot.views.people import day_part_label, language_label, task_label
+from sandbox.demo_coupling import couple, urgent_drop_out
+from sandbox.demo_transcript import condense, condense_sign_up
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
-from sandbox.fake_bot_api.messages import visible
 from sandbox.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 
 LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
@@ -257,7 +258,7 @@ class Story:
         clock.set(start_local - dt.timedelta(days=1) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
-        await self.urgent_drop_out(coord, volunteers)
+        await urgent_drop_out(self, coord, volunteers)
         clock.set(start_local - dt.timedelta(hours=2) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
@@ -305,88 +306,7 @@ class Story:
         # 11. Coupling (issue 6), the Monday after: Yusuf asked for help when he signed up.
         monday = saturday + dt.timedelta(days=2)
         clock.set(dt.datetime.combine(monday, dt.time(10, 0), tzinfo=t.tz))
-        await self.couple(coord, volunteers)
-
-    async def urgent_drop_out(self, coord: FakeUser, volunteers: list[FakeUser]) -> None:
-        """The day before, Joost can no longer come (issue 7 item 5): nobody is waiting, so
-        the coordinator gets an urgent notice and taps "Roep opnieuw op"; the volunteers
-        whose call was dropped when the klaptafel was full get it now, and Wim says Ja."""
-        t = self.t()
-        joost = next(u for u in volunteers if u.first_name == "Joost")
-        jt = self.t(joost.language_code)
-        mark = coord.mark()
-        await tap(joost, jt.gettext("I can't come after all"))
-        urgent = await coord.wait_for(predicate=lambda m: "Joost" in m.text, after=mark)
-        mark = coord.mark()
-        await tap(coord, t.gettext("Call again"), after=urgent.seq - 1)
-        await coord.wait_for(predicate=lambda m: m.seq > urgent.seq or m.edited, after=mark)
-        await self.bot.outbox_idle()
-        wim = next(u for u in volunteers if u.first_name == "Wim")
-        wt = self.t(wim.language_code)
-        await tap(wim, wt.gettext("Yes"), timeout=10)
-        await wim.wait_for_callback_answer()
-        await self.bot.outbox_idle()
-        await asyncio.sleep(0.5)
-
-    async def couple(self, coord: FakeUser, volunteers: list[FakeUser]) -> None:
-        """The coordinator marks two volunteers ready for coupling, takes Yusuf's request
-        on, sees the suggestions with their reasons and asks Rachid; Rachid and Yusuf say
-        Ja and are introduced; Rachid writes through the bot; a week later both get
-        "Hoe gaat het?" and Yusuf answers."""
-        from bot.coupling_job import run_checkins
-
-        t = self.t()
-        rachid = next(u for u in volunteers if u.first_name == "Rachid")
-        yusuf = next(u for _, u in self.people if u.first_name == "Yusuf")
-        rt, yt = self.t(rachid.language_code), self.t(yusuf.language_code)
-        await coord.send("/klaarvoorkoppelen" if self.lang == "nl" else "/ready")
-        for name in ("Lisa", "Rachid"):  # Rachid is on the second page (by name)
-            mark = coord.mark()
-            if name == "Rachid":
-                await tap(coord, t.gettext("More »"))
-            await tap(coord, f"⬜ {name}")
-            await coord.wait_for(
-                predicate=lambda m, n=name: f"✅ {n}" in [visible(lb) for lb in m.labels],
-                after=mark,
-            )
-        mark = coord.mark()
-        await coord.send("/hulpvragen" if self.lang == "nl" else "/helprequests")
-        listing = await coord.wait_for(
-            predicate=lambda m: any("Yusuf" in lb for lb in m.labels), after=mark
-        )
-        label = next(visible(lb) for lb in listing.labels if "Yusuf" in lb)
-        await tap(coord, label, after=mark)
-        await tap(coord, t.gettext("I'll take this on"), after=mark)
-        mark = coord.mark()
-        await tap(coord, t.gettext("Suggested volunteers"), after=mark - 1)
-        suggestions = await coord.wait_for(predicate=lambda m: "Rachid" in m.text, after=mark)
-        self.suggestions = suggestions.text  # the chat shows this message's last state only
-        mark, mark_r, mark_y = coord.mark(), rachid.mark(), yusuf.mark()
-        await tap(coord, t.gettext("Ask {name}", name="Rachid"), after=mark - 1)
-        proposal = await rachid.wait_for(predicate=lambda m: "Yusuf" in m.text, after=mark_r)
-        await tap(rachid, rt.gettext("Yes"), after=proposal.seq - 1)
-        question = await yusuf.wait_for(predicate=lambda m: "Rachid" in m.text, after=mark_y)
-        await tap(yusuf, yt.gettext("Yes"), after=question.seq - 1)
-        await coord.wait_for(predicate=lambda m: "Yusuf" in m.text and m.seq > mark + 1, after=mark)
-        await self.bot.outbox_idle()
-        await self.bot.handled()
-        mark_y = yusuf.mark()
-        await rachid.send("Hoi Yusuf, zal ik donderdag om 10 uur langskomen voor je formulieren?")
-        await yusuf.wait_for("donderdag om 10 uur", after=mark_y)
-        await self.bot.handled()
-        self.bot.clock.advance(7 * 24 * 3600 + 60)  # a week later: "Hoe gaat het?"
-        await run_checkins(self.bot.services)
-        await self.bot.outbox_idle()
-        how = yt.gettext(
-            "How is it going with your couple (koppel)? Tap an answer. "
-            "Only the coordinator reads it."
-        )
-        asked = await yusuf.wait_for(how, after=mark_y)
-        await rachid.wait_for(rt.gettext(how))
-        mark_y = yusuf.mark()
-        await tap(yusuf, asked.labels[0], after=asked.seq - 1)
-        await yusuf.wait_for(predicate=lambda m: m.edited, after=mark_y)
-        await self.bot.handled()
+        await couple(self, coord, volunteers)
 
     async def record_results(self, user: FakeUser, vt: Translator, talks: str, theme: str) -> None:
         """Tap "Record results" under the 2-hour reminder, a number, a theme, then Done."""
@@ -433,112 +353,6 @@ class Story:
             out.append(f"\n===== {heading} =====")
             out.append(self.suggestions)
         return "\n".join(out)
-
-
-#: What a folded sign-up went through, per role (the steps of `bot.handlers.onboarding`).
-SIGN_UP_STEPS = {
-    Role.VOLUNTEER: "language, agree, buurt, languages, tasks, times",
-    Role.RESIDENT: "language, agree, buurt, help wanted, what they offer",
-}
-
-
-def condense_sign_up(lines: list[str], first_name: str, role: str) -> list[str]:
-    """A chat whose sign-up is like one shown before (same role and language), with the
-    steps from ``/start`` up to the bot's thank-you folded into one line; of the thank-you
-    stay its first line and, on one line, what the person chose (buurt, languages, tasks,
-    times), without the closing pointer to /help (`_choices_only`).
-
-    The thank-you is the first bot message naming the person (`first_name`); without one
-    (the sign-up did not finish) the lines are returned as they are.
-    """
-    if not lines or not lines[0].startswith("> /start "):
-        return lines
-    for index, line in enumerate(lines):
-        if line.startswith("< ") and first_name in visible(line):
-            folded = f"{lines[0]} … (sign-up as above: {SIGN_UP_STEPS[Role(role)]})"
-            end = next(
-                (i for i in range(index + 1, len(lines)) if not lines[i].startswith("  ")),
-                len(lines),
-            )
-            return [folded, *_choices_only(lines[index:end]), *lines[end:]]
-    return lines
-
-
-def _choices_only(thank_you: list[str]) -> list[str]:
-    """A folded sign-up's thank-you, short: its first paragraph, then what the person chose
-    on one line ("Buurt: ... · Talen: ..."); its blank lines and closing paragraph (the
-    pointer to /help, the same for everyone) are left out. A thank-you without the usual
-    three paragraphs is returned as it is."""
-    blanks = [i for i, line in enumerate(thank_you) if not line.strip()]
-    if len(blanks) < 2:
-        return thank_you
-    chosen = [line.strip() for line in thank_you[blanks[0] + 1 : blanks[-1]] if line.strip()]
-    return [*thank_you[: blanks[0]], "  " + " · ".join(chosen)]
-
-
-BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end
-
-
-def condense(lines: list[str], seen: set[str]) -> list[str]:
-    """A chat's final transcript, shortened for reading; nothing of the story is dropped.
-
-    - Presses one after the other (ticking a checklist, then Done) share one line:
-      ``> [pressed: ⬜ Nederlands → ⬜ Engels → Klaar]``.
-    - A paragraph of 3 lines or more that an earlier chat already showed in full (the
-      consent text, the action's card in calls and reminders) is shown by its first line
-      and "… (as above)", keeping the message's buttons. `seen` carries the paragraphs
-      shown so far from chat to chat.
-    """
-    merged: list[str] = []
-    for line in lines:
-        if line.startswith("> [pressed: ") and merged and merged[-1].startswith("> [pressed: "):
-            merged[-1] = merged[-1][:-1] + " → " + line.removeprefix("> [pressed: ")
-        else:
-            merged.append(line)
-    out: list[str] = []
-    message: list[str] = []
-
-    def shorten(block: list[str]) -> list[str]:
-        """`block` as it is, or its first line + "… (as above)" + its buttons when its
-        text (3 lines or more) was shown before."""
-        buttons = BUTTONS.search(block[-1])
-        body = [*block[:-1], block[-1][: buttons.start()] if buttons else block[-1]]
-        key = "\n".join(_bare(line) for line in body)
-        if len([line for line in body if line.strip()]) >= 3 and key in seen:
-            return [f"{body[0]} … (as above){buttons.group(0) if buttons else ''}"]
-        seen.add(key)
-        return block
-
-    def flush() -> None:
-        if not message:
-            return
-        whole = shorten(message)
-        if len(whole) < len(message) or all(line.strip() for line in message):
-            out.extend(whole)  # folded as a whole, or one paragraph (checked just now)
-        else:  # paragraph by paragraph (blank lines are "  ")
-            paragraph: list[str] = []
-            for line in message:
-                if line.strip():
-                    paragraph.append(line)
-                else:
-                    out.extend(shorten(paragraph))
-                    out.append(line)
-                    paragraph = []
-            if paragraph:
-                out.extend(shorten(paragraph))
-        message.clear()
-
-    for line in merged:
-        if line.startswith("  ") and message:
-            message.append(line)
-        else:
-            flush()
-            if line.startswith("< ") and not line.startswith("< ["):
-                message.append(line)
-            else:
-                out.append(line)
-    flush()
-    return out
 
 
 async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
@@ -591,8 +405,3 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
     )
     print(story.transcripts())
     return 0
-
-
-def _bare(line: str) -> str:
-    """A transcript line without its '< ' / '< (edited) ' prefix or indent."""
-    return line.removeprefix("< (edited) ").removeprefix("< ").strip()

@@ -16,7 +16,7 @@
 - **"Er is weer plek"** (kind 'place_free'): when a place frees and nobody is waiting, the
   volunteers whose call was delivered and who have not answered get one message (once per
   action per person: the dedup key); "call again" also sends the calls still waiting for
-  their second wave at once.
+  their second wave at once, and the calls dropped because the action was full by then.
 - **Misschien follow-up** (kind 'maybe_followup'): one "Weet je het al?" 48 hours before the
   start (at once when the Misschien comes later), dropped when the answer changes.
 """

@@ -4,7 +4,7 @@ The story (plan, call, answers, waiting list, edit, drop-out notice, an urgent d
 with "Roep opnieuw op" pressed, reminders, results, overview; then coupling: ready for
 coupling, suggestions with reasons, proposal, both Ja, introduction, a relayed message, a
 check-in) must stay: each milestone is checked, in order. Later sign-ups like one shown
-before are folded into one line (`sandbox.demo.condense_sign_up`); their thank-you, with
+before are folded into one line (`sandbox.demo_transcript.condense_sign_up`); their thank-you, with
 what the person chose, stays. Plays the real demo (its own SQLite file and fake Bot API).
 """
 
