@@ -54,6 +54,7 @@ async def test_my_data_shows_and_sends_everything_stored(
         "attendance",
         "results",
         "sign_up_source",
+        "signals",
     ]
 
 
