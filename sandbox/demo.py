@@ -7,8 +7,14 @@ Haarlemmerbuurt, plans a klaptafel for Saturday afternoon that needs 6 volunteer
 the call; volunteers answer with one tap, late "Ja" answers go on the waiting list, the
 coordinator sees who comes, someone drops out and the waiting list moves up, and the
 reminders arrive the day before and two hours before (the demo moves the clock forward);
+the day before, one more volunteer drops out with nobody waiting: the coordinator gets an
+urgent notice and taps "Roep opnieuw op", and one of those called again takes the place;
 at the klaptafel two volunteers record their results (conversations, a theme heard) from
 the reminder, and afterwards the coordinator gets the overview (text, chart, CSV).
+Then coupling (issue 6): the coordinator marks two volunteers ready for coupling, takes on
+the help request a resident made when signing up, sees the suggestions with their reasons
+and asks one volunteer; the volunteer and the resident say Ja and are introduced, the
+volunteer writes through the bot, and a week later both are asked "Hoe gaat het?".
 Then it prints every chat, person by person. Exit code 0 when the story played out.
 """
 
@@ -28,8 +34,9 @@ from bot.domain.vocabulary import Role
 from bot.i18n import Translator
 from bot.runtime import migrate_and_seed
 from bot.views.people import day_part_label, language_label, task_label
+from sandbox.demo_coupling import couple, urgent_drop_out
+from sandbox.demo_transcript import condense, condense_sign_up
 from sandbox.fake_bot_api import FakeBotAPI, FakeUser
-from sandbox.fake_bot_api.messages import visible
 from sandbox.harness import TEST_TOKEN, BotUnderTest, make_invite, tap
 
 LINK = re.compile(r"https://t\.me/\S+\?start=([A-Za-z0-9_-]+)")
@@ -84,6 +91,7 @@ class Story:
         self.i18n = bot.services.i18n
         self.people: list[tuple[str, FakeUser]] = []
         self.epilogue: list[str] = []
+        self.suggestions = ""  # what the coordinator saw before asking a volunteer
         self.next_id = 7001
 
     def t(self, lang: str | None = None) -> Translator:
@@ -171,6 +179,10 @@ class Story:
             mark = await self.choose(user, [task_label(rt, c) for c in wants], done, mark)
             await self.choose(user, [task_label(rt, c) for c in offers], done, mark)
             await user.wait_for(rt.gettext("Send /help to see what you can do."))
+        # The coordinator is told of each resident who would like help; the last one (Henk)
+        # comes before the planning starts, not between its taps.
+        await self.bot.outbox_idle()
+        await coord.wait_for(predicate=lambda m: "Planciusbuurt Noord" in m.text)
 
         # 4. The coordinator plans a klaptafel next Saturday 14:00-17:00 for 6 volunteers.
         today = clock.now().astimezone(t.tz).date()
@@ -212,14 +224,22 @@ class Story:
         await coord.send("/acties" if self.lang == "nl" else "/actions")
         await coord.wait_for(predicate=lambda m: any("Klaptafel" in lb for lb in m.labels))
         label = next(lb for lb in coord.last.labels if "Klaptafel" in lb)
+        mark = coord.mark()
         await tap(coord, label)
+        waiting = t.gettext("Waiting list")
+        await coord.wait_for(predicate=lambda m: waiting in m.text, after=mark)  # the roster
 
         # 7. Someone drops out: the first on the waiting list moves up and is told, and the
         # coordinator gets one short notice saying who left and who took the place.
         dropper = volunteers[2]
+        mark = coord.mark()  # the notice, not the roster above (which names her too)
         await tap(dropper, self.t(dropper.language_code).gettext("No"))
         await self.bot.outbox_idle()
-        await coord.wait_for(predicate=lambda m: dropper.first_name in m.text, timeout=10)
+        await coord.wait_for(
+            predicate=lambda m: dropper.first_name in m.text and not m.edited,
+            after=mark,
+            timeout=10,
+        )
         await asyncio.sleep(0.5)
 
         # 7b. The coordinator moves the klaptafel half an hour later (issue 7 item 1):
@@ -242,6 +262,7 @@ class Story:
         clock.set(start_local - dt.timedelta(days=1) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
+        await urgent_drop_out(self, coord, volunteers)
         clock.set(start_local - dt.timedelta(hours=2) + dt.timedelta(minutes=1))
         await asyncio.sleep(0.3)
         await self.bot.outbox_idle(timeout=20)
@@ -283,6 +304,14 @@ class Story:
             f"[chart: PNG {width} x {height} px] [CSV: {csv_file.document_name}, {rows} lines]",
         ]
 
+        await coord.wait_for(t.gettext("Who came?"))  # the prompt after the action, first
+        await self.bot.outbox_idle()
+
+        # 11. Coupling (issue 6), the Monday after: Yusuf asked for help when he signed up.
+        monday = saturday + dt.timedelta(days=2)
+        clock.set(dt.datetime.combine(monday, dt.time(10, 0), tzinfo=t.tz))
+        await couple(self, coord, volunteers)
+
     async def record_results(self, user: FakeUser, vt: Translator, talks: str, theme: str) -> None:
         """Tap "Record results" under the 2-hour reminder, a number, a theme, then Done."""
         from bot.domain.results import default_themes
@@ -320,96 +349,14 @@ class Story:
             }[self.lang]
             out.append(f"\n===== {heading} =====")
             out.extend(self.epilogue)
+        if self.suggestions:  # the coordinator's chat shows only the message's last state
+            heading = {
+                "nl": "Wat Noor zag voordat ze Rachid vroeg",
+                "en": "What Noor saw before she asked Rachid",
+            }[self.lang]
+            out.append(f"\n===== {heading} =====")
+            out.append(self.suggestions)
         return "\n".join(out)
-
-
-#: What a folded sign-up went through, per role (the steps of `bot.handlers.onboarding`).
-SIGN_UP_STEPS = {
-    Role.VOLUNTEER: "language, agree, buurt, languages, tasks, times",
-    Role.RESIDENT: "language, agree, buurt, help wanted, what they offer",
-}
-
-
-def condense_sign_up(lines: list[str], first_name: str, role: str) -> list[str]:
-    """A chat whose sign-up is like one shown before (same role and language), with the
-    steps from ``/start`` up to the bot's thank-you folded into one line; the thank-you,
-    which lists what the person chose (buurt, languages, tasks, times), stays in full.
-
-    The thank-you is the first bot message naming the person (`first_name`); without one
-    (the sign-up did not finish) the lines are returned as they are.
-    """
-    if not lines or not lines[0].startswith("> /start "):
-        return lines
-    for index, line in enumerate(lines):
-        if line.startswith("< ") and first_name in visible(line):
-            folded = f"{lines[0]} … (sign-up as above: {SIGN_UP_STEPS[Role(role)]})"
-            return [folded, *lines[index:]]
-    return lines
-
-
-BUTTONS = re.compile(r"(?: \[[^\[\]]*\](?: \|)?)+$")  # " [Ja] [Nee] | [Terug]" at a line's end
-
-
-def condense(lines: list[str], seen: set[str]) -> list[str]:
-    """A chat's final transcript, shortened for reading; nothing of the story is dropped.
-
-    - Presses one after the other (ticking a checklist, then Done) share one line:
-      ``> [pressed: ⬜ Nederlands → ⬜ Engels → Klaar]``.
-    - A paragraph of 3 lines or more that an earlier chat already showed in full (the
-      consent text, the action's card in calls and reminders) is shown by its first line
-      and "… (as above)", keeping the message's buttons. `seen` carries the paragraphs
-      shown so far from chat to chat.
-    """
-    merged: list[str] = []
-    for line in lines:
-        if line.startswith("> [pressed: ") and merged and merged[-1].startswith("> [pressed: "):
-            merged[-1] = merged[-1][:-1] + " → " + line.removeprefix("> [pressed: ")
-        else:
-            merged.append(line)
-    out: list[str] = []
-    message: list[str] = []
-
-    def shorten(block: list[str]) -> list[str]:
-        """`block` as it is, or its first line + "… (as above)" + its buttons when its
-        text (3 lines or more) was shown before."""
-        buttons = BUTTONS.search(block[-1])
-        body = [*block[:-1], block[-1][: buttons.start()] if buttons else block[-1]]
-        key = "\n".join(_bare(line) for line in body)
-        if len([line for line in body if line.strip()]) >= 3 and key in seen:
-            return [f"{body[0]} … (as above){buttons.group(0) if buttons else ''}"]
-        seen.add(key)
-        return block
-
-    def flush() -> None:
-        if not message:
-            return
-        whole = shorten(message)
-        if len(whole) < len(message):
-            out.extend(whole)
-        else:  # paragraph by paragraph (blank lines are "  ")
-            paragraph: list[str] = []
-            for line in message:
-                if line.strip():
-                    paragraph.append(line)
-                else:
-                    out.extend(shorten(paragraph))
-                    out.append(line)
-                    paragraph = []
-            if paragraph:
-                out.extend(shorten(paragraph))
-        message.clear()
-
-    for line in merged:
-        if line.startswith("  ") and message:
-            message.append(line)
-        else:
-            flush()
-            if line.startswith("< ") and not line.startswith("< ["):
-                message.append(line)
-            else:
-                out.append(line)
-    flush()
-    return out
 
 
 async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
@@ -443,6 +390,12 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
         )
         bot = BotUnderTest(fake, settings, clock)
         await bot.start()
+        # The story runs the coupling jobs itself, at its moments (`sandbox.demo_coupling`),
+        # as the tests do: on the JobQueue they would run at a real-time moment that falls
+        # somewhere else in the story on a slower or faster machine.
+        for name in ("coupling", "coupling-checkins"):
+            for job in bot.application.job_queue.get_jobs_by_name(name):
+                job.schedule_removal()
         story = Story(bot, fake, lang)
         try:
             await story.play()
@@ -452,15 +405,13 @@ async def run_demo(*, lang: str = "nl", verbose: bool = False) -> int:
             return 1
         finally:
             await bot.stop()
-    print("wijkbot demo: a klaptafel in the Haarlemmerbuurt, told chat by chat.")
+    print(
+        "wijkbot demo: a klaptafel in the Haarlemmerbuurt, then a volunteer and a resident "
+        "coupled, told chat by chat."
+    )
     print(
         "'>' is what a person typed or tapped, '<' what the bot sent, with the last buttons it "
         "had; '< (edited)' is a message the bot rewrote."
     )
     print(story.transcripts())
     return 0
-
-
-def _bare(line: str) -> str:
-    """A transcript line without its '< ' / '< (edited) ' prefix or indent."""
-    return line.removeprefix("< (edited) ").removeprefix("< ").strip()

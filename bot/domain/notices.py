@@ -18,7 +18,7 @@
 - **"Er is weer plek"** (kind 'place_free'): when a place frees and nobody is waiting, the
   volunteers whose call was delivered and who have not answered get one message (once per
   action per person: the dedup key); "call again" also sends the calls still waiting for
-  their second wave at once.
+  their second wave at once, and the calls dropped because the action was full by then.
 - **Misschien follow-up** (kind 'maybe_followup'): one "Weet je het al?" 48 hours before the
   start (at once when the Misschien comes later), dropped when the answer changes.
 """
@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import areas, joint, outbox
 from bot.domain.errors import ActionCancelled, ActionFull, ActionStarted, InvalidInput
 from bot.domain.outbox import RULES, MessageKind, NewRow
+from bot.domain.outbox_checks import CALL_DROPPED_FULL
 from bot.domain.vocabulary import ActionStatus, NoticeEvent, NoticeLevel, OutboxStatus, Role
 from storage.models import Action, ActionNoticeLevel, OutboxMessage, Person, Rsvp
 from storage.outbox import delivery_counts
@@ -214,8 +215,15 @@ async def offer_freed_place(*, session: AsyncSession, action: Action, now: dt.da
 async def call_again(
     *, session: AsyncSession, coordinator: Person, action_id: int, now: dt.datetime
 ) -> int:
-    """ "Roep opnieuw op": calls still waiting for their wave go out now, and everyone whose
+    """ "Roep opnieuw op": calls still waiting for their wave go out now, calls that were
+    dropped because the places were full by then (verdict reason "full",
+    `bot.domain.outbox_checks._call_still_true`) are sent after all, and everyone whose
     call was delivered and who has not answered gets "er is weer plek" (once).
+
+    Calls dropped for another reason (the person stopped, is unreachable) stay dropped; the
+    re-armed ones are checked again when sent, like every call. Found by the demo's story:
+    an action planned days ahead fills from its first wave, the second wave is dropped as
+    full, and a drop-out the day before left "Roep opnieuw op" with nobody to call.
 
     Returns the number of people reached. Raises `NotAllowed` / `NotFound`
     (`get_managed_action`), `ActionCancelled`, `ActionStarted`, `ActionFull` (no place open).
@@ -240,9 +248,24 @@ async def call_again(
         .values(due_at=now)
         .execution_options(synchronize_session=False)
     )
+    answered = select(Rsvp.person_id).where(Rsvp.action_id == action.id)
+    rearmed = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.action_id == action.id,
+            OutboxMessage.message_key == MessageKind.ACTION_CALL,
+            OutboxMessage.status == OutboxStatus.CANCELLED,
+            OutboxMessage.last_error == CALL_DROPPED_FULL,
+            OutboxMessage.person_id.not_in(answered),
+        )
+        .values(status=OutboxStatus.PENDING, due_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
     session.info[outbox.WAKE_FLAG] = True
-    return (brought.rowcount or 0) + await offer_freed_place(
-        session=session, action=action, now=now
+    return (
+        (brought.rowcount or 0)
+        + (rearmed.rowcount or 0)
+        + await offer_freed_place(session=session, action=action, now=now)
     )
 
 

@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.domain.vocabulary import ActionStatus, OutboxStatus
 
 __all__ = [
+    "CALL_DROPPED_FULL",
     "ActionFacts",
     "PersonFacts",
     "Verdict",
@@ -59,11 +60,16 @@ def _not_cancelled(action: ActionFacts, now: dt.datetime) -> Verdict:
     return None
 
 
+#: The reason recorded on a call dropped because the places were full when it was due;
+#: "Roep opnieuw op" (`bot.domain.notices.call_again`) sends those after all.
+CALL_DROPPED_FULL = "full"
+
+
 def _call_still_true(action: ActionFacts, now: dt.datetime) -> Verdict:
     """A call: as above, and only while places are open."""
     verdict = _open_and_not_started(action, now)
     if verdict is None and action.confirmed_count >= action.volunteers_needed:
-        return OutboxStatus.CANCELLED, "full"
+        return OutboxStatus.CANCELLED, CALL_DROPPED_FULL
     return verdict
 
 

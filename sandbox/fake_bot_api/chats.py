@@ -85,9 +85,7 @@ class FakeChat:
     def _quiet_since(self, shown: _Shown) -> bool:
         """True when the bot sent no new message after the story entry `shown`."""
         index = next(i for i, e in enumerate(self._story) if e is shown)
-        return not any(
-            isinstance(e, _Shown) and e.prefix == "< " for e in self._story[index + 1 :]
-        )
+        return not any(isinstance(e, _Shown) and e.prefix == "< " for e in self._story[index + 1 :])
 
     def _show(self, message: BotMessage, prefix: str, rendered: str) -> None:
         shown = _Shown(message.text, prefix, rendered)

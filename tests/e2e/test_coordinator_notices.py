@@ -170,6 +170,49 @@ async def test_urgent_drop_out_calls_again_and_erasure_keeps_the_name_out(
     assert not [a for a in args if a.get("who") == "Vol2" or a.get("promoted") == "Vol2"]
 
 
+async def test_call_again_sends_the_calls_that_were_dropped_because_the_action_was_full(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
+) -> None:
+    """Planned days ahead, the first wave fills the action and the second wave is dropped
+    as full; a drop-out the day before, then "Call again" sends those calls after all (a bug
+    the demo's story found: the button reached nobody)."""
+    clock.set(MONDAY)
+    carla, (vol1, vol2) = await _setup(wijkbot, fake, "en", 2)
+    late = fake.user(4010, "Late", language_code="en")
+    await add_person(wijkbot, late, role="volunteer", area="Jordaan", language="en")  # 2nd wave
+    action_id = await _plan(wijkbot, needed=2)
+    await _answer(vol1, "Yes")
+    await _answer(vol2, "Yes")
+    await carla.wait_for("Full: Klaptafel")
+    clock.advance(2 * 3600 + 60)  # the second wave is due: the action is full, so dropped
+    await wijkbot.outbox_idle()
+    async with wijkbot.db.begin() as session:
+        dropped = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.action_id == action_id,
+                OutboxMessage.message_key == "action_call",
+                OutboxMessage.chat_id == late.id,
+            )
+        )
+        assert dropped is not None
+        assert (dropped.status, dropped.last_error) == ("cancelled", "full")
+    assert late.messages == []
+
+    clock.set(FRIDAY)  # 23 hours before the start
+    mark = carla.mark()
+    await _answer(vol1, "No")
+    urgent = await carla.wait_for("Urgent:", after=mark)
+    assert urgent.labels == ["Call again", "Show the roster"]
+    mark = carla.mark()
+    await tap(carla, "Call again", after=urgent.seq - 1)
+    reply = await carla.wait_for("Called again", after=mark)
+    assert reply.text == "Called again: 1 volunteer gets a message."
+    call = await late.wait_for(CALL_EN)
+    assert call.labels == ["Yes", "Maybe", "No"]
+    await wijkbot.outbox_idle()
+    assert len([m for m in late.messages if CALL_EN in m.text]) == 1
+
+
 async def test_a_call_that_reached_nobody(
     wijkbot: BotUnderTest, fake: FakeBotAPI, clock: Clock
 ) -> None:

@@ -1,8 +1,8 @@
-"""The demo's transcript is shortened without losing a step (sandbox.demo.condense)."""
+"""The demo's transcript is shortened without losing a step (sandbox.demo_transcript.condense)."""
 
 from __future__ import annotations
 
-from sandbox.demo import condense, condense_sign_up
+from sandbox.demo_transcript import condense, condense_sign_up
 
 CARD = ["  Klaptafel op het Haarlemmerplein", "  Wanneer: zaterdag", "  Waar: Haarlemmerplein"]
 
@@ -57,3 +57,30 @@ def test_a_sign_up_like_one_before_is_folded_but_its_thank_you_stays() -> None:
     assert folded.endswith(
         "(sign-up as above: language, agree, buurt, help wanted, what they offer)"
     )
+
+
+def test_a_folded_thank_you_keeps_what_was_chosen_on_one_line_without_the_help_pointer() -> None:
+    lines = [
+        "> /start abc",
+        "> [pressed: Nederlands]",
+        "< Bedankt, \u2068Kees\u2069! Je bent aangemeld als vrijwilliger.",
+        "  ",
+        "  Buurt: Planciusbuurt Noord",
+        "  Talen: Nederlands",
+        "  ",
+        "  Stuur /help om te zien wat je kunt doen.",
+        "< Nieuwe actie in Haarlemmerbuurt: kun je helpen? … (as above) [Ja]",
+    ]
+    assert condense_sign_up(lines, "Kees", "volunteer") == [
+        "> /start abc … (sign-up as above: language, agree, buurt, languages, tasks, times)",
+        "< Bedankt, \u2068Kees\u2069! Je bent aangemeld als vrijwilliger.",
+        "  Buurt: Planciusbuurt Noord · Talen: Nederlands",
+        lines[-1],
+    ]
+
+
+def test_a_message_of_one_long_paragraph_is_shown_in_full_the_first_time() -> None:
+    message = ["< Bedankt, Kees!", "  Buurt: Planciusbuurt Noord", "  Talen: Nederlands"]
+    seen: set[str] = set()
+    assert condense(message, seen) == message
+    assert condense(message, seen) == ["< Bedankt, Kees! … (as above)"]

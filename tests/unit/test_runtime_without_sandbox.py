@@ -37,4 +37,3 @@ def test_demo_without_the_extra_prints_one_line_and_exits_2() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == "wijkbot demo needs the demo extra: pip install -e '.[demo]'\n"
-
