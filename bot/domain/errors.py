@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class DomainError(Exception):
     """Base class: an expected refusal, never a crash."""
@@ -31,11 +33,21 @@ class NotFound(DomainError):
     """The object does not exist (any more)."""
 
 
-class ActionCancelled(DomainError):
+class ActionClosed(DomainError):
+    """Base of `ActionCancelled` and `ActionStarted`. `title` and `starts_at` (aware UTC) name
+    the action when the raiser knows them, so the answer can say which action it was."""
+
+    def __init__(self, title: str | None = None, starts_at: dt.datetime | None = None) -> None:
+        super().__init__()  # no title in the message: exceptions may be logged
+        self.title = title
+        self.starts_at = starts_at
+
+
+class ActionCancelled(ActionClosed):
     """The action was cancelled; answers are closed."""
 
 
-class ActionStarted(DomainError):
+class ActionStarted(ActionClosed):
     """The action has started; answers can no longer change."""
 
 

@@ -188,9 +188,9 @@ async def answer(
     gets reminders. A repeated identical answer changes nothing (`changed=False`).
     Raises `NotSignedUp` / `MessagesStopped` (see `require_active`), `InvalidInput` (unknown
     answer), `NotFound`, `NotAllowed` (not a volunteer of this area), `ActionCancelled`,
-    `ActionStarted` (answers close at the start). `message_id`: the Telegram message (in
-    the person's chat) whose button they pressed; kept, so it can be edited when the
-    waiting list moves them up (`answer_updated`).
+    `ActionStarted` (answers close at the start; both carry the action's title and start).
+    `message_id`: the Telegram message (in the person's chat) whose button they pressed;
+    kept, so it can be edited when the waiting list moves them up (`answer_updated`).
     Giving up a place tells the coordinator (`bot.domain.notices.tell`; `name_hidden` for
     erasure) and, with nobody waiting, offers the place again; `quiet`: the quiet hours the
     reminders are planned around (`bot.domain.reminders.reminder_plan`); the last place taken tells
@@ -207,9 +207,9 @@ async def answer(
         if not await may_answer(session=session, person=person, action=action):
             raise NotAllowed()
         if action.status == ActionStatus.CANCELLED:
-            raise ActionCancelled()
+            raise ActionCancelled(action.title, action.starts_at)
         if action.starts_at <= now:
-            raise ActionStarted()
+            raise ActionStarted(action.title, action.starts_at)
     rsvp = await session.scalar(
         select(Rsvp).where(Rsvp.action_id == action.id, Rsvp.person_id == person.id)
     )

@@ -47,7 +47,7 @@ CANCEL_COMMANDS = ("annuleer", "cancel")
 HELP_COMMANDS = ("help",)
 
 #: `on_exit(update, context, t, state)`: forget the conversation's scratch data and return
-#: the one line saying what was kept (HTML).
+#: the one line saying what was kept (HTML), or "" when the command itself says enough.
 OnExit = Callable[[Update, WijkContext, Translator, object], Awaitable[str]]
 
 
@@ -99,7 +99,9 @@ async def end_active(update: Update, context: WijkContext, t: Translator) -> str
         if state is None:
             continue
         conversation._end(update)
-        lines.append(await conversation.on_exit(update, context, t, state))
+        line = await conversation.on_exit(update, context, t, state)
+        if line:
+            lines.append(line)
     return "\n".join(lines) if lines else None
 
 

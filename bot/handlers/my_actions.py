@@ -1,5 +1,7 @@
 """/mijnacties (/myactions): a volunteer's upcoming actions, each with the answer buttons.
 
+Partner staff are never called as volunteers: they get one line pointing to /help instead.
+
 One message per action (at most `bot.domain.my_actions.DEFAULT_LIMIT`, so each stays far
 below Telegram's 4,096 characters), showing the summary, the person's answer (and waiting
 list position) and the Ja / Misschien / Nee buttons of the call (`bot.callbacks.RSVP`):
@@ -22,6 +24,7 @@ from bot.context import WijkContext
 from bot.domain import my_actions
 from bot.domain.coupling import couples
 from bot.domain.errors import MessagesStopped, NotAllowed, NotFound, NotSignedUp
+from bot.domain.vocabulary import Role
 from bot.handlers.common import (
     answer_query,
     button,
@@ -31,9 +34,20 @@ from bot.handlers.common import (
     translator_for,
 )
 from bot.handlers.rsvp import answer_line, refusal_text
+from bot.i18n import Translator
 from bot.views import my_couples as couple_views
 from bot.views.action import action_summary, rsvp_keyboard
 from bot.views.lists import name_html
+
+
+def partner_text(t: Translator) -> str:
+    """/mijnacties from partner staff: they are not called as volunteers; what reaches their
+    organisation comes as a message (README, roles), and /help lists their commands."""
+    return t.gettext(
+        "You take part for a partner organisation, so you get no calls to help at actions "
+        "as a volunteer. What the neighbourhood network hands over to your organisation "
+        "comes to you as a message. Send /help to see what you can do."
+    )
 
 
 async def my_actions_command(update: Update, context: WijkContext) -> None:
@@ -48,6 +62,9 @@ async def my_actions_command(update: Update, context: WijkContext) -> None:
         await reply(update, refusal_text(t, exc))
         return
     assert person is not None  # upcoming() refused anyone else
+    if person.role == Role.PARTNER:  # partner staff get no calls and have no couples
+        await reply(update, partner_text(t))
+        return
     mine = await couples.my_couples(session=context.session, person_id=person.id)
     if not found.items:
         if not mine:

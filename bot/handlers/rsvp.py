@@ -19,6 +19,7 @@ from bot.context import WijkContext
 from bot.domain import rsvp
 from bot.domain.errors import (
     ActionCancelled,
+    ActionClosed,
     ActionStarted,
     InvalidInput,
     MessagesStopped,
@@ -28,9 +29,17 @@ from bot.domain.errors import (
 )
 from bot.domain.vocabulary import Answer, PlaceStatus
 from bot.handlers import calendar_files, overlap
-from bot.handlers.common import answer_query, button, edit_or_send, stale_text, translator_for
+from bot.handlers.common import (
+    answer_query,
+    button,
+    edit_or_send,
+    esc,
+    stale_text,
+    translator_for,
+)
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard, waitlist_line, yes_line
+from bot.views.lists import name_html
 from bot.views.reminders import reminders_line
 
 
@@ -56,6 +65,22 @@ def refusal_text(t: Translator, exc: Exception) -> str:
     if isinstance(exc, ActionStarted):
         return t.gettext("This action has already started; answers are closed.")
     return stale_text(t)
+
+
+def closed_text(t: Translator, exc: ActionClosed) -> str:
+    """The call message once answers are closed, still naming the action (HTML): "<title>,
+    Saturday 6 December at 14:00: this action has been cancelled." (title bold, isolated)."""
+    if exc.title is None or exc.starts_at is None:
+        return refusal_text(t, exc)
+    title = f"<b>{name_html(exc.title, None)}</b>"
+    when = esc(t.datetime(exc.starts_at))
+    if isinstance(exc, ActionCancelled):
+        return t.gettext("{title}, {when}: this action has been cancelled.", title=title, when=when)
+    return t.gettext(
+        "{title}, {when}: this action has already started; answers are closed.",
+        title=title,
+        when=when,
+    )
 
 
 async def on_answer(
@@ -86,7 +111,7 @@ async def on_answer(
         return
     except (ActionCancelled, ActionStarted) as exc:
         await answer_query(query, refusal_text(t, exc))
-        await edit_or_send(query, refusal_text(t, exc))
+        await edit_or_send(query, closed_text(t, exc))
         return
     except (NotAllowed, NotFound, InvalidInput) as exc:
         await answer_query(query, refusal_text(t, exc))

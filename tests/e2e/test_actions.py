@@ -518,7 +518,10 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
     # a stale RSVP button on the old call
     call = anna.messages[0]
     await anna.press("No", message_id=call.message_id)
-    stale = await anna.wait_for("This action has been cancelled.")
+    stale = await anna.wait_for("this action has been cancelled.")
+    assert (
+        stale.text == f"{iso(TITLE)}, Saturday 6 December at 14:00: this action has been cancelled."
+    )
     assert stale.message_id == call.message_id and stale.labels == []
 
     async with wijkbot.db.begin() as session:

@@ -444,6 +444,7 @@ KEPT = {
     "signal": "OK, stopped. Nothing was sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
+GOING_ON = "You were still signing up. Let's go on where you left off."  # /start goes on
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
     "buurt": "In which neighbourhood (buurt) do you live?",
     "spoken": "Which languages do you speak?",
@@ -453,8 +454,12 @@ RESUMED = {  # /start after a paused sign-up asks the same step's question again
     "offers": "could offer others",
 }
 
+RESUMED_BEFORE_CONSENT = {"lang": "Which language do you prefer?", "consent": "Do you agree?"}
 
-def _kept(name: str, state: str) -> str:
+
+def _kept(name: str, state: str, command: str) -> str:
+    if name == "onboarding" and command == "/start":
+        return GOING_ON  # before consent too: the language or consent question comes again
     if name == "onboarding" and state in RESUMED:
         return KEPT_AFTER_CONSENT
     return KEPT[name]
@@ -479,20 +484,17 @@ async def test_every_state_of_every_conversation_has_the_same_way_out(
                 assert "/language" in helped.text or "I am wijkbot" in helped.text, where
                 assert await conversation_state(wijkbot, name, user) == state, where
                 continue
-            said = await user.wait_for(_kept(name, state), after=mark)
+            said = await user.wait_for(_kept(name, state, command), after=mark)
             assert "\n" not in said.text, where  # one line saying what was kept
             if command == "/taal":
                 await user.wait_for("Which language do you prefer?", after=mark)
-            if command == "/start" and name == "onboarding" and state in RESUMED:
-                # the sign-up goes on where it was paused (the promise of the pause line)
-                await user.wait_for(RESUMED[state], after=said)
+            if command == "/start" and name == "onboarding":
+                # the sign-up goes on at the same step, with its question again
+                await user.wait_for(RESUMED_BEFORE_CONSENT.get(state) or RESUMED[state], after=said)
                 assert await conversation_state(wijkbot, name, user) == state, where
                 continue
             if command == "/start":
-                await user.wait_for(
-                    "You can only join with an invite link" if name == "onboarding" else "Welcome",
-                    after=mark,
-                )
+                await user.wait_for("Welcome", after=mark)
             assert await conversation_state(wijkbot, name, user) is None, where
             if name == "request_note":  # a resident's free text goes to the coordinators
                 continue

@@ -20,12 +20,15 @@ from bot.domain.errors import AlreadyRegistered, InviteExpired, InviteInvalid, I
 from bot.domain.retention import signup_expired
 from bot.domain.vocabulary import Role
 from bot.handlers.common import esc, send_later, translator_for
+from bot.handlers.conversations import command_of
 from bot.handlers.onboarding import steps
 from bot.handlers.onboarding.states import (
     AFTER_CONSENT,
     CONSENT,
     LANG,
     SIGNUP,
+    ask,
+    drop_question_buttons,
     send,
     settle,
     tap_a_button,
@@ -72,6 +75,9 @@ async def start(update: Update, context: WijkContext) -> str | int:
         return await welcome_back(update, context, person, with_invite=bool(token))
     t = translator_for(update, context)
     if not token:
+        resumed = await resume_before_consent(update, context)
+        if resumed is not None:
+            return resumed
         await send(
             update,
             context,
@@ -125,6 +131,23 @@ async def welcome_back(
     return END
 
 
+async def resume_before_consent(update: Update, context: WijkContext) -> str | None:
+    """/start without a link while the sign-up was at the language or consent step (it was
+    paused by that /start, see `on_exit`): ask that step's question again. None when there
+    is no such sign-up, or it is older than `RETENTION_SIGNUP_HOURS` (then it is forgotten)."""
+    state = context.user_data.get(SIGNUP) or {}
+    step = state.pop("resume", None)
+    if step not in (LANG, CONSENT) or not isinstance(state.get("invite_id"), int):
+        return None
+    max_age = dt.timedelta(hours=context.services.settings.retention_signup_hours)
+    if signup_expired(state.get("started_at"), context.clock.now(), max_age):
+        forget(context)
+        return None
+    if step == CONSENT and context.user_data.get("lang") in ("nl", "en"):
+        return await ask_consent(update, context)
+    return await ask_language(update, context)
+
+
 # --- state LANG ----------------------------------------------------------------------------
 
 LANGUAGE_QUESTION = (
@@ -143,7 +166,7 @@ async def ask_language(update: Update, context: WijkContext) -> str:
             ]
         ]
     )
-    await send(update, context, LANGUAGE_QUESTION, keyboard)
+    await ask(update, context, LANGUAGE_QUESTION, keyboard)
     return LANG
 
 
@@ -157,6 +180,7 @@ async def typed_language(update: Update, context: WijkContext) -> str | None:
     """'nl', 'English'... typed instead of tapped."""
     text = (update.message.text or "").strip().casefold() if update.message else ""
     if text in DUTCH_WORDS | ENGLISH_WORDS:
+        await drop_question_buttons(update, context)
         return await chose_language(update, context, "nl" if text in DUTCH_WORDS else "en")
     await send(update, context, tap_a_button(translator_for(update, context)))
     return None
@@ -230,7 +254,7 @@ async def ask_consent(update: Update, context: WijkContext) -> str:
             ]
         ]
     )
-    await send(update, context, await _consent_text(update, context, t), keyboard)
+    await ask(update, context, await _consent_text(update, context, t), keyboard)
     return CONSENT
 
 
@@ -245,6 +269,7 @@ async def typed_consent(update: Update, context: WijkContext) -> str | int | Non
     """'ja', 'nee'... typed instead of tapped."""
     text = (update.message.text or "").strip().casefold() if update.message else ""
     if text in YES_WORDS | NO_WORDS:
+        await drop_question_buttons(update, context)  # answered: its buttons go
         return await consent(update, context, text in YES_WORDS)
     await send(update, context, tap_a_button(translator_for(update, context)))
     return None
@@ -333,11 +358,26 @@ def forget(context: WijkContext) -> None:
 
 
 async def on_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
-    """The sign-up ends by /annuleer or another command (`bot.handlers.conversations`)."""
+    """The sign-up ends by /annuleer or another command (`bot.handlers.conversations`).
+
+    `/start` itself goes on at once (`start`, `welcome_back`), so it gets "we go on where you
+    were" and the step's question again; before consent only without a link (a link opened
+    again starts the sign-up from that link, with no line before it).
+    """
+    await drop_question_buttons(update, context)
+    words = (update.message.text or "").split() if update.message else []
+    again = command_of(update) == "start"
+    going_on = t.gettext("You were still signing up. Let's go on where you left off.")
     if state not in AFTER_CONSENT or await context.person() is None:
+        signup_state = context.user_data.get(SIGNUP)
+        if again and len(words) == 1 and state in (LANG, CONSENT) and signup_state:
+            signup_state["resume"] = state
+            return going_on
         forget(context)
-        return t.gettext("Okay, stopped. Nothing is stored about you.")
+        return "" if again else t.gettext("Okay, stopped. Nothing is stored about you.")
     context.user_data[SIGNUP] = {"resume": state}
+    if again:
+        return going_on
     return t.gettext(
         "Signing up is paused. What you chose so far is kept. "
         "Send /start to continue where you left off."

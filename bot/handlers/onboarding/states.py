@@ -11,6 +11,7 @@ chat (PTB needs the chat for the conversation key): it gets the one stale answer
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.context import WijkContext
 from bot.handlers.common import answer_query, edit_or_send, reply, send_later
@@ -30,7 +31,10 @@ STATES = (LANG, CONSENT, BUURT, SPOKEN, TASKS, AVAIL, WANTS, OFFERS)
 AFTER_CONSENT = (BUURT, SPOKEN, TASKS, AVAIL, WANTS, OFFERS)
 
 SIGNUP = "onboarding"
-"""user_data key: {"invite_id": id} before consent, {"resume": state} after a pause."""
+"""user_data key: {"invite_id": id, "started_at": iso, "asked"?: message id} before consent
+(plus "resume": state after /start paused it there), {"resume": state} after a pause."""
+ASKED = "asked"
+"""Key in user_data[SIGNUP]: the message id of the language or consent question on screen."""
 
 
 async def send(
@@ -45,6 +49,42 @@ async def send(
         await send_later(
             lambda: context.bot.send_message(user.id, text, parse_mode="HTML", reply_markup=markup)
         )
+
+
+async def ask(
+    update: Update, context: WijkContext, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """Send a question before consent (language, consent) and remember its message id in
+    user_data[SIGNUP] (saved with the person's next update), so a typed answer can remove
+    its buttons (`drop_question_buttons`)."""
+    chat, signup_state = update.effective_chat, context.user_data.get(SIGNUP)
+    if chat is None or not isinstance(signup_state, dict):
+        await send(update, context, text, markup)
+        return
+
+    async def send_now() -> None:
+        sent = await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
+        signup_state[ASKED] = sent.message_id
+
+    await send_later(send_now)
+
+
+async def drop_question_buttons(update: Update, context: WijkContext) -> None:
+    """Remove the buttons of the question `ask` sent last (a typed answer, or the sign-up
+    ended), so nobody presses a button that no longer belongs to the step."""
+    signup_state = context.user_data.get(SIGNUP)
+    message_id = signup_state.pop(ASKED, None) if isinstance(signup_state, dict) else None
+    chat = update.effective_chat
+    if isinstance(message_id, int) and chat is not None:
+        bot = context.bot
+
+        async def remove_buttons() -> None:
+            try:
+                await bot.edit_message_reply_markup(chat.id, message_id, reply_markup=None)
+            except BadRequest:  # already without buttons, or too old to edit: nothing to do
+                pass
+
+        await send_later(remove_buttons)
 
 
 async def show(
