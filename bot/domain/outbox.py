@@ -518,14 +518,21 @@ async def cancel_pending(
     action_id: int | None = None,
     person_id: int | None = None,
     message_keys: Sequence[str] | None = None,
+    dedup_prefix: str | None = None,
 ) -> int:
-    """Cancel pending rows for an action and/or person (optionally only some kinds).
+    """Cancel pending rows for an action and/or person and/or whose dedup key starts with
+    `dedup_prefix` (optionally only some kinds). The prefix is how rows about one object
+    are found whoever received them (e.g. a couple's kennismaking reminders, also the one
+    routed to the contact of a resident without Telegram).
 
-    Returns the number of rows cancelled. At least one of action_id/person_id is required.
+    Returns the number of rows cancelled. At least one of action_id/person_id/dedup_prefix
+    is required (`ValueError` otherwise).
     """
-    if action_id is None and person_id is None:
-        raise ValueError("give action_id or person_id")
+    if action_id is None and person_id is None and not dedup_prefix:
+        raise ValueError("give action_id, person_id or dedup_prefix")
     stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if dedup_prefix:
+        stmt = stmt.where(OutboxMessage.dedup_key.startswith(dedup_prefix, autoescape=True))
     if action_id is not None:
         stmt = stmt.where(OutboxMessage.action_id == action_id)
     if person_id is not None:

@@ -31,7 +31,6 @@ from storage.models import (
     Couple,
     HandOver,
     HelpRequest,
-    OfflineResident,
     OutboxMessage,
     Person,
 )
@@ -67,9 +66,7 @@ async def register_fatma(wijkbot: BotUnderTest, coordinator: FakeUser) -> tuple[
     """Fatma, without Telegram, registered by `coordinator` (as /onbehalf does); returns
     (her person id, her request id)."""
     async with wijkbot.db.begin() as session:
-        by = await session.scalar(
-            select(Person).where(Person.telegram_user_id == coordinator.id)
-        )
+        by = await session.scalar(select(Person).where(Person.telegram_user_id == coordinator.id))
         buurt = await session.scalar(select(Area.id).where(Area.name == "Westerdokseiland"))
         assert by is not None and buurt is not None
         request = await on_behalf.register(
@@ -159,8 +156,7 @@ async def test_the_contact_answers_the_hand_over_consent_and_the_partner_picks_i
     await noor.press("Yes, that is fine", message_id=question.message_id)
     await noor.wait_for("Thank you. We pass it on", after=mark)
     await noor.wait_for(
-        "The resident agreed: the help request has been handed over to Buurtteam Amsterdam "
-        "Centrum."
+        "The resident agreed: the help request has been handed over to Buurtteam Amsterdam Centrum."
     )
     await noor.press_data(data)  # once only
     assert (await noor.wait_for_callback_answer()).text == STALE
@@ -186,4 +182,136 @@ async def test_the_contact_answers_the_hand_over_consent_and_the_partner_picks_i
         assert found is not None and found.answer == "picked_up"
         request = await session.get(HelpRequest, request_id)
         assert request is not None and request.status == HelpRequestStatus.HANDED_OVER
+    await nothing_for(wijkbot, fatma_id)
+
+
+async def coupled_fatma(wijkbot: BotUnderTest, fake: FakeBotAPI):  # type: ignore[no-untyped-def]
+    """Noor (contact and owner), Olga (another coordinator of the area), Vera coupled to
+    Fatma, who has no Telegram."""
+    noor = fake.user(7001, "Noor", language_code="en")
+    olga = fake.user(7002, "Olga", language_code="en")
+    vera = fake.user(7101, "Vera", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    await add_person(wijkbot, olga, role="coordinator", area="Centrum-West", language="en")
+    await add_person(wijkbot, vera, role="volunteer", area="Haarlemmerbuurt", language="en")
+    fatma_id, request_id = await register_fatma(wijkbot, noor)
+    couple_id = await couple_fatma(wijkbot, request_id, vera)
+    return noor, olga, vera, fatma_id, request_id, couple_id
+
+
+async def test_kennismaking_and_check_ins_reach_the_contact_who_answers_for_the_resident(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor, olga, vera, fatma_id, _request_id, couple_id = await coupled_fatma(wijkbot, fake)
+
+    # The kennismaking: Vera and (for Fatma) Noor get it; planning again moves both
+    # reminders, so the first plan's never comes.
+    await noor.send(f"/firstmeeting {couple_id} 5-12 14:00 Buurthuis De Koe")
+    await noor.wait_for("Planned: Friday 5 December at 14:00, at Buurthuis De Koe.")
+    planned = await noor.wait_for("📞 For ")
+    assert planned.text == header() + (
+        "Your first meeting (kennismaking) is planned: Friday 5 December at 14:00, at "
+        "Buurthuis De Koe.\nYou will get a reminder the day before."
+    )
+    await vera.wait_for("Your first meeting (kennismaking) is planned: Friday 5 December")
+    mark = noor.mark()
+    await noor.send(f"/firstmeeting {couple_id} 6-12 15:00 Bibliotheek")
+    await noor.wait_for("📞 For", after=mark)
+    async with wijkbot.db.begin() as session:
+        pending = (
+            await session.scalars(
+                select(OutboxMessage.dedup_key).where(
+                    OutboxMessage.message_key == "coupling_kennismaking_reminder",
+                    OutboxMessage.status == "pending",
+                )
+            )
+        ).all()
+    assert len(pending) == 2 and all(":1954332000:" in key for key in pending)  # 6-12 15:00
+    wijkbot.clock.set(dt.datetime(2031, 12, 5, 15, 1, tzinfo=AMS))
+    reminder = await noor.wait_for("Reminder: tomorrow is your first meeting")
+    assert reminder.text == header() + (
+        "Reminder: tomorrow is your first meeting (kennismaking): Saturday 6 December at "
+        "15:00, at Bibliotheek."
+    )
+    await vera.wait_for("Reminder: tomorrow is your first meeting")
+    await wijkbot.outbox_idle()
+    assert not [m for m in noor.messages if "Reminder" in m.text and "Friday" in m.text]
+
+    # Check-ins after a week: Fatma's question comes to Noor, whose answer is Fatma's.
+    wijkbot.clock.set(NOW + dt.timedelta(days=7, minutes=1))
+    assert await run_checkins(wijkbot.services) == 1
+    asked = await noor.wait_for("How is it going")
+    assert asked.text.startswith(header() + "How is it going with your couple")
+    assert asked.buttons == [["Good"], ["Could be better"], ["We have stopped"]]
+    await vera.wait_for("How is it going with your couple (koppel)?")
+    data = asked.button_data["Could be better"]
+    for other in (olga, vera):  # not Fatma's contact
+        await has_a_message(other)
+        await other.press_data(data)
+        assert (await other.wait_for_callback_answer()).text == STALE
+    mark = noor.mark()
+    await noor.press("Could be better", message_id=asked.message_id)
+    await noor.wait_for("Your answer: Could be better", after=mark)
+    alert = await noor.wait_for("Check-in: the resident of couple")
+    assert alert.text == (
+        f"Check-in: the resident of couple {couple_id} says it could be better.\nSee /couples."
+    )
+    async with wijkbot.db.begin() as session:
+        answers = (
+            await session.execute(select(CheckIn.person_id, CheckIn.answer, CheckIn.answered_at))
+        ).all()
+    assert sorted((p, a) for p, a, _ in answers if a) == [(fatma_id, "could_be_better")]
+    await nothing_for(wijkbot, fatma_id)
+
+
+async def test_ending_the_couple_for_the_resident_asks_reopen_or_close(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor, _olga, vera, _fatma_id, request_id, couple_id = await coupled_fatma(wijkbot, fake)
+    await noor.send(f"/firstmeeting {couple_id} 5-12 14:00 Buurthuis De Koe")
+    await noor.wait_for("📞 For ")
+
+    # Noor ends it for Fatma: asked whether Fatma still needs help; she is not told twice.
+    mark = noor.mark()
+    await noor.send("/couples")
+    listing = await noor.wait_for("Couples (koppels) now:", after=mark)
+    assert f"{couple_id}: {iso('Vera')} and {iso('Fatma')}, since" in listing.text
+    await tap(noor, f"End couple {couple_id}", after=mark)
+    await noor.wait_for(f"End couple {couple_id}. Does Fatma still need help", after=mark)
+    await tap(noor, "Yes, find someone else", after=mark)
+    await noor.wait_for("The couple has ended. The help request is open again.", after=mark)
+    await vera.wait_for("Your couple has ended. Thank you for your time and care!")
+    await wijkbot.outbox_idle()
+    assert not [m for m in noor.messages_after(mark) if "Your couple has ended" in m.text]
+    async with wijkbot.db.begin() as session:
+        couple = await session.get(Couple, couple_id)
+        assert couple is not None and couple.ended_at is not None
+        request = await session.get(HelpRequest, request_id)
+        assert request is not None and request.status == HelpRequestStatus.OPEN
+        reminders = (
+            await session.scalars(
+                select(OutboxMessage.status).where(
+                    OutboxMessage.message_key == "coupling_kennismaking_reminder"
+                )
+            )
+        ).all()
+    assert sorted(reminders) == ["cancelled", "cancelled"]  # Vera's and Noor's for Fatma
+
+
+async def test_the_volunteer_ends_the_couple_and_the_contact_hears_it_once_for_the_resident(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor, _olga, vera, fatma_id, request_id, couple_id = await coupled_fatma(wijkbot, fake)
+    mark = vera.mark()
+    await vera.send("/couples")
+    await tap(vera, f"End couple {couple_id}", after=mark)
+    await tap(vera, "No, the help is done", after=mark)
+    await vera.wait_for("The couple has ended. The help request is closed.", after=mark)
+    ended = await noor.wait_for("Your couple has ended")
+    assert ended.text == header() + "Your couple has ended. Thank you for your time and care!"
+    await wijkbot.outbox_idle()
+    assert len([m for m in noor.messages if "Your couple has ended" in m.text]) == 1
+    async with wijkbot.db.begin() as session:
+        request = await session.get(HelpRequest, request_id)
+        assert request is not None and request.status == HelpRequestStatus.CLOSED
     await nothing_for(wijkbot, fatma_id)
