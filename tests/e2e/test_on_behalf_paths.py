@@ -24,13 +24,14 @@ from bot.domain.text import isolate as iso
 from bot.domain.vocabulary import HelpRequestStatus
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.fake_bot_api.users import FakeUser
-from sandbox.harness import BotUnderTest, add_partner, add_person, tap
+from sandbox.harness import BotUnderTest, add_partner, add_person, make_invite, tap
 from storage.models import (
     Area,
     CheckIn,
     Couple,
     HandOver,
     HelpRequest,
+    OfflineResident,
     OutboxMessage,
     Person,
 )
@@ -314,4 +315,129 @@ async def test_the_volunteer_ends_the_couple_and_the_contact_hears_it_once_for_t
     async with wijkbot.db.begin() as session:
         request = await session.get(HelpRequest, request_id)
         assert request is not None and request.status == HelpRequestStatus.CLOSED
+    await nothing_for(wijkbot, fatma_id)
+
+
+async def test_with_the_contact_erased_messages_wait_for_the_next_coordinator(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor = fake.user(7001, "Noor", language_code="en")
+    vera = fake.user(7101, "Vera", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    await add_person(wijkbot, vera, role="volunteer", area="Haarlemmerbuurt", language="en")
+    fatma_id, request_id = await register_fatma(wijkbot, noor)
+    couple_id = await couple_fatma(wijkbot, request_id, vera)
+
+    # Noor asks Fatma about a hand-over, then leaves; nobody else serves the area.
+    mark = noor.mark()
+    await noor.send("/handover")
+    await tap(noor, "Fatma (Westerdokseiland)", after=mark)
+    await tap(noor, "Buurtteam Amsterdam Centrum", after=mark)
+    await noor.wait_for("Your coordinator thinks Buurtteam", after=mark)
+    await noor.send("/delete")
+    await tap(noor, "Yes, delete everything")
+    await noor.wait_for("everything stored about you has been deleted")
+
+    # Meanwhile: a check-in round, and Vera ends the couple (the request reopens).
+    wijkbot.clock.set(NOW + dt.timedelta(days=7, minutes=1))
+    assert await run_checkins(wijkbot.services) == 1
+    await vera.wait_for("How is it going with your couple (koppel)?")
+    mark = vera.mark()
+    await vera.send("/couples")
+    await tap(vera, f"End couple {couple_id}", after=mark)
+    await tap(vera, "Yes, find someone else", after=mark)
+    await vera.wait_for("The couple has ended. The help request is open again.", after=mark)
+    await wijkbot.outbox_idle()
+    async with wijkbot.db.begin() as session:
+        offline = await session.get(OfflineResident, fatma_id)
+        assert offline is not None and offline.contact_id is None
+        request = await session.get(HelpRequest, request_id)
+        assert request is not None and request.owner_id is None
+        assert request.status == HelpRequestStatus.OPEN
+        waiting = (
+            await session.scalars(
+                select(OutboxMessage.message_key)
+                .where(
+                    OutboxMessage.person_id == fatma_id,
+                    OutboxMessage.last_error == "waits for a contact",
+                )
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert waiting == [
+        "coupling_hand_over_consent",
+        "coupling_check_in",
+        "coupling_couple_ended",
+    ]
+
+    # Sara joins the area: she becomes Fatma's contact and gets what waited (the check-in
+    # of the ended couple no longer asks anything); the request shows unowned.
+    token = await make_invite(wijkbot, role="coordinator", area="Centrum-West", max_uses=1)
+    sara = fake.user(7003, "Sara", language_code="en")
+    await sara.send(f"/start {token}")
+    await tap(sara, "English")
+    await tap(sara, "I agree")
+    question = await sara.wait_for("Your coordinator thinks Buurtteam")
+    assert question.text.startswith(header())
+    ended = await sara.wait_for("Your couple has ended")
+    assert ended.text == header() + "Your couple has ended. Thank you for your time and care!"
+    await wijkbot.outbox_idle()
+    assert not [m for m in sara.messages if "How is it going" in m.text]
+    mark = sara.mark()
+    await sara.send("/helprequests")
+    await tap(sara, "1. Fatma", after=mark)
+    detail = await sara.wait_for("No Telegram", after=mark)
+    assert "owner: nobody yet" in detail.text
+    assert f"No Telegram · call {PHONE}" in detail.text
+
+    # Her answer for Fatma hands the request over (Noor, who asked, has left).
+    mark = sara.mark()
+    await sara.press("Yes, that is fine", message_id=question.message_id)
+    await sara.wait_for("Thank you. We pass it on", after=mark)
+    await sara.wait_for("The resident agreed: the help request has been handed over")
+    sara_id = (await person_of(wijkbot, sara)).id
+    async with wijkbot.db.begin() as session:
+        found = await session.scalar(select(HandOver))
+        assert found is not None and found.handed_by_id == sara_id
+        request = await session.get(HelpRequest, request_id)
+        assert request is not None and request.status == HelpRequestStatus.HANDED_OVER
+        assert request.owner_id == sara_id
+        assert (await session.get(OfflineResident, fatma_id)).contact_id == sara_id  # type: ignore[union-attr]
+
+
+async def test_taking_the_request_on_makes_a_coordinator_the_contact(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    noor = fake.user(7001, "Noor", language_code="en")
+    vera = fake.user(7101, "Vera", language_code="en")
+    await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="en")
+    await add_person(wijkbot, vera, role="volunteer", area="Haarlemmerbuurt", language="en")
+    fatma_id, request_id = await register_fatma(wijkbot, noor)
+    couple_id = await couple_fatma(wijkbot, request_id, vera)
+    await noor.send("/delete")
+    await tap(noor, "Yes, delete everything")
+    await noor.wait_for("everything stored about you has been deleted")
+    # Carla coordinates all of Centrum but was there before: she is no contact yet.
+    carla = fake.user(7004, "Carla", language_code="en")
+    await add_person(wijkbot, carla, role="coordinator", area="Centrum", language="en")
+    mark = vera.mark()
+    await vera.send("/couples")
+    await tap(vera, f"End couple {couple_id}", after=mark)
+    await tap(vera, "Yes, find someone else", after=mark)
+    await vera.wait_for("The help request is open again.", after=mark)
+    await wijkbot.outbox_idle()
+    assert not [m for m in carla.messages if "Your couple has ended" in m.text]
+
+    mark = carla.mark()
+    await carla.send("/helprequests")
+    await tap(carla, "1. Fatma", after=mark)
+    detail = await carla.wait_for("No Telegram", after=mark)
+    assert "owner: nobody yet" in detail.text
+    await tap(carla, "I'll take this on", after=mark)
+    ended = await carla.wait_for("Your couple has ended")
+    assert ended.text == header() + "Your couple has ended. Thank you for your time and care!"
+    carla_id = (await person_of(wijkbot, carla)).id
+    async with wijkbot.db.begin() as session:
+        assert (await session.get(OfflineResident, fatma_id)).contact_id == carla_id  # type: ignore[union-attr]
+        assert (await session.get(HelpRequest, request_id)).owner_id == carla_id  # type: ignore[union-attr]
     await nothing_for(wijkbot, fatma_id)

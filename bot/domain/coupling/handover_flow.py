@@ -156,7 +156,8 @@ async def answer_consent(
     by their contact coordinator (`on_behalf.acts_for`, checked now). Only a question the
     bot really sent to whoever answers counts (its outbox row, addressed to them), once.
     "Ja" hands the request over (`handover.hand_over`, consent now); either way the
-    coordinator who asked is told. Returns the hand-over (None for "Nee").
+    coordinator who asked is told (when they have left: the request's owner, or the
+    contact who answers). Returns the hand-over (None for "Nee").
     Raises `NotFound` (no such request, never asked, answered already, or the request
     changed meanwhile), `NotAllowed` (not the resident nor their contact)."""
     request = await session.get(HelpRequest, request_id)
@@ -175,6 +176,10 @@ async def answer_consent(
     if row is None or row.args.get("answered"):
         raise NotFound()
     coordinator = await session.get(Person, int(row.args.get("asked_by", 0)))
+    if coordinator is None and request.owner_id is not None:  # the asker has left
+        coordinator = await session.get(Person, request.owner_id)
+    if coordinator is None and person.id != resident.id:  # the contact answering
+        coordinator = person
     if coordinator is None:
         raise NotFound()
     result: HandOver | None = None
