@@ -11,7 +11,8 @@ What goes (see `bot.domain.privacy` for personal vs organisational text):
   coordinators a resident asked for help: `help_request_new:<resident id>:<coordinator>`).
 
 What is passed on: residents without Telegram an erased coordinator answered for get
-another coordinator of their area as contact and owner (`bot.domain.coupling.on_behalf`);
+another coordinator of their area as contact and owner, and the messages on their way
+to the erased one for them (`bot.domain.coupling.contacts`);
 an erased coordinator's open actions and invites go to the other active
 coordinators whose area holds them (each is told, message `coordinator_left`, counts only).
 With none, the open actions are cancelled (volunteers get the usual notice) and the invites
@@ -188,9 +189,9 @@ async def _hand_over(
     )
     if coordinator.role != Role.COORDINATOR:
         return counts
-    from bot.domain.coupling.on_behalf import hand_over_contacts  # local: coupling imports us
+    from bot.domain.coupling.contacts import hand_over_contacts  # local: coupling imports us
 
-    await hand_over_contacts(session=session, coordinator=coordinator)
+    await hand_over_contacts(session=session, coordinator=coordinator, now=now)
     told: dict[int, tuple[Person, int, int]] = {}
     actions = await session.scalars(
         select(Action)

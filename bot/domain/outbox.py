@@ -95,6 +95,11 @@ from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's di
 #: Args key of a row meant for a resident without Telegram, sent to their contact instead
 #: (the same string as `bot.domain.coupling.on_behalf.FOR_RESIDENT`).
 FOR_RESIDENT = "for_resident"
+#: `last_error` of a row for a resident without Telegram who has no contact at the moment
+#: (their contact was erased and no other coordinator serves their area): the row is kept
+#: cancelled on the resident (`chat_id` 0, never claimed) until a coordinator becomes
+#: their contact (`bot.domain.coupling.on_behalf.reroute`), then it is sent to them.
+WAITS_FOR_CONTACT = "waits for a contact"
 
 
 class MessageKind(enum.StrEnum):
@@ -395,40 +400,50 @@ async def enqueue(
     cancelled or expired one is made pending again with the new times.
     A resident without Telegram (no chat id) is not sent anything: the row goes to their
     contact coordinator with `args["for_resident"]` set to the resident's id
-    (`bot.domain.coupling.on_behalf`); with no contact at the moment nothing is queued
-    (returns None).
+    (`bot.domain.coupling.on_behalf`). With no contact at the moment the row waits on the
+    resident, cancelled with `last_error` `WAITS_FOR_CONTACT`, for the next contact
+    (`on_behalf.reroute`); it is returned all the same. Returns None only for a person
+    who can never be reached (no chat and not a resident without Telegram).
     Raises `ValueError` for an unknown message key.
     """
     if message_key not in COUPLING_KEYS:
         MessageKind(message_key)  # ValueError for an unknown kind
+    waits = False
     if person.chat_id is None:
-        contact_id = await session.scalar(
-            select(OfflineResident.contact_id).where(OfflineResident.person_id == person.id)
-        )
-        contact = await session.get(Person, contact_id) if contact_id is not None else None
-        if contact is None or contact.chat_id is None:
+        offline = await session.get(OfflineResident, person.id)
+        if offline is None:
             return None
+        contact = await session.get(Person, offline.contact_id) if offline.contact_id else None
         args = {**(args or {}), FOR_RESIDENT: person.id}
-        person = contact
-    session.info[WAKE_FLAG] = True
+        if contact is not None and contact.chat_id is not None:
+            person = contact
+        else:
+            waits = True
+    status = OutboxStatus.CANCELLED if waits else OutboxStatus.PENDING
+    if not waits:
+        session.info[WAKE_FLAG] = True
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:
         row = OutboxMessage(
             person_id=person.id,
-            chat_id=person.chat_id,
+            chat_id=0 if waits else person.chat_id,
             message_key=str(message_key),
             args=args or {},
             action_id=action_id,
             due_at=due_at,
             not_after=not_after,
             dedup_key=dedup_key,
-            status=OutboxStatus.PENDING,
+            status=status,
             attempts=0,
+            last_error=WAITS_FOR_CONTACT if waits else None,
             created_at=now,
         )
         session.add(row)
     elif row.status in (OutboxStatus.CANCELLED, OutboxStatus.EXPIRED):
-        row.status = OutboxStatus.PENDING
+        row.person_id = person.id
+        row.chat_id = 0 if waits else person.chat_id  # type: ignore[assignment]
+        row.status = status
+        row.last_error = WAITS_FOR_CONTACT if waits else None
         row.due_at = due_at
         row.not_after = not_after
         row.args = args or {}
@@ -552,14 +567,21 @@ async def cancel_pending(
     action_id: int | None = None,
     person_id: int | None = None,
     message_keys: Sequence[str] | None = None,
+    dedup_prefix: str | None = None,
 ) -> int:
-    """Cancel pending rows for an action and/or person (optionally only some kinds).
+    """Cancel pending rows for an action and/or person and/or whose dedup key starts with
+    `dedup_prefix` (optionally only some kinds). The prefix is how rows about one object
+    are found whoever received them (e.g. a couple's kennismaking reminders, also the one
+    routed to the contact of a resident without Telegram).
 
-    Returns the number of rows cancelled. At least one of action_id/person_id is required.
+    Returns the number of rows cancelled. At least one of action_id/person_id/dedup_prefix
+    is required (`ValueError` otherwise).
     """
-    if action_id is None and person_id is None:
-        raise ValueError("give action_id or person_id")
+    if action_id is None and person_id is None and not dedup_prefix:
+        raise ValueError("give action_id, person_id or dedup_prefix")
     stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if dedup_prefix:
+        stmt = stmt.where(OutboxMessage.dedup_key.startswith(dedup_prefix, autoescape=True))
     if action_id is not None:
         stmt = stmt.where(OutboxMessage.action_id == action_id)
     if person_id is not None:

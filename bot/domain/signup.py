@@ -112,6 +112,10 @@ async def consent(
     await flyers.record_sign_up(session=session, person=person, invite_id=invite_id, now=now)
     if person.role in (Role.COORDINATOR, Role.PARTNER):
         people.finish_onboarding(person=person, now=now)
+    if person.role == Role.COORDINATOR:  # residents without Telegram nobody answers for
+        from bot.domain.coupling.contacts import adopt_orphans  # local: coupling imports us
+
+        await adopt_orphans(session=session, coordinator=person, now=now)
     tree = await areas.tree(session)
     organisation = await session.scalar(
         select(Organisation.name)

@@ -79,7 +79,8 @@ async def on_organisation(
 async def on_consent(
     update: Update, context: WijkContext, *, request_id: int, organisation_id: int, agreed: bool
 ) -> None:
-    """`ho:c:<request>:<organisation>:<y|n>`: the resident's answer (once)."""
+    """`ho:c:<request>:<organisation>:<y|n>`: the resident's answer (once), or their
+    contact coordinator's for a resident without Telegram."""
     person = await context.person()
     t = translator_for(update, context, person)
     if person is None:
@@ -89,7 +90,7 @@ async def on_consent(
         async with context.atomic() as session:
             await handover_flow.answer_consent(
                 session=session,
-                resident=person,
+                person=person,
                 request_id=request_id,
                 organisation_id=organisation_id,
                 agreed=agreed,

@@ -101,7 +101,8 @@ async def end_couple(
 ) -> Couple:
     """End a couple: by its volunteer, its resident or a coordinator of the request's area.
     The request reopens (`reopen`: still needs help) or closes. The other side and the
-    owner are told. Ending an ended couple changes nothing.
+    owner are told (a resident without Telegram through their contact coordinator; one
+    message per reader, none to whoever ended it). Ending an ended couple changes nothing.
     Raises `NotFound`, `NotAllowed`."""
     couple = await session.scalar(select(Couple).where(Couple.id == couple_id).with_for_update())
     if couple is None:
@@ -116,11 +117,18 @@ async def end_couple(
     couple.next_checkin_at = None
     target = RequestStatus.OPEN if reopen else RequestStatus.CLOSED
     await requests_.set_status(session=session, request=request, to=target, by=by, now=now)
+    from bot.domain.coupling.on_behalf import contact_of  # local: on_behalf imports requests
+
+    # Who reads each copy: the resident's goes to their contact when they have no
+    # Telegram. Nobody gets it twice, and whoever ended it gets none.
+    contact = await contact_of(session=session, resident_id=couple.resident_id)
     told = {by.id}
     for person_id in (couple.volunteer_id, couple.resident_id, request.owner_id):
-        if person_id is None or person_id in told:
+        offline = contact is not None and person_id == couple.resident_id
+        reader = contact.id if offline and contact is not None else person_id
+        if person_id is None or reader in told:
             continue
-        told.add(person_id)
+        told.add(reader)
         person = await session.get(Person, person_id)
         if person is not None:
             await outbox.enqueue(

@@ -112,6 +112,7 @@ async def plan_kennismaking(
     couple.meeting_place = clean
     version = int(when.timestamp())
     args = {"couple_id": couple.id, "at": when.isoformat(), "place": clean}
+    await cancel_reminders(session=session, couple=couple)  # of an earlier plan
     for person_id in (couple.volunteer_id, couple.resident_id):
         person = await session.get(Person, person_id)
         if person is None:
@@ -124,11 +125,6 @@ async def plan_kennismaking(
             dedup_key=f"{CouplingMessageKind.KENNISMAKING}:{couple.id}:{version}:{person.id}",
             args=args,
             now=now,
-        )
-        await outbox.cancel_pending(
-            session=session,
-            person_id=person.id,
-            message_keys=[CouplingMessageKind.KENNISMAKING_REMINDER],
         )
         remind_at = when - REMINDER_BEFORE
         if remind_at > now:
@@ -149,13 +145,14 @@ async def plan_kennismaking(
 
 
 async def cancel_reminders(*, session: AsyncSession, couple: Couple) -> None:
-    """Cancel the pending kennismaking reminders of both sides (the couple ended)."""
-    for person_id in (couple.volunteer_id, couple.resident_id):
-        await outbox.cancel_pending(
-            session=session,
-            person_id=person_id,
-            message_keys=[CouplingMessageKind.KENNISMAKING_REMINDER],
-        )
+    """Cancel the couple's pending kennismaking reminders, both sides' (found by their
+    dedup key `coupling_kennismaking_reminder:<couple>:...`, so also the one routed to
+    the contact of a resident without Telegram, and never another couple's)."""
+    await outbox.cancel_pending(
+        session=session,
+        dedup_prefix=f"{CouplingMessageKind.KENNISMAKING_REMINDER}:{couple.id}:",
+        message_keys=[CouplingMessageKind.KENNISMAKING_REMINDER],
+    )
 
 
 async def end(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, outbox
-from bot.domain.coupling import handover
+from bot.domain.coupling import handover, on_behalf
 from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.organisations import organisation_of
 from bot.domain.errors import NotAllowed, NotFound
@@ -146,26 +146,40 @@ async def ask_consent(
 async def answer_consent(
     *,
     session: AsyncSession,
-    resident: Person,
+    person: Person,
     request_id: int,
     organisation_id: int,
     agreed: bool,
     now: dt.datetime,
 ) -> HandOver | None:
-    """The resident's answer. Only a question the bot really sent them counts (its outbox
-    row), once. "Ja" hands the request over (`handover.hand_over`, consent now); either way
-    the coordinator who asked is told. Returns the hand-over (None for "Nee").
-    Raises `NotFound` (never asked, answered already, or the request changed meanwhile)."""
+    """The resident's answer, given by the resident or, for a resident without Telegram,
+    by their contact coordinator (`on_behalf.acts_for`, checked now). Only a question the
+    bot really sent to whoever answers counts (its outbox row, addressed to them), once.
+    "Ja" hands the request over (`handover.hand_over`, consent now); either way the
+    coordinator who asked is told (when they have left: the request's owner, or the
+    contact who answers). Returns the hand-over (None for "Nee").
+    Raises `NotFound` (no such request, never asked, answered already, or the request
+    changed meanwhile), `NotAllowed` (not the resident nor their contact)."""
+    request = await session.get(HelpRequest, request_id)
+    if request is None:
+        raise NotFound()
+    resident = await on_behalf.resident_for(
+        session=session, person=person, resident_id=request.person_id
+    )
     row = await session.scalar(
         select(OutboxMessage).where(
             OutboxMessage.dedup_key == _consent_key(request_id, organisation_id, resident.id),
-            OutboxMessage.person_id == resident.id,
+            OutboxMessage.person_id == person.id,
             OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.PENDING)),
         )
     )
     if row is None or row.args.get("answered"):
         raise NotFound()
     coordinator = await session.get(Person, int(row.args.get("asked_by", 0)))
+    if coordinator is None and request.owner_id is not None:  # the asker has left
+        coordinator = await session.get(Person, request.owner_id)
+    if coordinator is None and person.id != resident.id:  # the contact answering
+        coordinator = person
     if coordinator is None:
         raise NotFound()
     result: HandOver | None = None

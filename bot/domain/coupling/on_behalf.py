@@ -21,7 +21,9 @@ Privacy: the phone number and the consent record are erased with the person (a
 coordinator of the area can erase them: `erase_resident`), and by retention
 `OFFLINE_KEEP` (90 days) after their last request closed (`purge_closed`), the same 90 days
 as answers and relay ids (AVG art. 5(1)(e), issue 9's default). When their contact is
-erased, another coordinator of the area becomes their contact (`hand_over_contacts`).
+erased, another coordinator of the area becomes their contact; with none, messages for
+the resident wait until a coordinator of the area joins or takes their request on
+(`bot.domain.coupling.contacts`).
 """
 
 from __future__ import annotations
@@ -272,47 +274,6 @@ async def erase_resident(
     name = resident.display_name
     await erasure.erase(session=session, person=resident, now=now, tz=tz)
     return name
-
-
-async def hand_over_contacts(*, session: AsyncSession, coordinator: Person) -> int:
-    """Before a coordinator is erased: every offline resident they are the contact of gets
-    another active coordinator of the resident's area (the first by id) as contact, and
-    that coordinator also becomes the owner of the resident's requests the erased one
-    owned. With nobody, the contact is left empty (messages for the resident wait for a
-    coordinator to take the request on). Returns how many residents were handed over."""
-    from bot.domain.erasure import other_coordinators  # local: erasure imports us lazily
-
-    rows = await session.scalars(
-        select(OfflineResident).where(OfflineResident.contact_id == coordinator.id)
-    )
-    handed = 0
-    for row in rows.all():
-        resident = await session.get(Person, row.person_id)
-        if resident is None:
-            continue
-        others = await other_coordinators(
-            session=session, area_id=resident.home_area_id, besides=coordinator.id
-        )
-        row.contact_id = others[0].id if others else None
-        requests = await session.scalars(
-            select(HelpRequest).where(
-                HelpRequest.person_id == resident.id, HelpRequest.owner_id == coordinator.id
-            )
-        )
-        for request in requests.all():
-            request.owner_id = row.contact_id
-        handed += 1 if others else 0
-    await session.flush()
-    return handed
-
-
-async def take_contact(*, session: AsyncSession, request: HelpRequest, coordinator: Person) -> None:
-    """A coordinator took on ("Ik pak dit op") the request of an offline resident: they
-    become the resident's contact too, so questions for the resident reach the owner."""
-    row = await session.get(OfflineResident, request.person_id)
-    if row is not None and row.contact_id != coordinator.id:
-        row.contact_id = coordinator.id
-        await session.flush()
 
 
 async def registered_by(*, session: AsyncSession, coordinator_id: int) -> list[OfflineFacts]:

@@ -269,9 +269,9 @@ async def take_ownership(
         request.updated_at = now
         request.updated_by_id = coordinator.id
         await session.flush()
-    from bot.domain.coupling.on_behalf import take_contact  # local: it imports us
+    from bot.domain.coupling.contacts import take_contact  # local: it imports us
 
-    await take_contact(session=session, request=request, coordinator=coordinator)
+    await take_contact(session=session, request=request, coordinator=coordinator, now=now)
     return request
 
 
