@@ -34,6 +34,7 @@ from storage.models import (
     HelpRequestTask,
     Invite,
     Offer,
+    OutboxChatPace,
     OutboxMessage,
     PersistedState,
     Person,
@@ -64,6 +65,9 @@ class PersonalData:
     chat (ids only, never the text; `bot.domain.relay`).
     results: [{action, street, conversations, new_residents, themes}] they recorded.
     sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
+    send_pacing: {chat_id, next_message_from}: when the bot's next message to their chat
+    may go (PostgreSQL senders' shared pacing, `outbox_chat_pace`; deleted a day after
+    that time, `bot.domain.retention`), or None when no such row exists.
     """
 
     profile: dict[str, Any]
@@ -82,6 +86,7 @@ class PersonalData:
     relayed_messages: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
     sign_up: dict[str, Any] | None = None
+    send_pacing: dict[str, Any] | None = None
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -168,7 +173,13 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             )
         )
     )
+    pace = await session.scalar(
+        select(OutboxChatPace.next_send_at).where(OutboxChatPace.chat_id == person.chat_id)
+    )
     return PersonalData(
+        send_pacing=None
+        if pace is None
+        else {"chat_id": person.chat_id, "next_message_from": pace},
         results=recorded,
         sign_up=None
         if joined is None
