@@ -159,9 +159,7 @@ async def test_two_sender_processes_share_the_budget_and_survive_a_sigkill(
         for (a, _), (b, _) in zip(sorted(messages), sorted(messages)[1:], strict=False)
     ]
     assert min(gaps) >= 1.0, sorted(gaps)[:5]
-    print(
-        f"min_gap={min(gaps):.3f}s span={max(t for _, t, _ in got) - min(t for _, t, _ in got):.1f}s"
-    )
+    print(f"min_gap={min(gaps):.3f}s")
     # One budget for both processes: the sends needed at least one slot of 1/RATE s each,
     # less the slots a killed process may have reserved ahead and the restart's own gap.
     times = sorted(at for _, at, _ in got)
