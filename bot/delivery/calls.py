@@ -24,10 +24,6 @@ from bot.domain.vocabulary import ActionStatus
 from storage.db import Database
 from storage.models import Action
 
-#: Rows per INSERT (and transaction) on PostgreSQL, where inserting blocks nobody else
-#: (SQLite keeps `bot.domain.calls.CALL_CHUNK`, short for its one write lock).
-PG_CALL_CHUNK = 10_000
-
 
 async def queue_action_call(
     *,
@@ -49,8 +45,7 @@ async def queue_action_call(
             session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay
         )
         starts_at = action.starts_at
-    # PostgreSQL has no database-wide write lock: bigger chunks, fewer commits.
-    for chunk in call.chunks(PG_CALL_CHUNK if db.dialect == "postgresql" else None):
+    for chunk in call.chunks():
         async with db.begin() as session:
             await write_call_chunk(
                 session=session, action_id=action_id, not_after=starts_at, rows=chunk, now=now

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.delivery import calls as delivery_calls
 from bot.delivery.calls import queue_action_call
 from bot.domain import actions, people
 from bot.domain import calls as domain_calls
@@ -111,7 +110,6 @@ async def test_a_big_call_is_written_in_chunks_each_its_own_transaction_and_neve
     db: Database, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(domain_calls, "CALL_CHUNK", 40)
-    monkeypatch.setattr(delivery_calls, "PG_CALL_CHUNK", 40)
     await add_volunteers(db, 150, area_key="a05", first_chat_id=7_000_000, now=NOW, task="doorstep")
     async with db.begin() as session:
         coordinator = await add_person(session, "Coco", role="coordinator")
