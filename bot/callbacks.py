@@ -291,6 +291,15 @@ ED_DATE = route("ae:d", Text("day", 10))
 ED_NEEDED = route("ae:n", Int("needed", 1, NEEDED_MAX))
 ED_SAVE = route("ae:ok")
 ED_CANCEL = route("ae:x")
+ED_PICK = route("ae:w", Id("person_id"), Int("page", 0, PAGE))
+"""Fewer places than coming: tick or untick who moves to the waiting list (checked: they
+have a place on the action being edited): `ae:w:<person id>:<page>`."""
+ED_PICK_PAGE = route("ae:wp", Int("page", 0, PAGE))
+"""Another page of the chooser: `ae:wp:<page>`."""
+ED_MOVE = route("ae:wok")
+"""Move the chosen to the waiting list and save the changes (checked again)."""
+ED_PICK_BACK = route("ae:wb")
+"""Back from the chooser to the edit screen (the places as they are now)."""
 COPY = route("act:cp", Id("action_id"))
 """Plan the action once more ("Nog een keer"): `act:cp:<id>`."""
 WIDEN = route("act:w", Id("action_id"))
@@ -489,10 +498,10 @@ WORRIED = route("wr")
 ASSISTED = route("as", Id("action_id"))
 """Make a one-time resident invite for this action: `as:<action id>`."""
 
-# Olievlek: "Here too" under the overview copies an action into a new planning draft
-# (bot.handlers.new_action, entry point).
+# Olievlek: "Here too" under the overview used to have its own route; new buttons use
+# `act:ct` (below), older ones still work (the same step, bot.handlers.new_action).
 NA_COPY = route("na:cp", Id("action_id"), Id("area_id"))
-"""Copy action `action_id` to the buurt `area_id`: `na:cp:<action id>:<area id>`."""
+"""Older "Here too" buttons: copy action `action_id` to the buurt `area_id`."""
 # /profiel (bot.handlers.profile): the same choices as at sign-up, changed later. Every
 # press is checked again by the domain (a buurt outside the invite's area, a forged code).
 from bot.domain.coupling.volunteers import MAX_COUPLES_LIMIT  # noqa: E402
@@ -536,3 +545,83 @@ CONSENT_ANSWER = route(
     Choice("agreed", {"y": True, "n": False}),
 )
 """An answer for one purpose: `cs:<purpose>:<version>:<y|n>`."""
+
+# /namens (/onbehalf): a coordinator registers a resident without Telegram
+# (bot.handlers.on_behalf); the answers are scratch data until "Aanmelden", checked again by
+# `bot.domain.coupling.on_behalf` (a coordinator, a buurt of their area, known codes).
+ON_BEHALF_BUURT = route("nb:b", Id("buurt_id"))
+"""The resident's buurt: `nb:b:<area id>`."""
+ON_BEHALF_LANGUAGE = route(
+    "nb:l", Choice("code", {c: c for c in SPOKEN_LANGUAGES}), Choice("on", ON_OFF)
+)
+"""Set one language the resident speaks: `nb:l:<code>:<1|0>`."""
+ON_BEHALF_TASK = route(
+    "nb:t", Choice("code", {c: c for c in HELP_REQUEST_TASKS}), Choice("on", ON_OFF)
+)
+"""Set one task the resident would like help with: `nb:t:<task>:<1|0>`."""
+ON_BEHALF_SLOT = route(
+    "nb:s", Int("weekday", 0, 6), Choice("part", DAY_PART_CODES), Choice("on", ON_OFF)
+)
+"""Set one day part that suits the resident: `nb:s:<weekday>:<m|a|e>:<1|0>`."""
+ON_BEHALF_DONE = route("nb:d")
+"""Done with the languages, tasks or times (the conversation's state says which): `nb:d`."""
+ON_BEHALF_NO_NOTE = route("nb:n")
+"""No note: `nb:n`."""
+ON_BEHALF_CONFIRM = route("nb:ok")
+"""The resident agreed orally; register them: `nb:ok`."""
+OFFLINE_ERASE_ASK = route("nb:ea", Id("person_id"))
+"""Ask before erasing a resident without Telegram: `nb:ea:<person id>`."""
+OFFLINE_ERASE = route("nb:e", Id("person_id"))
+"""Erase them: `nb:e:<person id>`."""
+# A typed note in /hulpvraag (bot.handlers.request_note) and a VOG date after marking a
+# volunteer ready (bot.handlers.vog).
+MY_REQUEST_NOTE = route("hq:n")
+"""Type a note for the coordinator: `hq:n`."""
+MY_REQUEST_NO_NOTE = route("hq:nx")
+"""Remove the note (or write none): `hq:nx`."""
+READY_NO_VOG = route("rd:nv", Int("page", 0, PAGE))
+"""No VOG date to note: `rd:nv:<page>`."""
+# Joint actions (issue 10 item 1): co-organising partner organisations, chosen when planning
+# (bot.handlers.new_action.organisers) and from the roster (bot.handlers.organisers); partner
+# staff see their organisation's joint actions (bot.handlers.partner_actions). Every press is
+# checked again by bot.domain.joint (manages the action / co-organises it).
+NA_ORGANISERS = route("na:og")
+"""On the preview: choose the organisations that organise the action too: `na:og`."""
+NA_ORGANISER = route("na:o", Id("organisation_id"), Choice("on", ON_OFF))
+"""Tick / untick one co-organiser of the draft: `na:o:<organisation id>:<1|0>`."""
+NA_ORGANISERS_DONE = route("na:od")
+"""Back to the preview with the co-organisers chosen: `na:od`."""
+ORGANISERS = route("act:og", Id("action_id"))
+"""Roster: the co-organisers of an action, as toggles: `act:og:<id>`."""
+ORGANISER_SET = route("act:ot", Id("action_id"), Id("organisation_id"), Choice("on", ON_OFF))
+"""Roster: add or remove one co-organiser at once: `act:ot:<action id>:<organisation>:<1|0>`."""
+PARTNER_LIST = route("pa:l", Int("page", 0, PAGE))
+"""Partner staff: a page of their organisation's joint actions (`/acties`): `pa:l:<page>`."""
+PARTNER_ROSTER = route("pa:r", Id("action_id"), Int("page", 0, PAGE))
+"""Partner staff: a joint action's roster, first names only: `pa:r:<id>:<page>`."""
+PARTNER_NOTICE_LEVEL = route(
+    "pa:nl", Id("action_id"), Choice("level", {"a": NoticeLevel.ALL, "u": NoticeLevel.URGENT})
+)
+"""Partner staff: their notices for a joint action: `pa:nl:<id>:<a|u>`."""
+COPY_TO = route("act:ct", Id("action_id"), Id("area_id"))
+"""Olievlek "Here too": plan the action once more in this buurt: `act:ct:<id>:<area id>`
+(the "Once more" path; old `na:cp` buttons are handled by the same step)."""
+# Place signals (bot.handlers.signals): every press is checked again by bot.domain.signals
+# (who may send or answer, on this signal, now); partner staff only ever pass their own
+# organisation's signals.
+from bot.domain.vocabulary import SignalStatus  # noqa: E402
+
+SIGNAL_START = route("sg:a", Id("action_id"))
+"""Start a signal linked to an action (results screen): `sg:a:<action id>`."""
+SIGNAL_ORGANISATION = route("sg:o", Id("organisation_id"), Int("action_id", 0, MAX_ID))
+"""Send the signal to this organisation (0 = no action): `sg:o:<organisation>:<action>`."""
+SIGNAL_ANSWER = route(
+    "sg:r", Id("signal_id"), Choice("answer", {"p": SignalStatus.PICKED_UP, "d": SignalStatus.DONE})
+)
+"""Staff: Opgepakt (p) or Afgerond (d): `sg:r:<signal id>:<p|d>`."""
+SIGNAL_NOT_FOR_US = route("sg:n", Id("signal_id"))
+"""Staff: Niet voor ons, then the reason is typed: `sg:n:<signal id>`."""
+SIGNAL_VIEW = route("sg:v", Id("signal_id"))
+"""One signal with its answer buttons (staff) or its status: `sg:v:<signal id>`."""
+SIGNAL_LIST = route("sg:l", Int("page", 0, PAGE))
+"""A page of /signalen: `sg:l:<page>`."""

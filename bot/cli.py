@@ -268,8 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite = sub.add_parser("invite", help="make an invite link")
     invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    invite.add_argument("--area", default=None, help="area name, code or key, e.g. Haarlemmerbuurt")
     invite.add_argument(
-        "--area", required=True, help="area name, code or key, e.g. Haarlemmerbuurt"
+        "--organisation",
+        default=None,
+        help="--role partner: the organisation's name, key or id, e.g. DOCK Centrum "
+        "(its area is the invite's; unknown names list the valid ones)",
     )
     invite.add_argument(
         "--uses",

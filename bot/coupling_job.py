@@ -2,8 +2,9 @@
 
 - Every COUPLING_JOB_MINUTES: proposals nobody answered before their deadline expire (the
   request reopens, the owner is told once), and open requests nobody took on are brought to
-  the area's coordinators again after 2 working days (`bot.domain.coupling.workdays`:
-  weekends and Dutch public holidays excluded).
+  the area's coordinators again after 2 working days (`bot.domain.workdays`:
+  weekends and Dutch public holidays excluded), and place signals nobody picked up are
+  brought to them after 5 working days (`bot.domain.signal_jobs.reraise_unpicked`).
 - Every quarter of an hour: the check-ins that are due ("Hoe gaat het?" after 1 week, 4
   weeks, then every 3 months) and owners told about unanswered ones
   (`bot.domain.coupling.checkins.send_due`).
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Settings
@@ -24,16 +25,18 @@ from bot.context import Services
 from bot.domain.coupling import checkins
 from bot.domain.coupling.proposals import expire_due
 from bot.domain.coupling.requests import reraise_unowned
+from bot.domain.signal_jobs import reraise_unpicked
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class CouplingTick:
-    """What one run did: proposals expired and requests raised again (their ids)."""
+    """What one run did: proposals expired, requests and signals raised again (their ids)."""
 
     expired: list[int]
     raised: list[int]
+    signals_raised: list[int] = field(default_factory=list)
 
 
 async def run_coupling_tick(services: Services) -> CouplingTick:
@@ -42,11 +45,15 @@ async def run_coupling_tick(services: Services) -> CouplingTick:
         now = services.clock.now()
         expired = await expire_due(session=session, now=now)
         raised = await reraise_unowned(session=session, now=now)
-    if expired or raised:
+        signals_raised = await reraise_unpicked(session=session, now=now)
+    if expired or raised or signals_raised:
         log.info(
-            "coupling: %d proposals expired, %d requests raised again", len(expired), len(raised)
+            "coupling: %d proposals expired, %d requests and %d signals raised again",
+            len(expired),
+            len(raised),
+            len(signals_raised),
         )
-    return CouplingTick(expired, raised)
+    return CouplingTick(expired, raised, signals_raised)
 
 
 async def coupling_job(context: Any) -> None:

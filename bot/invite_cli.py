@@ -8,6 +8,8 @@ import difflib
 from zoneinfo import ZoneInfo
 
 import segno
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.clock import Clock
@@ -18,6 +20,7 @@ from bot.domain.vocabulary import Role
 from bot.runtime import ensure_schema
 from storage.areas import all_areas, find_area
 from storage.db import Database
+from storage.models import Area, Organisation
 
 COORDINATOR_DEFAULT_USES = 1
 COORDINATOR_DEFAULT_EXPIRES = "7d"
@@ -34,6 +37,52 @@ def unknown_area(given: str, names: list[str]) -> str:
     close = difflib.get_close_matches(given, names, n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     return f"unknown area {given!r}{hint}; valid names: {', '.join(sorted(set(names)))}"
+
+
+def unknown_organisation(given: str, names: list[str]) -> str:
+    """One line: the organisation is unknown, the closest names, then every valid name."""
+    close = difflib.get_close_matches(given, names, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"unknown organisation {given!r}{hint}; valid names: {', '.join(sorted(set(names)))}"
+
+
+async def find_organisation(session: AsyncSession, given: str) -> Organisation | None:
+    """The organisation named by `given`: its id (digits), key or name (case-insensitive,
+    surrounding spaces ignored), as loaded from the organisations file (ORGANISATIONS_FILE)
+    or added by a coordinator. None when nothing matches."""
+    wanted = given.strip()
+    if wanted.isdigit():
+        return await session.get(Organisation, int(wanted))
+    rows = (await session.scalars(select(Organisation).order_by(Organisation.id))).all()
+    for row in rows:
+        if wanted.casefold() in ((row.key or "").casefold(), row.name.casefold()):
+            return row
+    return None
+
+
+async def _target(session: AsyncSession, args: argparse.Namespace) -> tuple[Area, int | None]:
+    """The invite's area and, for a partner invite, its organisation's id. A partner invite
+    names its organisation (`--organisation`; its area is the organisation's); every other
+    role names its area (`--area`). Raises `ValueError` (one line) for a missing or unknown
+    name, listing the valid ones."""
+    if args.role == Role.PARTNER:
+        if not args.organisation:
+            raise ValueError("--role partner needs --organisation <name or id>")
+        organisation = await find_organisation(session, args.organisation)
+        if organisation is None:
+            names = (await session.scalars(select(Organisation.name))).all()
+            raise ValueError(unknown_organisation(args.organisation, list(names)))
+        area = await session.get(Area, organisation.area_id)
+        assert area is not None  # organisation.area_id is a foreign key
+        return area, organisation.id
+    if args.organisation:
+        raise ValueError("--organisation is only for --role partner")
+    if not args.area:
+        raise ValueError(f"--role {args.role} needs --area <name>")
+    area = await find_area(session, args.area)
+    if area is None:
+        raise ValueError(unknown_area(args.area, [a.name for a in await all_areas(session)]))
+    return area, None
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -73,11 +122,10 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     db = Database(settings.database_url)
     try:
         async with db.begin() as session:
-            area = await find_area(session, args.area)
-            if area is None:
-                raise ValueError(
-                    unknown_area(args.area, [a.name for a in await all_areas(session)])
-                )
+            area, organisation_id = await _target(session, args)
+            organisation = (
+                await session.get(Organisation, organisation_id) if organisation_id else None
+            )
             try:
                 # The chat's policy function, as the operator (any area); the flags given
                 # here (None: unlimited / no expiry) replace the policy's defaults.
@@ -89,6 +137,7 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
                     now=Clock().now(),
                     max_uses=uses,
                     valid_for=valid_for,
+                    organisation_id=organisation_id,
                 )
             except InvalidInput as exc:
                 raise ValueError(f"--{exc.field}: out of range") from exc
@@ -96,8 +145,9 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     finally:
         await db.dispose()
     link = deep_link(username, new.token)
+    whom = f"{args.role} of {organisation.name}" if organisation else args.role
     print(
-        f"invite for a {args.role} in {area.name}"
+        f"invite for a {whom} in {area.name}"
         + (f", {uses} use{'s' if uses != 1 else ''}" if uses else ", unlimited uses")
         + (f", valid until {local_time(expires, settings.tz)}" if expires else ", no expiry")
     )

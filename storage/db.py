@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+import storage.volunteer_match  # noqa: F401  (keeps volunteer_match in step on every flush)
+
 
 def _normalise(url: str | URL) -> URL:
     parsed = make_url(url)

@@ -100,8 +100,10 @@ class Person(Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # Both NULL for a resident without Telegram, registered on their behalf by a
+    # coordinator (`OfflineResident`): whatever they would be sent goes to that coordinator.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     display_name: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))  # coordinator | volunteer | resident | partner
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))  # fixed by the invite
@@ -139,6 +141,32 @@ class Person(Base):
         # Home area (buurt, else invite area): matching searches volunteers area by area.
         Index("ix_person_home", func.coalesce(buurt_id, area_id)),
     )
+
+
+class OfflineResident(Base):
+    """A resident without Telegram, registered on their behalf by a coordinator (issue 6
+    §0; `bot.domain.coupling.on_behalf`). Their `person` row has no Telegram ids.
+
+    `phone`: the number to call them back on (shown only to the area's coordinators);
+    `consent_by_id` / `consent_on`: to whom and on which local date (Europe/Amsterdam) they
+    gave consent orally ("mondeling, aan <first name>, <date>"); `contact_id`: the
+    coordinator who answers and relays for them (their requests' owner; handed to another
+    coordinator of the area when that one is erased). Erased with the person (cascade)."""
+
+    __tablename__ = "offline_resident"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    phone: Mapped[str] = mapped_column(String(32))
+    consent_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    consent_on: Mapped[dt.date] = mapped_column(Date)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class Offer(Base):
@@ -310,6 +338,30 @@ class CouplingProfile(Base):
     not_now_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("max_couples BETWEEN 0 AND 10", name="max_couples"),)
+
+
+class VolunteerMatch(Base):
+    """What ranking needs to search volunteers in one narrow table: one row per volunteer,
+    derived from `person`, `person_language`, `offer` and `availability_slot` and kept in
+    step with them on every flush (`bot.domain.coupling.match_index`).
+
+    `home`: the person's home area (buurt, else the invite's area); `langs`, `tasks`,
+    `slots`: bit masks of the languages spoken, the tasks offered and the weekly day parts
+    free (bit order in `match_index`). Derived data only: nothing here that the source
+    tables do not hold; erased with the person (foreign key cascade)."""
+
+    __tablename__ = "volunteer_match"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    home: Mapped[int] = mapped_column(Integer)
+    langs: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    tasks: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    slots: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+    # Ranking reads the areas near a request first: home, then the masks (covering).
+    __table_args__ = (Index("ix_volunteer_match_search", "home", "langs", "tasks", "slots"),)
 
 
 class Proposal(Base):
@@ -517,6 +569,23 @@ class Action(Base):
     )
 
 
+class ActionOrganisation(Base):
+    """A partner organisation that organises an action together with the network (a joint
+    action, issue 10 item 1): its partner staff see the action's roster (first names) and
+    get its coordinator notices. Organisational data, no personal data."""
+
+    __tablename__ = "action_organisation"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_action_organisation_organisation", "organisation_id", "action_id"),)
+
+
 class ActionNoticeLevel(Base):
     """Which notices a coordinator wants about one action: 'all' or only 'urgent' ones
     (issue 7 item 5). No row means 'all'."""
@@ -555,6 +624,8 @@ class Rsvp(Base):
 
     __table_args__ = (
         UniqueConstraint("action_id", "person_id"),
+        # a volunteer's places (load in ranking: one volunteer at a time)
+        Index("ix_rsvp_person_status", "person_id", "status"),
         CheckConstraint("answer IN ('yes','maybe','no')", name="answer"),
         CheckConstraint("status IN ('confirmed','waitlisted','none')", name="status"),
         CheckConstraint(
@@ -807,3 +878,42 @@ class Attendance(Base):
     attended: Mapped[bool]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+SIGNAL_STATUSES = ("open", "picked_up", "done", "not_for_us")
+
+
+class Signal(Base):
+    """A place signal (issue 10 §3): something about a building, a portiek or public space
+    that an action brought up, sent to one partner organisation of the area.
+
+    status: open | picked_up | done | not_for_us (`bot.domain.vocabulary.SignalStatus`).
+    `text` (<= 500 characters, street and house number allowed, no flat numbers or names)
+    and `reason` (the typed "niet voor ons", <= 200) become NULL, and `sender_id` too, when
+    retention purges the signal (`purged_at` set); the row stays for the overview's counts.
+    `raised_at`: when it was last brought to the area's coordinators (nobody picked it up).
+    """
+
+    __tablename__ = "signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="SET NULL"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    text: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    raised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open','picked_up','done','not_for_us')", name="status"),
+        Index("ix_signal_organisation", "organisation_id", "status"),
+        Index("ix_signal_area", "area_id", "created_at"),
+        Index("ix_signal_sender_id", "sender_id"),
+    )

@@ -332,6 +332,9 @@ class Outcome:
     #: For the sender's own follow-up (not stored): the recipient, and the action of a call.
     person_id: int | None = None
     call_action_id: int | None = None
+    #: A sent message that is a relay (a coordinator's message to the people coming):
+    #: (chat id, message id of the delivered copy, id of the person who wrote it).
+    relayed: tuple[int, int, int] | None = None
 
 
 async def record_outcomes(

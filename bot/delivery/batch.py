@@ -1,7 +1,8 @@
 """One claimed batch: check every row against the registry and render it, in memory.
 
 `prepare_batch` needs the claim's session only to load the batch's persons, actions and
-area names (three queries for the whole batch, `storage.outbox.load_recipients_and_actions`).
+area names (three queries for the whole batch, `storage.outbox.load_recipients_and_actions`)
+and, for calls, the co-organisers of joint actions (one more, `bot.domain.joint`).
 """
 
 from __future__ import annotations
@@ -12,19 +13,25 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.kinds import REGISTRY
+from bot.domain import cover, joint
+from bot.domain.coupling import on_behalf
 from bot.domain.coupling.messages import LOADED_KINDS, message_facts
-from bot.domain.outbox import MessageKind, verdict
+from bot.domain.outbox import FOR_RESIDENT, MessageKind, verdict
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.signal_jobs import SIGNAL_KINDS, signal_facts
 from bot.domain.vocabulary import OutboxStatus
 from bot.i18n import Translator
+from bot.views.on_behalf import for_resident_header
 from storage.outbox import ClaimedRow, Outcome, load_recipients_and_actions
 
 logger = logging.getLogger("bot.delivery.dispatcher")
+CALL_KIND = MessageKind.ACTION_CALL.value
 
 #: `Outcome.error` of a row given back because Telegram answered 429 (it was attempted).
 RETRY_AFTER = "retry_after"
@@ -131,17 +138,30 @@ async def prepare_batch(
     i18n: TranslatorSource,
     report: DispatchReport,
     quiet: QuietHours | None = None,
+    tz: ZoneInfo | None = None,
 ) -> Batch:
     """Check each claimed row (`bot.domain.outbox.verdict`) and render the ones to send in
     the recipient's language. One row per chat per batch: the others are held (released,
     keeping their place). Unsendable rows become `skipped` outcomes (counted in `report`).
     During `quiet` hours rows of waiting kinds are postponed to the morning
-    (`QuietHours.hold_until`, the one rule), where they are checked again.
+    (`QuietHours.hold_until`, the one rule), where they are checked again. With `tz` (the
+    local time zone), rows for a coordinator who is away go to their stand-in
+    (`bot.domain.cover.readdress`).
     """
     batch = Batch(claimed=[r.id for r in rows])
     if not rows:
         return batch
+    if tz is not None:
+        rows, dropped = await cover.readdress(
+            session=session, rows=rows, today=now.astimezone(tz).date()
+        )
+        batch.skipped += [Outcome(i, OutboxStatus.CANCELLED, "covered") for i in dropped]
     persons, actions, area_names = await load_recipients_and_actions(session, rows)
+    # a joint action's call names its co-organisers (issue 10 item 1): one query per batch
+    organisers = await joint.organiser_names(
+        session=session,
+        action_ids={r.action_id for r in rows if r.action_id and r.message_key == CALL_KIND},
+    )
     for row in rows:
         person = persons.get(row.person_id) if row.person_id is not None else None
         action = actions.get(row.action_id) if row.action_id is not None else None
@@ -171,21 +191,41 @@ async def prepare_batch(
             batch.held.append(row.id)
             continue
         args = dict(row.args or {})
+        # A row meant for a resident without Telegram goes to their contact coordinator
+        # (bot.domain.coupling.on_behalf): the text is the resident's, under a header.
+        for_resident = on_behalf_facts = None
+        if args.get(FOR_RESIDENT) is not None:
+            for_resident = int(args[FOR_RESIDENT])
+            on_behalf_facts = await on_behalf.facts(session=session, person_id=for_resident)
+            if on_behalf_facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "resident gone"))
+                continue
         if row.message_key in LOADED_KINDS:  # coupling texts load their facts now
             facts = await message_facts(
-                session=session, kind=row.message_key, args=args, person_id=person.id
+                session=session,
+                kind=row.message_key,
+                args=args,
+                person_id=for_resident or person.id,
             )
             if facts is None:
                 batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
                 continue
             args.update(facts)
+        if row.message_key == CALL_KIND and row.action_id in organisers:
+            args["organisers"] = organisers[row.action_id]
+        elif row.message_key in SIGNAL_KINDS:  # signal texts too (bot.domain.signal_jobs)
+            facts = await signal_facts(session=session, kind=row.message_key, args=args)
+            if facts is None:
+                batch.skipped.append(Outcome(row.id, OutboxStatus.CANCELLED, "no longer true"))
+                continue
+            args.update(facts)
         try:
+            t = i18n.translator(person.language)
             text, keyboard = kind.render(
-                i18n.translator(person.language),
-                action,
-                area_names.get(action.area_id, "") if action else "",
-                args,
+                t, action, area_names.get(action.area_id, "") if action else "", args
             )
+            if on_behalf_facts is not None:
+                text = f"{for_resident_header(t, on_behalf_facts)}\n\n{text}"
         except Exception as exc:  # a rendering bug must not stop the others
             logger.error("outbox: render failed: %s at %s", type(exc).__name__, where(exc))
             batch.skipped.append(

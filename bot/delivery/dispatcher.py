@@ -51,7 +51,7 @@ from bot.delivery.batch import Batch, DispatchReport, TranslatorSource, prepare_
 from bot.delivery.budget import SharedPacer
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RETRY_AFTER, send_one
-from bot.domain import notices
+from bot.domain import notices, relay
 from bot.domain.action_messages import FORGET_ARGS_WHEN_DONE
 from bot.domain.actions import queue_cancel_notice
 from bot.domain.quiet_hours import QuietHours
@@ -324,7 +324,13 @@ class OutboxDispatcher:
                 instance=self.instance,
             )
             batch = await prepare_batch(
-                session, rows, now=now, i18n=self.i18n, report=report, quiet=self.quiet
+                session,
+                rows,
+                now=now,
+                i18n=self.i18n,
+                report=report,
+                quiet=self.quiet,
+                tz=self.tz,
             )
             if batch.skipped or batch.held:
                 await record_outcomes(
@@ -412,6 +418,18 @@ class OutboxDispatcher:
                     session, chunk, now=now, forget_args_keys=FORGET_ARGS_WHEN_DONE
                 )
                 await self._notice_cancelled_calls(session, chunk, now)
+                for o in chunk:  # a coordinator's message: replies find their way back
+                    if o.relayed is not None and o.person_id is not None:
+                        chat_id, message_id, writer_id = o.relayed
+                        await relay.record_copy(
+                            session=session,
+                            recipient_id=o.person_id,
+                            chat_id=chat_id,
+                            message_id=message_id,
+                            sender_id=writer_id,
+                            couple_id=None,
+                            now=now,
+                        )
                 failed = {o.call_action_id for o in chunk if o.kind in UNDELIVERED}
                 await notices.tell_if_nobody_reached(
                     session=session, action_ids=failed - {None}, now=now, tz=self.tz

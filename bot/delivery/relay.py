@@ -25,8 +25,15 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def from_label(t: Translator, sender_name: str) -> str:
-    """The label under a relayed copy naming who sent it (the recipient's language)."""
+def from_label(t: Translator, sender_name: str, covering: str | None = None) -> str:
+    """The label under a relayed copy naming who sent it (the recipient's language); for
+    a stand-in, also whom it was meant for (`covering`, the away coordinator)."""
+    if covering:
+        return t.gettext(
+            "From {name}, for {coordinator}",
+            name=name_plain(sender_name, None),
+            coordinator=name_plain(covering, None),
+        )
     return t.gettext("From {name}", name=name_plain(sender_name, None))
 
 
@@ -50,7 +57,7 @@ async def copy_to(
     failed: list[relay.Thread] = []
     for thread in threads:
         t = i18n.translator(thread.language)
-        label = from_label(t, sender_name)
+        label = from_label(t, sender_name, thread.covering)
         data = callbacks.RELAY_FROM.encode()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
         try:

@@ -15,9 +15,10 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.render_coupling import COUPLING_RENDERERS
+from bot.domain.joint import organisers_text
 from bot.domain.outbox import RULES, MessageKind
 from bot.i18n import Translator
-from bot.views import attendance, couples, handover, notices, worries
+from bot.views import attendance, couples, handover, notices, signals, worries
 from bot.views.action import (
     action_summary,
     cannot_come_keyboard,
@@ -25,7 +26,7 @@ from bot.views.action import (
     waitlist_line,
     yes_line,
 )
-from bot.views.action_edit import changed_message
+from bot.views.action_edit import call_changed_message, changed_message, moved_message
 from bot.views.lists import keyboard
 from bot.views.results import results_button
 from storage.models import Action, Person
@@ -34,8 +35,18 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 def _call(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
+    """The call; a joint action says who organises it ("met DOCK Centrum en Ymere"):
+    `args["organisers"]`, loaded at send time (`bot.delivery.batch`)."""
     summary = action_summary(t, action, area_name)
-    intro = t.gettext("New action in {area}: can you help?", area=html.escape(area_name))
+    organisers = [str(name) for name in args.get("organisers") or ()]
+    if organisers:
+        intro = t.gettext(
+            "New action in {area}, with {organisations}: can you help?",
+            area=html.escape(area_name),
+            organisations=organisers_text([html.escape(n) for n in organisers], t.language),
+        )
+    else:
+        intro = t.gettext("New action in {area}: can you help?", area=html.escape(area_name))
     return f"{intro}\n\n{summary}", rsvp_keyboard(t, action.id)
 
 
@@ -207,6 +218,11 @@ RENDERERS: dict[MessageKind, Callable[..., Rendered]] = {
     MessageKind.PLACE_FREE: notices.place_free,
     MessageKind.MAYBE_FOLLOWUP: notices.maybe_followup,
     MessageKind.ACTION_MESSAGE: notices.action_message,
+    MessageKind.CALL_CHANGED: call_changed_message,
+    MessageKind.MOVED_TO_WAITLIST: moved_message,
+    MessageKind.SIGNAL_NEW: _args_only(signals.new_signal),
+    MessageKind.SIGNAL_ANSWERED: _args_only(signals.answered),
+    MessageKind.SIGNAL_RAISED: _args_only(signals.raised),
 }
 
 

@@ -74,6 +74,17 @@ def _coupled(t: Translator, action: Any, area: str, args: dict[str, Any]) -> Ren
     volunteer = f"<b>{name_html(args['volunteer_name'], None)}</b>"
     resident = f"<b>{name_html(args['resident_name'], None)}</b>"
     tasks = esc(tasks_text(t, list(args.get("tasks", []))))
+    if args["role"] == "volunteer" and args.get("contact_name"):
+        return t.gettext(
+            "You and {resident} from {place} said yes: you are now a couple (koppel). "
+            "{resident} would like help with: {tasks}. {resident} has no Telegram: "
+            "{coordinator} is your contact, passes on your messages and helps you to meet "
+            "for the first time (kennismaking). Thank you!",
+            resident=resident,
+            place=esc(args["resident_place"]),
+            tasks=tasks,
+            coordinator=f"<b>{name_html(args['contact_name'], None)}</b>",
+        ), None
     if args["role"] == "volunteer":
         return t.gettext(
             "You and {resident} from {place} said yes: you are now a couple (koppel). "

@@ -36,6 +36,9 @@ RETRY_MAX_SECONDS = 600.0
 MAX_ATTEMPTS = 5
 #: 400 answers that mean the person can never be reached (Bot API error texts; issue 12.5).
 UNREACHABLE_MESSAGES = ("chat not found", "user is deactivated")
+#: Kinds whose delivered message is a relay (args `from_id`: who wrote it): its ids are
+#: recorded like a copy, so a reply goes back to the writer (`bot.domain.relay`).
+RELAYED_KINDS = frozenset({MessageKind.ACTION_MESSAGE.value})
 
 __all__ = ["RETRY_AFTER", "retry_after_seconds", "retry_delay_seconds", "send_one"]
 
@@ -96,9 +99,21 @@ async def send_one(
     row = item.row
     call_action = row.action_id if row.message_key == MessageKind.ACTION_CALL else None
 
+    sent_id: int | None = None
+
     def outcome(kind: str, error: str | None = None, due: dt.datetime | None = None) -> Outcome:
+        writer = (row.args or {}).get("from_id") if row.message_key in RELAYED_KINDS else None
+        relayed = None
+        if kind == OutboxStatus.SENT and sent_id is not None and isinstance(writer, int):
+            relayed = (row.chat_id, sent_id, writer)
         return Outcome(
-            row.id, kind, error, due, person_id=row.person_id, call_action_id=call_action
+            row.id,
+            kind,
+            error,
+            due,
+            person_id=row.person_id,
+            call_action_id=call_action,
+            relayed=relayed,
         )
 
     pacer.mark_sent(row.chat_id)
@@ -106,7 +121,7 @@ async def send_one(
         if row.message_key in EDIT_KINDS:
             await _edit(bot, item, read_timeout=read_timeout)
         else:
-            await bot.send_message(
+            sent = await bot.send_message(
                 chat_id=row.chat_id,
                 text=item.text,
                 parse_mode=ParseMode.HTML,
@@ -115,6 +130,7 @@ async def send_one(
                 # before retrying, so at-least-once rarely means twice.
                 read_timeout=read_timeout,
             )
+            sent_id = sent.message_id
     except RetryAfter as exc:
         seconds = retry_after_seconds(exc)
         stop.set()

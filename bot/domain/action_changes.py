@@ -7,28 +7,32 @@ start (computed on the wall clock, `bot.domain.reminders.reminder_times`, so DST
 pending calls and the attendance question follow the new times, a raised number of places
 is filled from the waiting list in order (each promoted person is told, as after a Nee),
 and everyone who answered Ja or Misschien or waits gets ONE `action_changed` message with
-their answer buttons (a newer edit replaces a change message still unsent). Lowering the
-places below the number of confirmed volunteers is refused (`TooFewPlaces`): nobody loses
-a place they were promised without the coordinator choosing it.
+their answer buttons (a newer edit replaces a change message still unsent); who got the
+call and has not answered hears of a new time or place (`call_changed`, while places are
+open). Lowering the places below the number of confirmed volunteers needs the
+coordinator's choice of who moves to the waiting list (`TooFewPlaces` without one; the
+move: `bot.domain.surplus`): nobody loses a place without the coordinator choosing it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, change_messages, outbox
+from bot.domain import surplus as surplus_
 from bot.domain.actions import get_managed_action, validate_draft
 from bot.domain.calendar import CalendarFile, held_copies
 from bot.domain.errors import ActionCancelled, ActionStarted, DomainError
 from bot.domain.outbox import RULES, MessageKind
 from bot.domain.reminders import REMINDER_KEYS, reminder_times
 from bot.domain.rsvp import _locked_action, _promote_from_waitlist
-from bot.domain.vocabulary import ActionStatus, Answer, OutboxStatus, PlaceStatus
+from bot.domain.vocabulary import ActionStatus, OutboxStatus, PlaceStatus
 from storage.models import Action, OutboxMessage, Person, Rsvp
 
 #: The fields an edit may change, in the order a change message names them.
@@ -36,11 +40,17 @@ FIELDS = ("title", "meeting_place", "times", "volunteers_needed")
 
 
 class TooFewPlaces(DomainError):
-    """The new number of places is below the number of volunteers already confirmed."""
+    """The new number of places is below the number of volunteers already confirmed and
+    no choice of who moves to the waiting list came with it: `coming` (everyone with a
+    place, `bot.domain.surplus.coming`), `surplus` (how many must move), `suggested`
+    (person ids, `bot.domain.surplus.suggest`)."""
 
-    def __init__(self, confirmed: int) -> None:
-        super().__init__(f"{confirmed} confirmed")
-        self.confirmed = confirmed
+    def __init__(self, coming: list[surplus_.Coming], surplus: int) -> None:
+        super().__init__(f"{len(coming)} confirmed")
+        self.confirmed = len(coming)
+        self.coming = coming
+        self.surplus = surplus
+        self.suggested = surplus_.suggest(coming, surplus)
 
 
 @dataclass(frozen=True)
@@ -58,13 +68,16 @@ class ActionEdit:
 class Edited:
     """What an edit did: the action, the changed fields (`FIELDS` names, in that order),
     how many people get a change message, who was promoted from the waiting list (display
-    names, in order) and the calendar files to send (each with its next SEQUENCE)."""
+    names, in order), who moved to it (display names, in the order chosen), the calendar
+    files to send (each with its next SEQUENCE) and those to withdraw (METHOD:CANCEL)."""
 
     action: Action
     changed: list[str]
     told: int = 0
     promoted: list[str] = field(default_factory=list)
     calendar_files: list[CalendarFile] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    withdrawn: list[CalendarFile] = field(default_factory=list)
 
 
 def editable(action: Action, now: dt.datetime) -> None:
@@ -129,9 +142,13 @@ async def edit_action(
     edit: ActionEdit,
     now: dt.datetime,
     tz: ZoneInfo,
+    to_waitlist: Sequence[int] | None = None,
 ) -> Edited:
-    """Apply `edit` to an action (see the module docstring). Raises like `managed_editable`,
-    `InvalidInput(field)` for a bad value (same rules as a new action) and `TooFewPlaces`."""
+    """Apply `edit` to an action (see the module docstring). `to_waitlist`: person ids
+    moved from a place to the front of the waiting list, in this order, when the places go
+    below the number confirmed. Raises like `managed_editable`, `InvalidInput(field)` for
+    a bad value (same rules as a new action), `TooFewPlaces` (fewer places, no choice) and
+    `bot.domain.surplus.SurplusChanged` (the choice does not fit the places now)."""
     await managed_editable(session=session, coordinator=coordinator, action_id=action_id, now=now)
     action = await _locked_action(session, action_id)
     editable(action, now)
@@ -148,8 +165,11 @@ async def edit_action(
         now=now,
         language=action.language,
     )
-    if draft.volunteers_needed < action.confirmed_count:
-        raise TooFewPlaces(action.confirmed_count)
+    if draft.volunteers_needed < action.confirmed_count and not to_waitlist:
+        coming = await surplus_.coming(session=session, action_id=action.id)
+        raise TooFewPlaces(coming, action.confirmed_count - draft.volunteers_needed)
+    if to_waitlist and draft.volunteers_needed >= action.confirmed_count:
+        raise surplus_.SurplusChanged()
     was = {
         "title": action.title,
         "meeting_place": action.meeting_place,
@@ -163,10 +183,20 @@ async def edit_action(
     if not changed:
         return result
     raised = draft.volunteers_needed > action.volunteers_needed
+    if to_waitlist:
+        moved = await surplus_.move_to_waitlist(
+            session=session,
+            action=action,
+            person_ids=to_waitlist,
+            new_needed=draft.volunteers_needed,
+            now=now,
+        )
+        result.moved, result.withdrawn = moved.names, moved.withdrawn
     action.title, action.meeting_place = draft.title, draft.meeting_place
     action.starts_at, action.ends_at = draft.starts_at, draft.ends_at
     action.volunteers_needed = draft.volunteers_needed
     await session.flush()
+    await session.refresh(action)
     if "times" in changed:
         await _follow_new_times(session=session, action=action, now=now, tz=tz)
     if raised:
@@ -174,10 +204,14 @@ async def edit_action(
         result.promoted = [name for _, name in promoted]
     else:
         promoted = []
-    skip = {person_id for person_id, _ in promoted}
-    result.told = await _tell_changes(
+    skip = {person_id for person_id, _ in promoted} | set(to_waitlist or ())
+    result.told = await change_messages.tell_changes(
         session=session, action=action, changed=changed, was=was, skip=skip, now=now
     )
+    if {"meeting_place", "times"} & set(changed):
+        result.told += await change_messages.tell_unanswered(
+            session=session, action=action, changed=changed, now=now
+        )
     if {"title", "meeting_place", "times"} & set(changed):
         result.calendar_files = await _newer_calendar_copies(session=session, action=action)
     return result
@@ -272,55 +306,6 @@ async def _fill_from_waitlist(
     )
     await session.refresh(action)
     return [(person_id, name) for person_id, name in promoted.all()]
-
-
-async def _tell_changes(
-    *,
-    session: AsyncSession,
-    action: Action,
-    changed: list[str],
-    was: dict[str, object],
-    skip: set[int],
-    now: dt.datetime,
-) -> int:
-    """Queue one `action_changed` message for everyone who answered Ja (with a place or
-    waiting) or Misschien, except those just promoted (their promotion message shows the
-    action as it is now). An older change message still unsent is replaced. Returns how
-    many are told."""
-    people = await session.scalars(
-        select(Person)
-        .join(Rsvp, Rsvp.person_id == Person.id)
-        .where(
-            Rsvp.action_id == action.id,
-            Rsvp.answer.in_([Answer.YES, Answer.MAYBE]),
-            Person.stopped_at.is_(None),
-        )
-        .order_by(Rsvp.answered_at, Rsvp.id)
-    )
-    told = 0
-    stamp = str(int(now.timestamp()))
-    for person in people.all():
-        if person.id in skip:
-            continue
-        await outbox.cancel_pending(
-            session=session,
-            action_id=action.id,
-            person_id=person.id,
-            message_keys=[MessageKind.ACTION_CHANGED],
-        )
-        await outbox.enqueue(
-            session=session,
-            person=person,
-            message_key=MessageKind.ACTION_CHANGED,
-            due_at=now,
-            not_after=action.starts_at,
-            dedup_key=RULES[MessageKind.ACTION_CHANGED].dedup(action.id, person.id, stamp),
-            action_id=action.id,
-            args={"changed": changed, "was": was},
-            now=now,
-        )
-        told += 1
-    return told
 
 
 async def _newer_calendar_copies(*, session: AsyncSession, action: Action) -> list[CalendarFile]:

@@ -1,11 +1,13 @@
 """A coordinator's own message to the people coming to an action (issue 7 item 7), e.g.
 "neem flyers mee": to everyone confirmed, optionally also Misschien and the waiting list.
 
-One outbox row per recipient (kind 'action_message', args `{"text", "from"}`), due at
-once; it is a relay (one person wrote it to others), so quiet hours do not hold it. The
+One outbox row per recipient (kind 'action_message', args `{"text", "from", "from_id"}`),
+due at once; it is a relay (one person wrote it to others), so quiet hours do not hold it. The
 text is personal data of the writer's making and is removed from the outbox as soon as the
 row reaches a final status (sent, blocked, failed, expired or cancelled):
-`FORGET_ARGS_WHEN_DONE`, applied by `storage.outbox.record_outcomes`.
+`FORGET_ARGS_WHEN_DONE`, applied by `storage.outbox.record_outcomes`. Each delivered copy
+is recorded like a relayed message (`bot.domain.relay.record_copy`: ids only), so a
+volunteer who replies to it (Telegram's reply-to) reaches the coordinator, and back.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ async def send(
             not_after=action.starts_at,
             dedup_key=RULES[MessageKind.ACTION_MESSAGE].dedup(action.id, person.id, str(stamp)),
             action_id=action.id,
-            args={"text": cleaned, "from": coordinator.display_name},
+            args={"text": cleaned, "from": coordinator.display_name, "from_id": coordinator.id},
             now=now,
         )
         count += 1

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, attendance, outbox
+from bot.domain import areas, attendance, joint, outbox
 from bot.domain.calls import (  # re-exported: callers know them as actions.*
     CALL_CHUNK,
     CallPlan,
@@ -78,6 +78,8 @@ class ActionDraft:
     ends_at: dt.datetime
     volunteers_needed: int
     language: str | None = None  # also asks for a speaker of it (SPOKEN_LANGUAGES)
+    # co-organising partner organisations (ids; checked by `create_action`, issue 10 item 1)
+    organisation_ids: tuple[int, ...] = ()
 
     def to_action(self) -> Action:
         """An unsaved open Action with these values (for a preview, or to add and flush)."""
@@ -106,12 +108,14 @@ def validate_draft(
     volunteers_needed: int,
     now: dt.datetime,
     language: str | None = None,
+    organisation_ids: tuple[int, ...] = (),
 ) -> ActionDraft:
     """Check every field; raises `InvalidInput(field)` naming the first bad one.
 
     Rules: known kind; title 1..120 and place 1..200 characters; start in the future; end
     after start and at most 12 hours later; 1..500 volunteers; a language, if any, from
-    `SPOKEN_LANGUAGES`.
+    `SPOKEN_LANGUAGES`. Co-organisers (`organisation_ids`) are checked against the area
+    by `create_action` (`bot.domain.joint.check_choice`).
     """
     title = " ".join(clean_text(title).split())
     meeting_place = " ".join(clean_text(meeting_place).split())
@@ -130,7 +134,15 @@ def validate_draft(
     if language is not None and language not in SPOKEN_LANGUAGES:
         raise InvalidInput("language")
     return ActionDraft(
-        kind, title, area_id, meeting_place, starts_at, ends_at, volunteers_needed, language
+        kind,
+        title,
+        area_id,
+        meeting_place,
+        starts_at,
+        ends_at,
+        volunteers_needed,
+        language,
+        tuple(sorted(set(organisation_ids))),
     )
 
 
@@ -164,7 +176,9 @@ async def create_action(
     queues it after its commit with `bot.delivery.calls.queue_action_call` (chunks in
     their own short transactions: use this for big areas, so the handler's transaction
     never holds SQLite's write lock while thousands of rows are written).
-    Raises `NotAllowed` when the coordinator may not plan in that area.
+    The draft's co-organisers are stored with it (`bot.domain.joint`).
+    Raises `NotAllowed` when the coordinator may not plan in that area, and
+    `InvalidInput('organisations')` for a co-organiser that does not serve the area.
     """
     require_coordinator(coordinator)
     if not await may_manage(session=session, person=coordinator, area_id=draft.area_id):
@@ -173,6 +187,10 @@ async def create_action(
     action.created_by_id, action.created_at = coordinator.id, now
     session.add(action)
     await session.flush()
+    if draft.organisation_ids:
+        await joint.set_organisers(
+            session=session, action=action, organisation_ids=draft.organisation_ids
+        )
     call = await plan_call(
         session=session, action=action, now=now, tz=tz, second_wave_delay=second_wave_delay
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput
 from bot.domain.tasks import DAY_PARTS, day_parts_of
+from storage import volunteer_match
 from storage.models import AvailabilitySlot, Person
 
 Slot = tuple[int, str]  # (weekday 0=Monday..6, day part)
@@ -54,6 +55,7 @@ async def set_slots(*, session: AsyncSession, person_id: int, slots: set[Slot]) 
         AvailabilitySlot(person_id=person_id, weekday=w, day_part=p) for w, p in sorted(slots)
     )
     await session.flush()
+    await volunteer_match.refresh(session, [person_id])  # the Core delete bypassed the ORM
 
 
 PAUSE_DAYS = (7, 14, 28)

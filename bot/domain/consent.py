@@ -52,6 +52,9 @@ PURPOSES: tuple[Purpose, ...] = (
     Purpose("results", 1, (Role.VOLUNTEER,)),
     # Which invite, flyer or action someone signed up through (issue 10, overview).
     Purpose("sign_up_source", 1, (Role.VOLUNTEER, Role.RESIDENT)),
+    # Place signals a volunteer sends after an action, kept with their name so they hear
+    # the answer (issue 10 §3; bot.domain.signals). Without it a signal is sent unlinked.
+    Purpose("signals", 1, (Role.VOLUNTEER,)),
 )
 PURPOSE_KEYS = tuple(p.key for p in PURPOSES)
 

@@ -1,5 +1,11 @@
 """Cover: a coordinator away ("afwezig tot <datum>") names a stand-in coordinator of the
-area, who gets their notices meanwhile (issue 7 item 12; `bot.domain.notices.covered_by`).
+area, who gets their notices, relays and reminders meanwhile (issue 7 item 12):
+- notices are addressed to the stand-in when queued (`bot.domain.notices.covered_by`);
+- typed messages and replies meant for the coordinator go to the stand-in
+  (`bot.domain.relay`, the one routing rule);
+- rows queued earlier of the `COVERED_KINDS` ("Wie waren er?" at an action's end, a
+  notice) are re-addressed when they are sent (`readdress`), so a cover set after they were
+  queued counts, and a row due after the cover ended goes to the coordinator again.
 
 Stored on the person: `away_until` (a local date in Europe/Amsterdam, inclusive) and
 `stand_in_id`. A stand-in is an active coordinator (signed up, not stopped, reachable)
@@ -9,16 +15,19 @@ whose area holds the coordinator's area or lies within it. Cover ends by itself 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas
 from bot.domain.actions import require_coordinator
 from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.notices import covered_by
 from bot.domain.vocabulary import Role
-from storage.models import Person
+from storage.models import Action, OutboxMessage, Person
+from storage.outbox import ClaimedRow
 
 #: The longest cover one can set at once (days from today).
 LONGEST_AWAY_DAYS = 60
@@ -87,3 +96,58 @@ def end(*, coordinator: Person) -> None:
         raise NotAllowed()
     coordinator.away_until = None
     coordinator.stand_in_id = None
+
+
+#: Outbox kinds meant for a coordinator as the one who runs an action (`readdress`).
+COVERED_KINDS = frozenset({"attendance_ask", "coordinator_notice"})
+
+
+async def readdress(
+    *, session: AsyncSession, rows: list[ClaimedRow], today: dt.date
+) -> tuple[list[ClaimedRow], list[int]]:
+    """Send-time cover for claimed rows of `COVERED_KINDS` (`today`: the local date,
+    Europe/Amsterdam): a row for a coordinator who is away (`notices.covered_by`) goes to
+    their stand-in instead; the row itself is re-addressed (person and chat), so what was
+    sent to whom stays true. "Wie waren er?" goes to the stand-in only when they manage
+    the action (their area holds it), and is dropped when they got their own already.
+
+    Returns (the rows, re-addressed where covered; ids of rows dropped as duplicates).
+    """
+    out: list[ClaimedRow] = []
+    dropped: list[int] = []
+    tree = None
+    for row in rows:
+        person = (
+            await session.get(Person, row.person_id)
+            if row.message_key in COVERED_KINDS and row.person_id is not None
+            else None
+        )
+        if person is None:
+            out.append(row)
+            continue
+        recipient = await covered_by(session=session, person=person, today=today)
+        if recipient.id == person.id:
+            out.append(row)
+            continue
+        if row.message_key == "attendance_ask" and row.action_id is not None:
+            action = await session.get(Action, row.action_id)
+            tree = tree or await areas.tree(session)
+            if action is None or not tree.within(action.area_id, recipient.area_id):
+                out.append(row)
+                continue
+            own = await session.scalar(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.dedup_key == f"attendance_ask:{action.id}:{recipient.id}"
+                )
+            )
+            if own is not None:
+                dropped.append(row.id)
+                continue
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id)
+            .values(person_id=recipient.id, chat_id=recipient.chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        out.append(dataclasses.replace(row, person_id=recipient.id, chat_id=recipient.chat_id))
+    return out, dropped

@@ -10,7 +10,9 @@ What goes (see `bot.domain.privacy` for personal vs organisational text):
 - other people's outbox rows that name them in args or dedup key (e.g. the notice that told
   coordinators a resident asked for help: `help_request_new:<resident id>:<coordinator>`).
 
-What is passed on: an erased coordinator's open actions and invites go to the other active
+What is passed on: residents without Telegram an erased coordinator answered for get
+another coordinator of their area as contact and owner (`bot.domain.coupling.on_behalf`);
+an erased coordinator's open actions and invites go to the other active
 coordinators whose area holds them (each is told, message `coordinator_left`, counts only).
 With none, the open actions are cancelled (volunteers get the usual notice) and the invites
 revoked (expire now). Organisational text stays with its author set to NULL.
@@ -54,7 +56,7 @@ class ErasureResult:
     """What erasure did: Telegram user id (for dropping in-memory state), actions and
     invites handed over, actions cancelled, invites revoked, coordinators told."""
 
-    telegram_user_id: int
+    telegram_user_id: int | None  # None: a resident without Telegram
     actions_handed_over: int = 0
     invites_handed_over: int = 0
     actions_cancelled: int = 0
@@ -92,10 +94,14 @@ async def erase(
 
     await end_for_erasure(session=session, person=person, now=now)
     await release_volunteer(session=session, volunteer_id=person.id, now=now)
-    await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
+    if person.telegram_user_id is not None:
+        await delete_ptb_state(session=session, telegram_user_ids=[person.telegram_user_id])
     await _delete_outbox_naming(session=session, person_id=person.id)
     # The shared send budget's pacing row for their chat (PostgreSQL senders; issue 11).
-    await session.execute(delete(OutboxChatPace).where(OutboxChatPace.chat_id == person.chat_id))
+    if person.chat_id is not None:
+        await session.execute(
+            delete(OutboxChatPace).where(OutboxChatPace.chat_id == person.chat_id)
+        )
     telegram_user_id = person.telegram_user_id
     await session.delete(person)
     await session.flush()
@@ -182,6 +188,9 @@ async def _hand_over(
     )
     if coordinator.role != Role.COORDINATOR:
         return counts
+    from bot.domain.coupling.on_behalf import hand_over_contacts  # local: coupling imports us
+
+    await hand_over_contacts(session=session, coordinator=coordinator)
     told: dict[int, tuple[Person, int, int]] = {}
     actions = await session.scalars(
         select(Action)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import attendance
+from bot.domain import attendance, signal_jobs
 from bot.domain.consent import PURPOSE_KEYS
 from storage.models import (
     Action,
@@ -27,6 +27,7 @@ from storage.models import (
     CalendarCopy,
     CheckIn,
     Couple,
+    CouplingProfile,
     Flyer,
     HelpRequest,
     HelpRequestLanguage,
@@ -65,6 +66,16 @@ class PersonalData:
     chat (ids only, never the text; `bot.domain.relay`).
     results: [{action, street, conversations, new_residents, themes}] they recorded.
     sign_up: {invite_id, flyer, at}: the invite (and flyer label) they signed up with.
+    coupling_profile: {max_couples, ready_at, vog_date, not_now_until} (volunteers;
+    `vog_date`: the day a coordinator saw their VOG, date only).
+    without_telegram: for a resident registered on their behalf, {phone, consent_to
+    (coordinator's first name), consent_on (date), contact_id}.
+    residents_on_behalf: for a coordinator, the residents without Telegram they answer for
+    [{person_id, first_name, phone, consent_on}], so they can answer such a resident's own
+    request for their data (bot.domain.coupling.on_behalf).
+    signals: [{as, organisation, place, text, status, reason, sent_at}]: place signals
+    that still name them as sender or as the partner who answered
+    (bot.domain.signal_jobs.sent_by).
     send_pacing: {chat_id, next_message_from}: when the bot's next message to their chat
     may go (PostgreSQL senders' shared pacing, `outbox_chat_pace`; deleted a day after
     that time, `bot.domain.retention`), or None when no such row exists.
@@ -86,6 +97,10 @@ class PersonalData:
     relayed_messages: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
     sign_up: dict[str, Any] | None = None
+    coupling_profile: dict[str, Any] | None = None
+    without_telegram: dict[str, Any] | None = None
+    residents_on_behalf: list[dict[str, Any]] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)
     send_pacing: dict[str, Any] | None = None
 
     def as_json(self) -> str:
@@ -173,14 +188,48 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             )
         )
     )
-    pace = await session.scalar(
-        select(OutboxChatPace.next_send_at).where(OutboxChatPace.chat_id == person.chat_id)
+    pace = (
+        await session.scalar(
+            select(OutboxChatPace.next_send_at).where(OutboxChatPace.chat_id == person.chat_id)
+        )
+        if person.chat_id is not None
+        else None
     )
+    from bot.domain.coupling import on_behalf  # local: coupling reaches consent, us not
+
+    coupling = await session.get(CouplingProfile, pid)
+    offline = await on_behalf.facts(session=session, person_id=pid)
     return PersonalData(
         send_pacing=None
         if pace is None
         else {"chat_id": person.chat_id, "next_message_from": pace},
+        coupling_profile=None
+        if coupling is None
+        else {
+            "max_couples": coupling.max_couples,
+            "ready_at": coupling.ready_at,
+            "vog_date": coupling.vog_date,
+            "not_now_until": coupling.not_now_until,
+        },
+        without_telegram=None
+        if offline is None
+        else {
+            "phone": offline.phone,
+            "consent_to": offline.consent_to,
+            "consent_on": offline.consent_on,
+            "contact_id": offline.contact_id,
+        },
+        residents_on_behalf=[
+            {
+                "person_id": f.person_id,
+                "first_name": f.name,
+                "phone": f.phone,
+                "consent_on": f.consent_on,
+            }
+            for f in await on_behalf.registered_by(session=session, coordinator_id=pid)
+        ],
         results=recorded,
+        signals=await signal_jobs.sent_by(session=session, person_id=pid),
         sign_up=None
         if joined is None
         else {"invite_id": joined[0], "flyer": joined[2], "at": joined[1]},

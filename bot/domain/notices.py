@@ -8,8 +8,10 @@
   from the waiting list took the place. A drop-out within `URGENT_WITHIN` of the start is
   urgent: flagged, and with no one waiting it carries a one-tap "call again".
   Recipients: the action's creator, or when that coordinator is gone or inactive, the active
-  coordinators whose area holds the action. Each coordinator chooses per action
-  `NoticeLevel.ALL` ("alles", default) or `NoticeLevel.URGENT` ("alleen urgent").
+  coordinators whose area holds the action; and for a joint action the partner staff of
+  its co-organisers (`bot.domain.joint.partners_of`; their notices carry `partner: True`,
+  so the roster button is theirs and there is no "call again"). Each recipient chooses per
+  action `NoticeLevel.ALL` ("alles", default) or `NoticeLevel.URGENT` ("alleen urgent").
 - **Cover**: a coordinator away (`Person.away_until`, a local date, inclusive) with a
   stand-in (`Person.stand_in_id`, a coordinator of the same area) has their notices sent to
   the stand-in meanwhile.
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, outbox
+from bot.domain import areas, joint, outbox
 from bot.domain.errors import ActionCancelled, ActionFull, ActionStarted, InvalidInput
 from bot.domain.outbox import RULES, MessageKind, NewRow
 from bot.domain.vocabulary import ActionStatus, NoticeEvent, NoticeLevel, OutboxStatus, Role
@@ -130,15 +132,21 @@ async def tell(
         "who": "" if who is None or name_hidden else who.display_name,
         "promoted": promoted.display_name if promoted is not None else "",
     }
-    told = 0
+    extra = f"{who_id}:{promoted.id if promoted else 0}:{int(now.timestamp() * 1000)}"
+    if event == NoticeEvent.NOBODY_REACHED:
+        extra = "nobody"  # once per action
+    recipients: list[tuple[Person, dict[str, object]]] = []
     for coordinator in await coordinators_of(session=session, action=action):
         level = await level_of(session=session, action_id=action.id, person_id=coordinator.id)
-        if level == NoticeLevel.URGENT and not urgent:
-            continue
-        recipient = await covered_by(session=session, person=coordinator, today=today)
-        extra = f"{who_id}:{promoted.id if promoted else 0}:{int(now.timestamp() * 1000)}"
-        if event == NoticeEvent.NOBODY_REACHED:
-            extra = "nobody"  # once per action
+        if level != NoticeLevel.URGENT or urgent:
+            recipient = await covered_by(session=session, person=coordinator, today=today)
+            recipients.append((recipient, args))
+    # joint actions (issue 10 item 1): the co-organisers' partner staff, at their own level
+    for partner in await joint.partners_of(session=session, action_id=action.id):
+        level = await level_of(session=session, action_id=action.id, person_id=partner.id)
+        if level != NoticeLevel.URGENT or urgent:
+            recipients.append((partner, {**args, "partner": True}))
+    for recipient, recipient_args in recipients:
         await outbox.enqueue(
             session=session,
             person=recipient,
@@ -147,10 +155,10 @@ async def tell(
             not_after=action.starts_at,
             dedup_key=RULES[MessageKind.COORDINATOR_NOTICE].dedup(action.id, recipient.id, extra),
             action_id=action.id,
-            args=args,
+            args=recipient_args,
             now=now,
         )
-        told += 1
+    told = len(recipients)
     return told
 
 

@@ -54,8 +54,16 @@ Kinds and their args:
                      action's coordinator or their stand-in (bot.domain.notices)
 - place_free         {} (action): "er is weer plek", once per action per person
 - maybe_followup     {} (action): "Weet je het al?" to a Misschien, 48 h before the start
-- action_message     {"text", "from"} (action): a coordinator's message to the people
-                     coming (bot.domain.action_messages; args wiped once done)
+- action_message     {"text", "from", "from_id"} (action): a coordinator's message to the
+                     people coming (bot.domain.action_messages; args wiped once done)
+- call_changed       {"changed": [field, ...]} (action): the time or place changed, to who
+                     got the call and has not answered, with the call's buttons
+- moved_to_waitlist  {"position": n} (action): the places went down and the coordinator
+                     moved this person from a place to the waiting list (bot.domain.surplus)
+- signal_new         {"signal_id"}: a place signal, to the organisation's staff of the area;
+                     signal_answered {"signal_id", "status"} to the sender and coordinators;
+                     signal_raised {"signal_id"}: nobody picked it up in 5 working days
+                     (bot.domain.signals; the text is loaded at send time)
 """
 
 from __future__ import annotations
@@ -81,8 +89,12 @@ from bot.domain.outbox_checks import (  # the "still true?" checks, re-exported
     _open_and_not_started,
 )
 from bot.domain.vocabulary import OutboxStatus
-from storage.models import OutboxMessage, Person, UtcDateTime
+from storage.models import OfflineResident, OutboxMessage, Person, UtcDateTime
 from storage.outbox import WAKE_FLAG  # set on queueing: wakes this process's dispatcher
+
+#: Args key of a row meant for a resident without Telegram, sent to their contact instead
+#: (the same string as `bot.domain.coupling.on_behalf.FOR_RESIDENT`).
+FOR_RESIDENT = "for_resident"
 
 
 class MessageKind(enum.StrEnum):
@@ -122,6 +134,11 @@ class MessageKind(enum.StrEnum):
     PLACE_FREE = "place_free"
     MAYBE_FOLLOWUP = "maybe_followup"
     ACTION_MESSAGE = "action_message"
+    CALL_CHANGED = "call_changed"
+    MOVED_TO_WAITLIST = "moved_to_waitlist"
+    SIGNAL_NEW = "signal_new"
+    SIGNAL_ANSWERED = "signal_answered"
+    SIGNAL_RAISED = "signal_raised"
 
 
 @dataclass(frozen=True)
@@ -282,6 +299,27 @@ RULES: dict[MessageKind, KindRule] = {
     MessageKind.ACTION_MESSAGE: KindRule(  # a relay: not held by quiet hours
         True, _open_and_not_started, "the action's start", _key(MessageKind.ACTION_MESSAGE), False
     ),
+    # bot.domain.action_changes: like a call, only while places are open
+    MessageKind.CALL_CHANGED: KindRule(
+        True, _call_still_true, "the action's start", _key(MessageKind.CALL_CHANGED), True
+    ),
+    # bot.domain.surplus: sent at once (the edit just happened; it is about their place)
+    MessageKind.MOVED_TO_WAITLIST: KindRule(
+        True,
+        _open_and_not_started,
+        "the action's start",
+        _key(MessageKind.MOVED_TO_WAITLIST),
+        False,
+    ),
+    # Signals (bot.domain.signals): work messages, held by quiet hours like notices; a new
+    # signal or a raise that is no longer open is dropped at send time (its facts are None).
+    MessageKind.SIGNAL_NEW: KindRule(False, _always, "none", _key(MessageKind.SIGNAL_NEW), True),
+    MessageKind.SIGNAL_ANSWERED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_ANSWERED), True
+    ),
+    MessageKind.SIGNAL_RAISED: KindRule(
+        False, _always, "none", _key(MessageKind.SIGNAL_RAISED), True
+    ),
 }
 
 #: Kinds delivered by editing the message `args["message_id"]` in the recipient's chat
@@ -350,15 +388,28 @@ async def enqueue(
     not_after: dt.datetime | None = None,
     action_id: int | None = None,
     args: dict[str, Any] | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Queue one message, or re-arm the existing row with the same `dedup_key`.
 
     A row that was already sent, blocked or failed is left as it is (never sent twice); a
     cancelled or expired one is made pending again with the new times.
+    A resident without Telegram (no chat id) is not sent anything: the row goes to their
+    contact coordinator with `args["for_resident"]` set to the resident's id
+    (`bot.domain.coupling.on_behalf`); with no contact at the moment nothing is queued
+    (returns None).
     Raises `ValueError` for an unknown message key.
     """
     if message_key not in COUPLING_KEYS:
         MessageKind(message_key)  # ValueError for an unknown kind
+    if person.chat_id is None:
+        contact_id = await session.scalar(
+            select(OfflineResident.contact_id).where(OfflineResident.person_id == person.id)
+        )
+        contact = await session.get(Person, contact_id) if contact_id is not None else None
+        if contact is None or contact.chat_id is None:
+            return None
+        args = {**(args or {}), FOR_RESIDENT: person.id}
+        person = contact
     session.info[WAKE_FLAG] = True
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key))
     if row is None:

@@ -11,7 +11,10 @@ Figures, per row:
   buurt, else their invite's area), also split by the flyer label of their invite, or
   "<action title> <local date>" for an assisted sign-up at an action ('' = another
   invite, or unknown);
-- help requests open: open help requests of residents living there, now (not per period).
+- help requests open: open help requests of residents living there, now (not per period);
+- signals per organisation: place signals sent in the period about that area, by their
+  status now: open, picked up, done ("niet voor ons" counts as done: closed)
+  (`bot.domain.signal_jobs.overview_counts`); partners see only their own organisation's.
 
 Each count belongs to the row of the buurt it happened in, to the row of its wijk and to
 the total; an action planned for a whole wijk counts in the wijk row and the total only.
@@ -39,6 +42,7 @@ from bot.domain import areas as area_scope
 from bot.domain.actions import may_manage
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.results import Theme, default_themes
+from bot.domain.signal_jobs import overview_counts
 from bot.domain.vocabulary import ActionStatus, AreaLevel, HelpRequestStatus, PlaceStatus, Role
 from storage.models import (
     Action,
@@ -72,7 +76,8 @@ class OverviewRow:
 
     `wijk` is the wijk's name for wijk and buurt rows ('' for the total). A None count
     means "suppressed: between 1 and suppress_below - 1". `themes` maps theme keys to how
-    often they were named; `sign_ups_by_source` maps flyer labels to sign-ups.
+    often they were named; `sign_ups_by_source` maps flyer labels to sign-ups; `signals`
+    maps (organisation name, "open" | "picked_up" | "done") to a count.
     """
 
     area_id: int
@@ -87,11 +92,16 @@ class OverviewRow:
     help_requests_open: int | None = 0
     themes: dict[str, int | None] = field(default_factory=dict)
     sign_ups_by_source: dict[str, int | None] = field(default_factory=dict)
+    signals: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """True when every figure is zero (nothing happened, nothing open)."""
         values = [getattr(self, name) for name in COUNTS]
-        return all(v == 0 for v in values) and not any(self.themes.values())
+        return (
+            all(v == 0 for v in values)
+            and not any(self.themes.values())
+            and not any(v != 0 for v in self.signals.values())
+        )
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,8 @@ class Overview:
     themes: list[Theme]
     sources: list[str]
     suppress_below: int | None = None
+    #: Organisations with signals in the period (names, sorted): the signal columns.
+    signal_organisations: list[str] = field(default_factory=list)
 
 
 def period_bounds(first_day: dt.date, last_day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, ...]:
@@ -135,6 +147,7 @@ class _Tally:
         self.volunteers: dict[object, set[int]] = defaultdict(set)
         self.themes: dict[object, Counter[str]] = defaultdict(Counter)
         self.sources: dict[object, Counter[str]] = defaultdict(Counter)
+        self.signals: dict[object, Counter[tuple[str, str]]] = defaultdict(Counter)
 
 
 async def build_overview(
@@ -146,9 +159,11 @@ async def build_overview(
     now: dt.datetime,
     tz: ZoneInfo,
     suppress_below: int | None = None,
+    signals_of: int | None = None,
 ) -> Overview:
     """Compute the overview of `area_id` over local days first_day..last_day (see module
     docstring). No authorisation: use `overview_for` for a person. `now` is aware UTC.
+    `signals_of`: count only this organisation's signals (partner staff).
 
     Raises `InvalidInput('period')`, `InvalidInput('suppress_below')` (must be 2..100).
     """
@@ -224,6 +239,12 @@ async def build_overview(
         for key in targets(_home(buurt_id, invite_area)):
             tally.counts[key]["help_requests_open"] += 1
 
+    for place, organisation, status, count in await overview_counts(
+        session=session, area_ids=ids, since=since, until=until, organisation_id=signals_of
+    ):
+        for key in targets(place):
+            tally.signals[key][(organisation, status)] += count
+
     themes = await _themes(session, ids, areas[area_id])
     sources = sorted(tally.sources[TOTAL], key=lambda s: (s == "", s.casefold()))
     rows = [
@@ -244,6 +265,7 @@ async def build_overview(
         themes=themes,
         sources=sources,
         suppress_below=suppress_below,
+        signal_organisations=sorted({org for org, _ in tally.signals[TOTAL]}, key=str.casefold),
     )
 
 
@@ -378,4 +400,5 @@ def _row(
         help_requests_open=_suppress(counts["help_requests_open"], below),
         themes={t.key: _suppress(tally.themes[key][t.key], below) for t in themes},
         sign_ups_by_source={s: _suppress(tally.sources[key][s], below) for s in sources},
+        signals={k: _suppress(v, below) for k, v in tally.signals[key].items()},
     )

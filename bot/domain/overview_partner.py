@@ -49,4 +49,5 @@ async def overview_for_partner(
         now=now,
         tz=tz,
         suppress_below=PARTNER_SUPPRESS_BELOW,
+        signals_of=organisation.id,  # never another organisation's signals
     )

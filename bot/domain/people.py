@@ -16,6 +16,7 @@ from bot.domain.errors import AlreadyRegistered, InvalidInput, NotAllowed
 from bot.domain.invites import redeem_invite
 from bot.domain.tasks import HELP_REQUEST_TASKS, SPOKEN_LANGUAGES, TASKS
 from bot.domain.vocabulary import HelpRequestStatus
+from storage import volunteer_match
 from storage.models import Offer, PartnerMember, Person
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ async def set_offers(*, session: AsyncSession, person: Person, tasks: Iterable[s
     await session.execute(delete(Offer).where(Offer.person_id == person.id))
     session.add_all(Offer(person_id=person.id, task=task) for task in chosen)
     await session.flush()
+    await volunteer_match.refresh(session, [person.id])  # the Core delete bypassed the ORM
 
 
 async def set_help_requests(

@@ -20,6 +20,9 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "help_request": ("note",),  # a resident's own words about their need
     "hand_over": ("reason",),  # a partner's answer about one resident's request
     "couple": ("meeting_place",),  # where two people meet for their kennismaking
+    # a resident without Telegram: the number to call them back on (bot.domain.coupling.
+    # on_behalf); the row goes with the person
+    "offline_resident": ("phone",),
 }
 
 #: Organisational text: stays after erasure, its author column is set to NULL.
@@ -31,7 +34,17 @@ ORGANISATIONAL: dict[str, tuple[str, ...]] = {
     "area_theme": ("key", "name"),
     "action_result": ("street",),  # a street name, never a flat number or a name
     "flyer": ("label",),  # where a flyer hangs
+    # a place signal (issue 10 §3): about a building, portiek or public space, never a
+    # person (street and house number, no flat numbers, no names); the partner's typed
+    # "niet voor ons". Stays for the organisation when the sender is erased (sender NULL);
+    # purged by retention (bot.domain.signal_jobs).
+    "signal": ("text", "reason"),
 }
+
+#: Organisational tables without any text column (ids only), named so each was decided:
+#: `action_organisation` links an action to a co-organising partner organisation (issue
+#: 10 item 1); it holds no personal data and stays after any erasure.
+ORGANISATIONAL_LINKS: tuple[str, ...] = ("action_organisation",)
 
 #: Author columns of organisational rows (set to NULL on erasure).
 AUTHOR_COLUMNS: dict[str, str] = {
@@ -39,6 +52,7 @@ AUTHOR_COLUMNS: dict[str, str] = {
     "invite": "created_by_id",
     "area_theme": "created_by_id",
     "action_result": "person_id",
+    "signal": "sender_id",  # and answered_by_id (both ON DELETE SET NULL)
 }
 
 #: Values from fixed lists, and hashes.
@@ -70,6 +84,7 @@ CODES: dict[str, tuple[str, ...]] = {
     # issue 7: a coordinator's notice choice per action; their cover (`person.away_until`,
     # `person.stand_in_id`: a date and an id, erased with the row / set NULL by the FK)
     "action_notice_level": ("level",),
+    "signal": ("status",),
 }
 
 

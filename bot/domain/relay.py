@@ -1,7 +1,8 @@
 """The one rule for who gets a typed message, and what the bot keeps of a relay (issue 6 §3).
 
 A person's **threads** are the people they can talk to through the bot:
-- the other side of each of their couples that has not ended;
+- the other side of each of their couples that has not ended (for a resident without
+  Telegram: their contact coordinator, `bot.domain.coupling.on_behalf`);
 - anyone who relayed a message to them outside a couple (a resident and a coordinator)
   in the last `THREAD_OPEN_DAYS` days.
 
@@ -15,8 +16,13 @@ A person's **threads** are the people they can talk to through the bot:
    their help request first (`Routing.COORDINATORS`); anyone else gets a pointer to /help
    (`Routing.NOWHERE`).
 
-The same rule serves later relays (a volunteer and a coordinator about an action): add
-their threads to `open_threads`.
+The same rule serves a coordinator's message to the people coming to an action
+(`bot.domain.action_messages`): each delivered copy is recorded like a relay, so a
+volunteer's reply reaches the coordinator (rule 1) and the coordinator can reply back.
+
+**Cover**: a thread to a coordinator who is away (`bot.domain.notices.covered_by`, until
+and including their date) leads to their stand-in instead (`Thread.covering` names the
+absent coordinator); after the date it leads to the coordinator again.
 
 **What is stored**: for every copy the bot made, only the recipient, the chat and message
 id of the copy, who it came from and the couple (`relay_message`); never the text, the
@@ -28,12 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.coupling import requests as requests_
 from bot.domain.errors import NotAllowed
+from bot.domain.notices import covered_by
 from bot.domain.vocabulary import RelayRouting, Role
 from storage.models import Couple, Person, RelayMessage
 
@@ -45,6 +53,8 @@ ASK_MAX = 8
 #: Relay ids are kept this long (days) so replies to older copies still find their thread;
 #: deleted by the retention job.
 RELAY_KEEP_DAYS = 90
+#: The default local time zone (the bot's setting `TIMEZONE` is passed by the handlers).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,28 @@ class Thread:
     couple_id: int | None
     chat_id: int
     language: str
+    covering: str | None = None  # the first name of the away coordinator it was meant for
 
 
 def _thread(peer: Person, couple_id: int | None) -> Thread:
     return Thread(peer.id, peer.display_name, couple_id, peer.chat_id, peer.language)
+
+
+async def _covered(
+    session: AsyncSession, peer: Person, couple_id: int | None, today: dt.date
+) -> Thread:
+    """The thread to `peer`, or to their stand-in while `peer` is an away coordinator."""
+    stand_in = await covered_by(session=session, person=peer, today=today)
+    if stand_in.id == peer.id or couple_id is not None:
+        return _thread(peer, couple_id)
+    return Thread(
+        stand_in.id,
+        stand_in.display_name,
+        None,
+        stand_in.chat_id,
+        stand_in.language,
+        covering=peer.display_name,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,12 +102,21 @@ class Route:
 
 
 def _usable(person: Person | None) -> bool:
-    return person is not None and person.stopped_at is None and person.onboarded_at is not None
+    return (
+        person is not None
+        and person.chat_id is not None
+        and person.stopped_at is None
+        and person.onboarded_at is not None
+    )
 
 
-async def open_threads(*, session: AsyncSession, person: Person, now: dt.datetime) -> list[Thread]:
+async def open_threads(
+    *, session: AsyncSession, person: Person, now: dt.datetime, tz: ZoneInfo = AMSTERDAM
+) -> list[Thread]:
     """The person's open threads (see the module docstring), most recent first: couples
-    by their start, conversations by their last relayed message. One thread per peer."""
+    by their start, conversations by their last relayed message. One thread per peer; a
+    conversation with an away coordinator leads to their stand-in (`tz`: for the date)."""
+    today = now.astimezone(tz).date()
     found: dict[int, tuple[dt.datetime, Thread]] = {}
     couples = await session.scalars(
         select(Couple).where(
@@ -90,6 +127,14 @@ async def open_threads(*, session: AsyncSession, person: Person, now: dt.datetim
     for couple in couples.all():
         peer_id = couple.resident_id if couple.volunteer_id == person.id else couple.volunteer_id
         peer = await session.get(Person, peer_id)
+        if peer is not None and peer.chat_id is None:
+            # a resident without Telegram: their contact coordinator is the thread
+            from bot.domain.coupling.on_behalf import contact_of  # local: it imports requests
+
+            contact = await contact_of(session=session, resident_id=peer.id)
+            if _usable(contact) and contact is not None:
+                found[contact.id] = (couple.since, _thread(contact, None))
+            continue
         if _usable(peer) and peer is not None:
             found[peer_id] = (couple.since, _thread(peer, couple.id))
     since = now - dt.timedelta(days=THREAD_OPEN_DAYS)
@@ -107,13 +152,16 @@ async def open_threads(*, session: AsyncSession, person: Person, now: dt.datetim
             continue
         peer = await session.get(Person, peer_id)
         if _usable(peer) and peer is not None:
-            found[peer_id] = (at, _thread(peer, None))
+            found[peer_id] = (at, await _covered(session, peer, None, today))
     ordered = sorted(found.values(), key=lambda item: item[0], reverse=True)
-    return [thread for _, thread in ordered]
+    threads: dict[int, Thread] = {}
+    for _, thread in ordered:  # a stand-in reached through two threads: once
+        threads.setdefault(thread.peer_id, thread)
+    return list(threads.values())
 
 
 async def _reply_thread(
-    session: AsyncSession, person: Person, reply_to_message_id: int, now: dt.datetime
+    session: AsyncSession, person: Person, reply_to_message_id: int, now: dt.datetime, tz: ZoneInfo
 ) -> Thread | None:
     row = await session.scalar(
         select(RelayMessage).where(
@@ -133,17 +181,25 @@ async def _reply_thread(
             return None
     elif row.created_at < now - dt.timedelta(days=RELAY_KEEP_DAYS):
         return None
-    return _thread(peer, row.couple_id)
+    return await _covered(session, peer, row.couple_id, now.astimezone(tz).date())
 
 
-async def coordinator_threads(*, session: AsyncSession, resident: Person) -> list[Thread]:
+async def coordinator_threads(
+    *, session: AsyncSession, resident: Person, today: dt.date | None = None
+) -> list[Thread]:
     """The coordinators of the resident's area (their buurt, or the invite's area, and
-    every area above it), the owner of the resident's open help request first."""
+    every area above it), the owner of the resident's open help request first. With
+    `today` (local date), an away coordinator's place goes to their stand-in (once)."""
     coordinators = await requests_.coordinators_of(session=session, area_id=resident.home_area_id)
     request = await requests_.active_request(session=session, resident_id=resident.id)
     owner_id = request.owner_id if request is not None else None
     coordinators.sort(key=lambda c: (c.id != owner_id, c.id))
-    return [_thread(c, None) for c in coordinators if _usable(c)]
+    threads: dict[int, Thread] = {}
+    for c in coordinators:
+        if _usable(c):
+            thread = await _covered(session, c, None, today) if today else _thread(c, None)
+            threads.setdefault(thread.peer_id, thread)
+    return list(threads.values())
 
 
 async def route(
@@ -152,31 +208,40 @@ async def route(
     person: Person,
     reply_to_message_id: int | None,
     now: dt.datetime,
+    tz: ZoneInfo = AMSTERDAM,
 ) -> Route:
     """Where a typed message or voice note of `person` goes (the rule in the module
-    docstring). `reply_to_message_id`: the message it replies to in the person's chat."""
+    docstring). `reply_to_message_id`: the message it replies to in the person's chat;
+    `tz`: the local time zone (the date a cover ends is a local date)."""
     if reply_to_message_id is not None:
-        thread = await _reply_thread(session, person, reply_to_message_id, now)
+        thread = await _reply_thread(session, person, reply_to_message_id, now, tz)
         if thread is not None:
             return Route(RelayRouting.SEND, [thread])
-    threads = await open_threads(session=session, person=person, now=now)
+    threads = await open_threads(session=session, person=person, now=now, tz=tz)
     if len(threads) == 1:
         return Route(RelayRouting.SEND, threads)
     if len(threads) > 1:
         return Route(RelayRouting.ASK, threads[:ASK_MAX])
     if person.role == Role.RESIDENT:
-        coordinators = await coordinator_threads(session=session, resident=person)
+        coordinators = await coordinator_threads(
+            session=session, resident=person, today=now.astimezone(tz).date()
+        )
         if coordinators:
             return Route(RelayRouting.COORDINATORS, coordinators)
     return Route(RelayRouting.NOWHERE)
 
 
 async def thread_to(
-    *, session: AsyncSession, person: Person, peer_id: int, now: dt.datetime
+    *,
+    session: AsyncSession,
+    person: Person,
+    peer_id: int,
+    now: dt.datetime,
+    tz: ZoneInfo = AMSTERDAM,
 ) -> Thread:
     """The person's open thread to `peer_id` (an answer to "Aan wie?"), checked again now.
     Raises `NotAllowed` when there is none (any more)."""
-    for thread in await open_threads(session=session, person=person, now=now):
+    for thread in await open_threads(session=session, person=person, now=now, tz=tz):
         if thread.peer_id == peer_id:
             return thread
     raise NotAllowed()

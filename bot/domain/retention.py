@@ -17,6 +17,12 @@ Periods (settings in `.env.example`, defaults in brackets; README "Privacy"):
 - relay ids (which copy in whose chat came from whom; never the text) [90 days,
   `bot.domain.relay.RELAY_KEEP_DAYS`]: after that a reply to the copy follows the usual
   rule instead of its thread;
+- residents without Telegram, registered on their behalf (phone number, oral consent
+  record, their requests) [90 days after their last request closed or changed]: erased
+  completely (`bot.domain.coupling.on_behalf.purge_closed`);
+- place signals (`bot.domain.signal_jobs`) [90 days after done / "niet voor ons", else 365
+  days after they were sent]: text, typed reason and the links to sender and answerer are
+  removed; organisation, area, status and dates stay for the overview's counts;
 - unfinished sign-up state of people who never agreed (PTB `ptb_state` rows) [24 hours].
   Someone who agreed and stopped halfway is a person and continues with /start.
 
@@ -34,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import erasure
+from bot.domain import erasure, signal_jobs
 from bot.domain.vocabulary import Answer, OutboxStatus, PlaceStatus
 from storage.models import (
     Action,
@@ -66,9 +72,15 @@ class RetentionPeriods:
     inactive: dt.timedelta = dt.timedelta(days=365)
     invites: dt.timedelta = dt.timedelta(days=30)
     signup: dt.timedelta = dt.timedelta(hours=24)
+    #: Place signals: text, reason and person links after they were closed (done / not for
+    #: us); `bot.domain.signal_jobs.SIGNAL_KEEP_DAYS`.
+    signals: dt.timedelta = dt.timedelta(days=90)
     #: Per-chat pacing rows of the shared send budget: useless once their second passed
     #: (senders delete them after a minute themselves; this catches stopped senders).
     pacing: dt.timedelta = dt.timedelta(days=1)
+    #: Residents without Telegram after their last request closed (bot.domain.coupling.
+    #: on_behalf.OFFLINE_KEEP).
+    offline: dt.timedelta = dt.timedelta(days=90)
 
 
 @dataclass
@@ -85,6 +97,8 @@ class RetentionReport:
     invites: int = 0
     signup_states: int = 0
     relay_ids: int = 0
+    offline_residents: int = 0
+    signals_purged: int = 0
     forget_user_ids: list[int] = field(default_factory=list)
 
 
@@ -135,6 +149,9 @@ async def purge(
     from bot.domain import relay  # local import: relay reaches coupling, which reaches us
 
     report.relay_ids = await relay.delete_old(session=session, now=now)
+    report.signals_purged = await signal_jobs.purge(
+        session=session, now=now, keep_days=periods.signals.days
+    )
     cutoff = now - periods.inactive
     inactive = await session.scalars(
         select(Person).where(or_(Person.stopped_at < cutoff, Person.unreachable_at < cutoff))
@@ -142,7 +159,13 @@ async def purge(
     for person in inactive.all():
         done = await erasure.erase(session=session, person=person, now=now, tz=tz)
         report.people_erased += 1
-        report.forget_user_ids.append(done.telegram_user_id)
+        if done.telegram_user_id is not None:
+            report.forget_user_ids.append(done.telegram_user_id)
+    from bot.domain.coupling import on_behalf  # local import: coupling reaches us
+
+    report.offline_residents = await on_behalf.purge_closed(
+        session=session, now=now, tz=tz, keep=periods.offline
+    )
     cutoff = now - periods.invites
     result = await session.execute(
         delete(Invite).where(
@@ -202,7 +225,11 @@ async def _answers(
 
 async def _signups(session: AsyncSession, cutoff: dt.datetime, report: RetentionReport) -> None:
     """Delete old PTB state of Telegram users who are not a person (never agreed)."""
-    people = set(await session.scalars(select(Person.telegram_user_id)))
+    people = set(
+        await session.scalars(
+            select(Person.telegram_user_id).where(Person.telegram_user_id.is_not(None))
+        )
+    )
     rows = await session.scalars(select(PersistedState).where(PersistedState.updated_at < cutoff))
     for row in rows.all():
         if row.kind == "user_data":

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import areas, attendance
+from bot.domain import areas, attendance, joint
 from bot.domain.actions import cancellable, get_managed_action, require_coordinator
 from bot.domain.vocabulary import ActionStatus, Answer, PlaceStatus
 from storage.models import Action, Person, PersonLanguage, Rsvp
@@ -95,6 +95,7 @@ class Roster:
     came: list[str] | None = None  # attendance: None until recorded (bot.domain.attendance)
     speakers: int | None = None  # confirmed who speak the action's language (None: none asked)
     absent: list[str] | None = None
+    organisers: list[str] = field(default_factory=list)  # co-organisers' names (issue 10)
 
 
 async def roster(
@@ -143,6 +144,8 @@ async def roster(
             )
             or 0
         )
+    names = await joint.organiser_names(session=session, action_ids=[action.id])
+    result.organisers = names.get(action.id, [])
     result.delivery = await delivery_counts(session, action_id=action.id)
     result.called = sum(result.delivery.values())
     result.cancellable = now is not None and cancellable(action, now)

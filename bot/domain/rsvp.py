@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import areas, notices, outbox
@@ -84,12 +84,30 @@ async def _release_place(session: AsyncSession, action: Action) -> None:
     )
 
 
+def _waiting() -> Select[tuple[Rsvp]]:
+    """The waiting list's rows that count (`WAITING_ORDER`): people who sent /stop (and
+    kept their spot, "Nee, ik kom wel") are skipped: they get no messages, so a place
+    given to them would silently stay empty (issue 7 item 4)."""
+    return (
+        select(Rsvp)
+        .join(Person, Person.id == Rsvp.person_id)
+        .where(Rsvp.status == PlaceStatus.WAITLISTED, Person.stopped_at.is_(None))
+    )
+
+
+#: The waiting list's order: the time of the 'yes' (moved to the front when the
+#: coordinator lowers the places, `bot.domain.surplus`), then the row id.
+WAITING_ORDER = (Rsvp.answered_at, Rsvp.id)
+
+
 async def waitlist_position(*, session: AsyncSession, action_id: int, rsvp: Rsvp) -> int:
-    """1-based position of a waitlisted RSVP (order: time of the 'yes', then id)."""
+    """1-based position of a waitlisted RSVP (`WAITING_ORDER`; people who sent /stop are
+    not counted, see `_waiting`)."""
     ahead = await session.scalars(
-        select(Rsvp.id).where(
+        _waiting()
+        .with_only_columns(Rsvp.id)
+        .where(
             Rsvp.action_id == action_id,
-            Rsvp.status == PlaceStatus.WAITLISTED,
             (Rsvp.answered_at < rsvp.answered_at)
             | ((Rsvp.answered_at == rsvp.answered_at) & (Rsvp.id < rsvp.id)),
         )
@@ -218,7 +236,13 @@ async def answer(
     if answer == Answer.YES:
         taken = await _take_place(session, action)
         status = PlaceStatus.CONFIRMED if taken else PlaceStatus.WAITLISTED
-    if rsvp is None:
+    if rsvp is None:  # a first answer: a "the call changed" still unsent is no longer needed
+        await outbox.cancel_pending(
+            session=session,
+            action_id=action.id,
+            person_id=person.id,
+            message_keys=[outbox.MessageKind.CALL_CHANGED],
+        )
         rsvp = Rsvp(
             action_id=action.id, person_id=person.id, answer=answer, status=status, answered_at=now
         )
@@ -285,9 +309,7 @@ async def _renumber_waitlist(
     of the message where each remaining waiting volunteer answered, so "nummer 2" becomes
     "nummer 1". `skip`: the person who answered now (their message is edited directly)."""
     rows = await session.scalars(
-        select(Rsvp)
-        .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.WAITLISTED)
-        .order_by(Rsvp.answered_at, Rsvp.id)
+        _waiting().where(Rsvp.action_id == action.id).order_by(*WAITING_ORDER)
     )
     for position, waiting in enumerate(rows.all(), start=1):
         if waiting.answer_message_id is None or waiting.person_id == skip:
@@ -316,14 +338,12 @@ async def _promote_from_waitlist(
     tz: ZoneInfo,
     quiet: QuietHours | None = None,
 ) -> Person | None:
-    """Give free places to the waiting list in order; returns the last person promoted."""
+    """Give free places to the waiting list in order, skipping people who sent /stop
+    (they are not told; `_waiting`); returns the last person promoted."""
     promoted = None
     while True:
         first = await session.scalar(
-            select(Rsvp)
-            .where(Rsvp.action_id == action.id, Rsvp.status == PlaceStatus.WAITLISTED)
-            .order_by(Rsvp.answered_at, Rsvp.id)
-            .limit(1)
+            _waiting().where(Rsvp.action_id == action.id).order_by(*WAITING_ORDER).limit(1)
         )
         if first is None or not await _take_place(session, action):
             return promoted

@@ -159,6 +159,17 @@ class HandOverAnswer(StrEnum):
     NOT_FOR_US = "not_for_us"
 
 
+class SignalStatus(StrEnum):
+    """Where a place signal stands (issue 10 §3): open (nobody answered), picked up
+    ("Opgepakt"), done ("Afgerond") or not for us ("Niet voor ons", with a typed reason).
+    The CHECK constraint is `storage.models.SIGNAL_STATUSES`."""
+
+    OPEN = "open"
+    PICKED_UP = "picked_up"
+    DONE = "done"
+    NOT_FOR_US = "not_for_us"
+
+
 class OrganisationKind(StrEnum):
     """Kinds of partner organisation (glossary)."""
 

@@ -38,14 +38,19 @@ from bot.handlers import (
     my_help_request,
     new_action,
     notices,
+    on_behalf,
     onboarding,
+    organisers,
     overlap,
     overview,
+    partner_actions,
     profile,
     proposals,
     relay,
+    request_note,
     results,
     rsvp,
+    signals,
     social_map,
     worries,
 )
@@ -61,6 +66,8 @@ FEATURES: tuple[ModuleType, ...] = (
     action_widen,  # coordinators: call more people for an action (roster)
     action_message,  # coordinators: a message to the people coming (a conversation)
     actions,  # coordinators: /acties, roster, cancel
+    partner_actions,  # partner staff: their organisation's joint actions, first names only
+    organisers,  # coordinators: the co-organisers of an action, from its roster
     notices,  # coordinators: "roep opnieuw op", notices "alles" / "alleen urgent"
     cover,  # coordinators: /afwezig, a stand-in gets their notices meanwhile
     rsvp,  # volunteers: Ja / Misschien / Nee
@@ -72,9 +79,12 @@ FEATURES: tuple[ModuleType, ...] = (
     flyers,  # coordinators: a flyer (PDF + PNG) with its own invite, from /uitnodigen
     help_requests,  # coordinators: /hulpvragen
     my_help_request,  # residents: /hulpvraag
+    request_note,  # residents: a typed note for the owner coordinator, from /hulpvraag
+    on_behalf,  # coordinators: /namens, a resident without Telegram and their request
     proposals,  # volunteers and residents answer coupling proposals
     overview,  # coordinators: /overzicht (text, chart, CSV)
     results,  # volunteers and coordinators: /opbrengst (conversations, themes heard)
+    signals,  # /signaal: a place signal to a partner organisation; /signalen, answers
     worries,  # volunteers: /zorgen, the safeguarding numbers and a call-back
     social_map,  # everyone signed up: /sociale_kaart (organisations of their area)
     assisted,  # volunteers at the klaptafel: a one-time sign-up link for a resident

@@ -8,7 +8,9 @@ place) make ONE message to the volunteers. The scratch values live in
 being typed `day` (YYYY-MM-DD) and `start` (HH:MM).
 
 Buttons (`bot.callbacks`): entry `act:e:<id>`; `ae:f:<t|p|d|n>` what to change;
-`ae:d:<day>` the new day; `ae:n:<number>` places; `ae:ok` save; `ae:x` stop. Every press
+`ae:d:<day>` the new day; `ae:n:<number>` places; `ae:ok` save (`bot.handlers.
+action_edit_save`, with the chooser of who moves to the waiting list when the places go
+below the number coming: `ae:w`, `ae:wp`, `ae:wok`, `ae:wb`, state PICK); `ae:x` stop. Every press
 is checked on the server: only coordinators of the action's area (a forged id from another
 area gets the stale answer), only while the action is open and has not started.
 """
@@ -22,23 +24,33 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
-from bot.callbacks import ED_CANCEL, ED_DATE, ED_FIELD, ED_NEEDED, ED_SAVE, EDIT
+from bot.callbacks import (
+    ED_CANCEL,
+    ED_DATE,
+    ED_FIELD,
+    ED_MOVE,
+    ED_NEEDED,
+    ED_PICK,
+    ED_PICK_BACK,
+    ED_PICK_PAGE,
+    ED_SAVE,
+    EDIT,
+)
 from bot.context import WijkContext
 from bot.domain import action_changes, actions, areas
-from bot.domain.errors import ActionCancelled, ActionStarted, InvalidInput, NotAllowed, NotFound
-from bot.handlers import calendar_files
+from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
 from bot.handlers.action_input import SkippedTime, parse_clock_time, parse_needed
 from bot.handlers.action_input import wall_clock_to_utc as to_utc
 from bot.handlers.common import answer_query, button, stale_button, stale_text, translator_for
 from bot.handlers.conversations import add_conversation
 from bot.handlers.keyboards import button_rows, keyboard, not_coordinator, say
 from bot.i18n import Translator
-from bot.views.action_edit import edit_screen, saved_view, too_few_places
+from bot.views.action_edit import edit_screen
 
 if TYPE_CHECKING:
     from storage.models import Action
 
-MENU, TITLE, PLACE, DATE, START, END, NEEDED = (
+MENU, TITLE, PLACE, DATE, START, END, NEEDED, PICK = (
     "menu",
     "title",
     "place",
@@ -46,6 +58,7 @@ MENU, TITLE, PLACE, DATE, START, END, NEEDED = (
     "start",
     "end",
     "needed",
+    "pick",
 )
 SCRATCH = "action_edit"
 DATE_DAYS = 14
@@ -270,32 +283,6 @@ async def on_needed(update: Update, context: WijkContext, t: Translator) -> str:
     return await _set_needed(update, context, t, needed)
 
 
-async def on_save(update: Update, context: WijkContext, t: Translator) -> str:
-    """`ae:ok`: store the changes; tell the volunteers (outbox) and send newer .ics files."""
-    scratch, settings = _scratch(context), context.services.settings
-    edit = _edit(scratch)
-    try:
-        async with context.atomic() as session:
-            done = await action_changes.edit_action(
-                session=session,
-                coordinator=actions.require_coordinator(await context.person()),
-                action_id=int(scratch["id"]),
-                edit=edit,
-                now=context.clock.now(),
-                tz=settings.tz,
-            )
-    except action_changes.TooFewPlaces as exc:
-        scratch["needed"] = exc.confirmed
-        return await _menu(update, context, t, too_few_places(t, exc.confirmed))
-    except InvalidInput:
-        note = t.gettext("That moment has already passed. Please choose a later one.")
-        return await _menu(update, context, t, note)
-    context.user_data.pop(SCRATCH, None)  # type: ignore[union-attr]
-    await calendar_files.after_edit(context, done.calendar_files)
-    await say(update, *saved_view(t, done.action.id, done.changed, done.told, done.promoted), t=t)
-    return ConversationHandler.END  # type: ignore[return-value]
-
-
 def _stopped(t: Translator) -> str:
     return t.gettext("OK, stopped. The action stays as it was.")
 
@@ -332,6 +319,8 @@ def _hint(state: str) -> Step:
 
 def action_edit_conversation() -> ConversationHandler[WijkContext]:
     """The persistent conversation for changing an action (see the module docstring)."""
+    from bot.handlers import action_edit_save as save  # it builds on this module
+
     text = filters.TEXT & ~filters.COMMAND
 
     def with_hints(state: str, *handlers: Any) -> list[Any]:
@@ -347,7 +336,7 @@ def action_edit_conversation() -> ConversationHandler[WijkContext]:
         entry_points=[button(EDIT, _step(start))],
         states={
             MENU: with_hints(
-                MENU, button(ED_FIELD, _step(on_field)), button(ED_SAVE, _step(on_save))
+                MENU, button(ED_FIELD, _step(on_field)), button(ED_SAVE, _step(save.on_save))
             ),
             TITLE: with_hints(TITLE, MessageHandler(text, _step(on_title))),
             PLACE: with_hints(PLACE, MessageHandler(text, _step(on_place))),
@@ -358,6 +347,13 @@ def action_edit_conversation() -> ConversationHandler[WijkContext]:
                 NEEDED,
                 button(ED_NEEDED, _step(on_needed_button)),
                 MessageHandler(text, _step(on_needed)),
+            ),
+            PICK: with_hints(
+                PICK,
+                button(ED_PICK, _step(save.on_pick)),
+                button(ED_PICK_PAGE, _step(save.on_pick_page)),
+                button(ED_MOVE, _step(save.on_move)),
+                button(ED_PICK_BACK, _step(save.on_pick_back)),
             ),
         },
         fallbacks=[],

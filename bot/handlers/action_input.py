@@ -71,8 +71,9 @@ def draft_from_data(data: dict[str, Any], *, tz: ZoneInfo, now: dt.datetime) -> 
     """Turn the conversation's stored draft into a validated `ActionDraft`.
 
     `data` holds kind, title, area_id, place, date ('YYYY-MM-DD'), start and end ('HH:MM')
-    and needed. Raises `InvalidInput(field)` for the first missing or bad value; field is
-    one of kind, title, area, meeting_place, date, starts_at, ends_at, volunteers_needed.
+    and needed; optionally language and organisations (a list of ids). Raises
+    `InvalidInput(field)` for the first missing or bad value; field is one of kind, title,
+    area, meeting_place, date, starts_at, ends_at, volunteers_needed.
     """
     for key, field in (
         ("kind", "kind"),
@@ -113,4 +114,12 @@ def draft_from_data(data: dict[str, Any], *, tz: ZoneInfo, now: dt.datetime) -> 
         volunteers_needed=int(data["needed"]),
         now=now,
         language=str(data["language"]) if data.get("language") else None,
+        organisation_ids=_organisation_ids(data.get("organisations")),
     )
+
+
+def _organisation_ids(value: Any) -> tuple[int, ...]:
+    """The draft's co-organisers (a JSON list of ids); anything else counts as none."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(int(v) for v in value if isinstance(v, int) and not isinstance(v, bool))

@@ -22,7 +22,8 @@ from bot.callbacks import ACTION_LIST, ASK_CANCEL, CANCEL, ROSTER, ROSTER_PAGE
 from bot.context import WijkContext
 from bot.domain import actions, notices, roster
 from bot.domain.errors import ActionCancelled, ActionStarted, NotAllowed, NotFound
-from bot.handlers import calendar_files
+from bot.domain.vocabulary import Role
+from bot.handlers import calendar_files, partner_actions
 from bot.handlers.common import answer_query, button, stale_text, translator_for
 from bot.handlers.keyboards import not_coordinator, say
 from bot.i18n import Translator
@@ -58,8 +59,13 @@ async def refuse(update: Update, context: WijkContext, exc: Exception) -> None:
 
 
 async def list_actions(update: Update, context: WijkContext, page: int = 0) -> None:
-    """/acties, /actions (and `act:l:<page>`): the coordinator's upcoming actions as buttons."""
+    """/acties, /actions (and `act:l:<page>`): the coordinator's upcoming actions as buttons.
+    Partner staff typing /acties get their organisation's joint actions instead
+    (`bot.handlers.partner_actions`); a partner's `act:l` press is refused as before."""
     person = await context.person()
+    if person is not None and person.role == Role.PARTNER and update.callback_query is None:
+        await partner_actions.list_joint(update, context)
+        return
     t = translator_for(update, context, person)
     try:
         async with context.atomic() as session:

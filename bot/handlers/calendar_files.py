@@ -102,3 +102,16 @@ async def after_edit(context: WijkContext, copies: list[calendar.CalendarFile]) 
         caption = t.gettext("This action has changed: open this file to update your calendar.")
         await _send(context, t, copy, cancel=False, caption=caption)
     return len(copies)
+
+
+async def after_move(context: WijkContext, copies: list[calendar.CalendarFile]) -> int:
+    """Send a METHOD:CANCEL file to each volunteer the coordinator moved from a place to
+    the waiting list (`bot.domain.surplus`); returns how many. In each one's language."""
+    for copy in copies:
+        t = context.i18n.translator(copy.language)
+        caption = t.gettext(
+            "You are on the waiting list now: open this file to remove the action from "
+            "your calendar."
+        )
+        await _send(context, t, copy, cancel=True, caption=caption)
+    return len(copies)

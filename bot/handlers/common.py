@@ -153,9 +153,7 @@ def coordinators_only_text(t: Translator) -> str:
     return t.gettext("Sorry, only coordinators can do this.")
 
 
-def button(
-    route: Route, callback: Callable[..., Awaitable[Any]]
-) -> CallbackQueryHandler[Any, Any]:
+def button(route: Route, callback: Callable[..., Awaitable[Any]]) -> CallbackQueryHandler[Any, Any]:
     """A CallbackQueryHandler for `route`: decodes the data and calls
     `callback(update, context, **fields)`; malformed or forged data gets `stale_button`.
 

@@ -19,8 +19,16 @@ from bot import callbacks
 from bot.context import WijkContext
 from bot.domain.coupling import checkins, follow_up
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
-from bot.domain.vocabulary import CheckInAnswer
-from bot.handlers.common import answer_query, button, edit_or_send, stale_button, translator_for
+from bot.domain.vocabulary import CheckInAnswer, Role
+from bot.handlers.common import (
+    MAX_ID,
+    answer_query,
+    button,
+    coordinators_only_text,
+    edit_or_send,
+    stale_button,
+    translator_for,
+)
 from bot.handlers.keyboards import say
 from bot.i18n import Translator
 from bot.views import couples as view
@@ -144,6 +152,9 @@ async def plan_meeting(update: Update, context: WijkContext) -> None:
     t = translator_for(update, context, person)
     message = update.effective_message
     assert message is not None
+    if person is None or person.role != Role.COORDINATOR:  # not even how it is typed
+        await say(update, coordinators_only_text(t), t=t)
+        return
     args = (message.text or "").split(maxsplit=1)
     now = context.clock.now()
     parsed = _parse_meeting(args[1] if len(args) > 1 else "", t.tz, now.astimezone(t.tz).date())
@@ -152,6 +163,8 @@ async def plan_meeting(update: Update, context: WijkContext) -> None:
         return
     couple_id, when, place = parsed
     try:
+        if couple_id > MAX_ID:  # no such couple; PostgreSQL would refuse the number itself
+            raise NotFound()
         async with context.atomic() as session:
             await follow_up.plan_kennismaking(
                 session=session,

@@ -3,7 +3,9 @@ on ("Ik pak dit op"), see the top 5 volunteers with reasons and propose one; /re
 (/klaarvoorkoppelen) marks volunteers "klaar voor koppelen".
 
 Buttons (`bot.callbacks`): `hr:p:<page>`, `cr:o:<request>`, `cr:t:<request>`,
-`cr:s:<request>`, `cr:v:<request>:<volunteer>`, `rd:p:<page>`, `rd:s:<volunteer>:<page>`.
+`cr:s:<request>`, `cr:v:<request>:<volunteer>`, `rd:p:<page>`, `rd:s:<volunteer>:<page>`
+(marks ready, then asks the day the VOG was seen: the registered conversation "vog"),
+`rd:nv:<page>`.
 Every press is checked again by the coupling domain: a coordinator of the request's area,
 the request still open, the volunteer still passing every hard filter.
 """
@@ -13,11 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.callbacks import (
     HELP_REQUESTS,
     READY_LIST,
+    READY_NO_VOG,
     READY_SET,
     REQUEST_OPEN,
     REQUEST_PROPOSE,
@@ -25,11 +28,12 @@ from bot.callbacks import (
     REQUEST_TAKE,
 )
 from bot.context import WijkContext
-from bot.domain.coupling import matching, proposals, readiness, summaries, volunteers
+from bot.domain.coupling import matching, on_behalf, proposals, readiness, summaries, volunteers
 from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.errors import NotEligible, RequestNotOpen
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.handlers.common import answer_query, button, coordinators_only_text, translator_for
+from bot.handlers.conversations import add_conversation
 from bot.handlers.keyboards import say
 from bot.handlers.proposals import awake_clock
 from bot.i18n import Translator
@@ -41,7 +45,12 @@ from bot.views.requests_list import (
     request_list_view,
     request_view,
     suggestions_view,
+    vog_question,
 )
+
+VOG_KEY = "vog"
+VOG_DATE = "date"
+END = ConversationHandler.END
 
 _REFUSED = (NotAllowed, NotFound, RequestNotOpen, NotEligible, InvalidInput)
 
@@ -104,11 +113,12 @@ async def _show(update: Update, context: WijkContext, request_id: int, take: boo
                     now=context.clock.now(),
                 )
             found = await summaries.request_summary(session=session, request_id=request_id)
+            offline = await on_behalf.facts(session=session, person_id=request.person_id)
     except _REFUSED as exc:
         await _refuse(update, t, exc)
         return
     assert person is not None
-    await say(update, *request_view(t, found, person.id), t=t)
+    await say(update, *request_view(t, found, person.id, offline), t=t)
 
 
 async def on_open(update: Update, context: WijkContext, *, request_id: int) -> None:
@@ -161,11 +171,12 @@ async def on_propose(
                 awake_after=awake_clock(context),
             )
             facts = await summaries.proposal_facts(session=session, proposal_id=state.proposal_id)
+            offline = await on_behalf.facts(session=session, person_id=facts.request.resident_id)
     except _REFUSED as exc:
         await _refuse(update, t, exc)
         return
     assert person is not None
-    text, markup = request_view(t, facts.request, person.id)
+    text, markup = request_view(t, facts.request, person.id, offline)
     asked = t.gettext(
         "We asked {name}. You will hear when they answer.",
         name=name_html(facts.volunteer_name, None),
@@ -196,8 +207,9 @@ async def on_ready_page(update: Update, context: WijkContext, *, page: int) -> N
     await ready_list(update, context, page)
 
 
-async def on_ready(update: Update, context: WijkContext, *, volunteer_id: int, page: int) -> None:
-    """`rd:s:<volunteer>:<page>`: mark ready after a kennismaking (again: no change)."""
+async def on_ready(update: Update, context: WijkContext, *, volunteer_id: int, page: int) -> object:
+    """`rd:s:<volunteer>:<page>`: mark ready after a kennismaking (again: no change), then
+    ask for the day their VOG was seen (the "vog" conversation, state `VOG_DATE`)."""
     person = await context.person()
     t = translator_for(update, context, person)
     try:
@@ -208,10 +220,86 @@ async def on_ready(update: Update, context: WijkContext, *, volunteer_id: int, p
                 coordinator=person,  # type: ignore[arg-type]
                 now=context.clock.now(),
             )
+            name = await volunteers.first_name(session=session, volunteer_id=volunteer_id)
     except _REFUSED as exc:
         await _refuse(update, t, exc)
-        return
+        return END
+    context.user_data[VOG_KEY] = {"volunteer_id": volunteer_id, "page": page}  # type: ignore[index]
+    async with context.atomic() as session:
+        found = await readiness.readiness_page(
+            session=session,
+            coordinator=person,  # type: ignore[arg-type]
+            offset=page * READY_PAGE_SIZE,
+            limit=READY_PAGE_SIZE,
+        )
+    await say(update, *vog_question(t, name, page, readiness_view(t, found, page)), t=t)
+    return VOG_DATE
+
+
+async def on_vog_date(update: Update, context: WijkContext) -> object:
+    """The typed VOG date (not in the future): noted, then the list again."""
+    person = await context.person()
+    t = translator_for(update, context, person)
+    data = context.user_data.get(VOG_KEY) if context.user_data is not None else None
+    if not isinstance(data, dict):
+        return END
+    now = context.clock.now()
+    try:
+        day = volunteers.parse_vog_date(
+            update.message.text or "",  # type: ignore[union-attr]
+            now.astimezone(t.tz).date(),
+        )
+        async with context.atomic() as session:
+            await volunteers.mark_ready(
+                session=session,
+                volunteer_id=int(data["volunteer_id"]),
+                coordinator=person,  # type: ignore[arg-type]
+                now=now,
+                vog_date=day,
+            )
+    except InvalidInput:
+        await say(
+            update,
+            t.gettext("Type the date as day-month-year, e.g. 28-11-2026 (not in the future)."),
+            t=t,
+        )
+        return None
+    except (NotAllowed, NotFound) as exc:
+        context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
+        await _refuse(update, t, exc)
+        return END
+    context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
+    await ready_list(update, context, int(data["page"]))
+    return END
+
+
+async def on_no_vog(update: Update, context: WijkContext, *, page: int) -> object:
+    """`rd:nv:<page>`: no VOG date; the list again."""
+    context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
     await ready_list(update, context, page)
+    return END
+
+
+async def on_vog_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
+    """/annuleer or another command while the VOG date is asked: the volunteer stays
+    ready, no date noted."""
+    context.user_data.pop(VOG_KEY, None)  # type: ignore[union-attr]
+    return t.gettext("OK, the volunteer is ready for coupling; no VOG date was noted.")
+
+
+def vog_conversation() -> ConversationHandler[Any]:
+    """Marking a volunteer ready, then the optional VOG date (registered conversation)."""
+    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[button(READY_SET, on_ready)],
+        states={
+            VOG_DATE: [MessageHandler(text, on_vog_date), button(READY_NO_VOG, on_no_vog)],
+        },
+        fallbacks=[],
+        name="vog",
+        persistent=True,
+        allow_reentry=True,
+    )
 
 
 def register(application: Any) -> None:
@@ -224,4 +312,4 @@ def register(application: Any) -> None:
     application.add_handler(button(REQUEST_SUGGEST, on_suggest))
     application.add_handler(button(REQUEST_PROPOSE, on_propose))
     application.add_handler(button(READY_LIST, on_ready_page))
-    application.add_handler(button(READY_SET, on_ready))
+    add_conversation(application, vog_conversation(), on_vog_exit)

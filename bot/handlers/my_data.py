@@ -59,6 +59,8 @@ def summary(t: Translator, data: PersonalData) -> str:
     if data.availability:
         slots = {(s["weekday"], s["day_part"]) for s in data.availability}
         lines.append(t.gettext("When you can help: {slots}", slots=describe_slots(t, slots)))
+    if sent := [s for s in data.signals if s["as"] == "sender"]:
+        lines.append(t.gettext("Signals you sent: {n}", n=len(sent)))
     lines += [
         t.gettext("Answers to actions: {n}", n=len(data.answers)),
         t.gettext("Messages to you (sent and waiting): {n}", n=len(data.messages)),

@@ -1,4 +1,6 @@
-"""/overzicht (/overview): coordinators see what happened in their area over a period.
+"""/overzicht (/overview): coordinators see what happened in their area over a period;
+partner staff see the same for their organisation's area with every count below 5 suppressed
+(issue 10 item 7; `bot.domain.overview_partner`), without the "Here too" buttons.
 
 Steps: the command shows the period buttons (`ov:p:<code>`, `bot.domain.overview_periods`);
 a press builds the overview of the coordinator's own area (`bot.domain.overview.overview_for`,
@@ -18,6 +20,7 @@ from bot.context import WijkContext
 from bot.domain import olievlek
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.overview import overview_for
+from bot.domain.overview_partner import overview_for_partner
 from bot.domain.overview_periods import period_days
 from bot.domain.vocabulary import Role
 from bot.handlers.common import (
@@ -38,12 +41,16 @@ from bot.views.overview_chart import (
     period_keyboard,
 )
 
+#: Who may ask for an overview: coordinators (exact counts) and partner staff (their
+#: organisation's area, counts from 1 to 4 suppressed: `bot.domain.overview_partner`).
+_VIEWERS = (Role.COORDINATOR, Role.PARTNER)
+
 
 async def start(update: Update, context: WijkContext) -> None:
-    """/overzicht, /overview: ask for the period (coordinators only)."""
+    """/overzicht, /overview: ask for the period (coordinators and partner staff)."""
     person = await context.person()
     t = translator_for(update, context, person)
-    if person is None or person.role != Role.COORDINATOR or person.onboarded_at is None:
+    if person is None or person.role not in _VIEWERS or person.onboarded_at is None:
         await say(update, coordinators_only_text(t), t=t)
         return
     await say(update, t.gettext("Overview of which period?"), period_keyboard(t), t=t)
@@ -63,16 +70,23 @@ async def on_period(update: Update, context: WijkContext, *, period: str) -> Non
         if person is None:
             raise NotAllowed()
         async with context.atomic() as session:
-            overview = await overview_for(
-                session=session, viewer=person, first_day=first, last_day=last, now=now, tz=tz
-            )
+            if person.role == Role.PARTNER:  # their organisation's area, counts below 5 hidden
+                overview = await overview_for_partner(
+                    session=session, staff=person, first_day=first, last_day=last, now=now, tz=tz
+                )
+            else:
+                overview = await overview_for(
+                    session=session, viewer=person, first_day=first, last_day=last, now=now, tz=tz
+                )
     except NotAllowed:
         await answer_query(query, coordinators_only_text(t))
         return
     except InvalidInput:
         await answer_query(query, stale_text(t))
         return
-    ideas = await olievlek.suggestions(session=context.session, overview=overview)
+    ideas = []
+    if person.role == Role.COORDINATOR:  # "Here too" plans an action: coordinators only
+        ideas = await olievlek.suggestions(session=context.session, overview=overview)
     text, markup = overview_text(overview, t), None
     if ideas:
         text += "\n\n" + here_too_line(t)

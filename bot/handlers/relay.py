@@ -146,6 +146,7 @@ async def on_message(update: Update, context: WijkContext) -> None:
         person=person,
         reply_to_message_id=reply_to,
         now=context.clock.now(),
+        tz=context.services.settings.tz,
     )
     common: dict[str, Any] = {
         "t": t,
@@ -191,7 +192,11 @@ async def on_pick(update: Update, context: WijkContext, *, peer_id: int, message
     try:
         person = relay.require_person(person)
         thread = await relay.thread_to(
-            session=context.session, person=person, peer_id=peer_id, now=context.clock.now()
+            session=context.session,
+            person=person,
+            peer_id=peer_id,
+            now=context.clock.now(),
+            tz=context.services.settings.tz,
         )
     except NotAllowed:
         await stale_button(update, context)

@@ -30,6 +30,7 @@ from bot.callbacks import (
     RESULTS_OPEN,
     RESULTS_STREET,
     RESULTS_THEME,
+    SIGNAL_START,
 )
 from bot.context import WijkContext
 from bot.domain import results
@@ -219,11 +220,12 @@ async def on_done(update: Update, context: WijkContext, *, action_id: int) -> ob
 
 
 async def on_typed_number(update: Update, context: WijkContext) -> object:
-    """A number typed on the screen: the number of conversations."""
+    """A number typed on the screen: the number of conversations (`isdecimal`, not
+    `isdigit`: "5²" is a digit string to Python but not a number to `int`)."""
     data = context.user_data.get(KEY) if context.user_data is not None else None
     text = (update.message.text or "").strip() if update.message else ""
     t = translator_for(update, context, await context.person())
-    if not isinstance(data, dict) or not text.isdigit() or int(text) > results.MAX_COUNT:
+    if not isinstance(data, dict) or not text.isdecimal() or int(text) > results.MAX_COUNT:
         await say(update, t.gettext("Type a number from 0 to 1000, or tap a button."), t=t)
         return None
     return await _save(update, context, data["action"], count=int(text))
@@ -260,6 +262,16 @@ async def on_typed_text(update: Update, context: WijkContext) -> object:
     return await _show(update, context, data["action"])
 
 
+async def on_signal(update: Update, context: WijkContext, *, action_id: int) -> object:
+    """`sg:a:<action>`: the screen closes (what was tapped is saved) and a place signal
+    about this action starts (`bot.handlers.signals`)."""
+    from bot.handlers.signals import show_start  # signals' conversation takes it from here
+
+    context.user_data.pop(KEY, None)  # type: ignore[union-attr]
+    await show_start(update, context, action_id=action_id)
+    return END
+
+
 async def on_exit(update: Update, context: WijkContext, t: Translator, state: object) -> str:
     """`/annuleer` or another command: the screen closes; what was tapped is saved."""
     context.user_data.pop(KEY, None)  # type: ignore[union-attr]
@@ -275,6 +287,7 @@ def conversation() -> ConversationHandler[Any]:
         button(RESULTS_STREET, on_street),
         button(RESULTS_ADD_THEME, on_add_theme),
         button(RESULTS_DONE, on_done),
+        button(SIGNAL_START, on_signal),
     ]
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     return ConversationHandler(

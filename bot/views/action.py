@@ -11,10 +11,12 @@ forge it, so the handler checks on the server that this person may answer this a
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import RSVP
+from bot.domain.joint import organisers_text
 from bot.domain.vocabulary import ActionKind, Answer
 from bot.i18n import Translator
 from storage.models import Action
@@ -42,16 +44,30 @@ def kind_line(t: Translator, kind: str, title: str) -> str | None:
     return None if label.casefold() in title.casefold() else label
 
 
+def organisers_line(t: Translator, organisers: Sequence[str]) -> str | None:
+    """ "Samen met: DOCK Centrum en Ymere" (HTML, names from data escaped), or None when
+    the action has no co-organisers (issue 10 item 1)."""
+    if not organisers:
+        return None
+    names = organisers_text([html.escape(name) for name in organisers], t.language)
+    return t.gettext("Organised with: {organisations}", organisations=names)
+
+
 def action_summary(
-    t: Translator, action: Action, area_name: str, *, show_needed: bool = True
+    t: Translator,
+    action: Action,
+    area_name: str,
+    *,
+    show_needed: bool = True,
+    organisers: Sequence[str] = (),
 ) -> str:
     """The summary block of an action as Telegram HTML, several lines, no trailing newline.
 
     Shows the title (bold), the kind (unless `kind_line` leaves it out), when ("Saturday 5
     December, 14:00 to 17:00" in the translator's zone, Europe/Amsterdam by default), where
     (meeting place, area name) and, unless `show_needed` is False (reminders), how many
-    volunteers are needed. `title`,
-    `meeting_place` and `area_name` are escaped.
+    volunteers are needed, and the co-organisers' names (`organisers`, from data) when
+    there are any. `title`, `meeting_place`, `area_name` and the names are escaped.
     """
     local_start = action.starts_at.astimezone(t.tz).date()
     same_day = local_start == action.ends_at.astimezone(t.tz).date()
@@ -75,6 +91,8 @@ def action_summary(
         ),
         t.gettext("Where: {place}, {area}", place=place, area=area),
     ]
+    if (with_line := organisers_line(t, organisers)) is not None:
+        lines.append(with_line)
     if show_needed:
         lines.append(
             t.ngettext("{n} volunteer needed", "{n} volunteers needed", action.volunteers_needed)

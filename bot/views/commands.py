@@ -29,6 +29,8 @@ COMMANDS = {
         "worried": "zorgen",
         "social_map": "sociale_kaart",
         "away": "afwezig",
+        "signal": "signaal",
+        "signals": "signalen",
     },
     "en": {
         "availability": "availability",
@@ -51,6 +53,8 @@ COMMANDS = {
         "worried": "worried",
         "social_map": "social_map",
         "away": "away",
+        "signal": "signal",
+        "signals": "signals",
     },
 }
 
@@ -65,6 +69,7 @@ def command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["sharenumber"], t.gettext("Pass on my phone number once")),
         BotCommand(names["helprequest"], t.gettext("Ask for help (residents)")),
         BotCommand(names["results"], t.gettext("Record the results of an action")),
+        BotCommand(names["signal"], t.gettext("A signal about a place for an organisation")),
         BotCommand(names["worried"], t.gettext("Worried about someone? Who to call")),
         BotCommand(names["social_map"], t.gettext("Organisations in your neighbourhood")),
         BotCommand(names["profile"], t.gettext("Change your neighbourhood, languages or tasks")),
@@ -89,6 +94,8 @@ def coordinator_command_list(t: Translator, lang: str) -> list[BotCommand]:
         BotCommand(names["ready"], t.gettext("Mark volunteers ready for coupling")),
         BotCommand(names["overview"], t.gettext("Overview: chart and CSV of your area")),
         BotCommand(names["results"], t.gettext("Record the results of an action")),
+        BotCommand(names["signal"], t.gettext("A signal about a place for an organisation")),
+        BotCommand(names["signals"], t.gettext("Signals of my area and where they stand")),
         BotCommand(names["away"], t.gettext("Away? A stand-in gets your notices")),
         BotCommand(names["language"], t.gettext("Choose your language")),
         BotCommand("help", t.gettext("What can I do here?")),

@@ -34,6 +34,7 @@ def purpose_label(t: Translator, key: str) -> str:
         "attendance": t.gettext("who comes to actions"),
         "results": t.gettext("results of actions"),
         "sign_up_source": t.gettext("how you found us"),
+        "signals": t.gettext("signals about a place"),
     }
     return labels.get(key, key)
 
@@ -80,6 +81,12 @@ def purpose_text(t: Translator, key: str, periods: Periods | None = None) -> str
         "sign_up_source": t.gettext(
             "How you found us: we note which invite link or flyer you used, so coordinators "
             "see which flyers work. It is deleted with your data."
+        ),
+        "signals": t.gettext(
+            "Signals: a signal you send about a building, portiek or street (no names) goes "
+            "to one partner organisation. We keep it with your name, so you hear their "
+            "answer, until {days} days after it is done; then only the count stays.",
+            days=p.answers_days,
         ),
     }
     return texts.get(key, key)

@@ -14,6 +14,8 @@ from bot.callbacks import (
     MY_REQUEST_DONE,
     MY_REQUEST_EDIT,
     MY_REQUEST_LANGUAGE,
+    MY_REQUEST_NO_NOTE,
+    MY_REQUEST_NOTE,
     MY_REQUEST_SLOT,
     MY_REQUEST_TASK,
     MY_REQUEST_WITHDRAW,
@@ -80,16 +82,36 @@ def my_request_view(
         t.gettext("Help with: {tasks}", tasks=esc(tasks_text(t, summary.tasks))),
         t.gettext("Languages: {languages}", languages=esc(languages_text(t, summary.languages))),
         t.gettext("Times: {times}", times=esc(slots_text(t, summary.slots))),
-        "",
-        resident_status(t, summary),
     ]
+    if summary.note:
+        lines.append(t.gettext("Note for the coordinator: {note}", note=esc(summary.note)))
+    lines += ["", resident_status(t, summary)]
     rows = []
     if summary.status == RequestStatus.OPEN:
         rows.append([(t.gettext("Change what I ask"), MY_REQUEST_EDIT.encode(what="tasks"))])
         rows.append([(t.gettext("Change languages"), MY_REQUEST_EDIT.encode(what="languages"))])
         rows.append([(t.gettext("Change times"), MY_REQUEST_EDIT.encode(what="times"))])
+        rows.append([(t.gettext("Write a note for the coordinator"), MY_REQUEST_NOTE.encode())])
     rows.append([(t.gettext("Withdraw my request"), MY_REQUEST_WITHDRAW.encode())])
     return "\n".join(lines), keyboard(rows)
+
+
+def note_question(t: Translator, limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask for a short typed note (only the owner coordinator reads it), with the warning
+    line, and 'No note' (removes one written before)."""
+    text = "\n".join(
+        [
+            t.gettext(
+                "Type a short note for the coordinator who takes on your request (at most "
+                "{n} characters). Only they read it.",
+                n=limit,
+            ),
+            t.gettext(
+                "⚠️ No medical or money matters: those you discuss with the coordinator in person."
+            ),
+        ]
+    )
+    return text, keyboard([[(t.gettext("No note"), MY_REQUEST_NO_NOTE.encode())]])
 
 
 def my_tasks_view(t: Translator, chosen: set[str]) -> tuple[str, InlineKeyboardMarkup]:

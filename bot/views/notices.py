@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import CALL_AGAIN, ROSTER
+from bot.callbacks import CALL_AGAIN, PARTNER_ROSTER, ROSTER
 from bot.domain.vocabulary import NoticeEvent
 from bot.i18n import Translator
 from bot.views.action import action_summary, rsvp_keyboard
@@ -23,12 +23,18 @@ def coordinator_notice(
     t: Translator, action: Action, area_name: str, args: dict[str, Any]
 ) -> Rendered:
     """One short notice: full, or a drop-out (who, who took the place; urgent with
-    "call again" when nobody was waiting). Buttons: call again (urgent), the roster."""
+    "call again" when nobody was waiting). Buttons: call again (urgent), the roster.
+    `args["partner"]` (staff of a co-organiser, issue 10): their own roster button
+    (`pa:r:<id>:0`, first names only) and no "call again"."""
     title = f"<b>{html.escape(action.title)}</b>"
     when = html.escape(t.datetime(action.starts_at))
-    roster = InlineKeyboardButton(
-        t.gettext("Show the roster"), callback_data=ROSTER.encode(action_id=action.id)
+    partner = bool(args.get("partner"))
+    roster_data = (
+        PARTNER_ROSTER.encode(action_id=action.id, page=0)
+        if partner
+        else ROSTER.encode(action_id=action.id)
     )
+    roster = InlineKeyboardButton(t.gettext("Show the roster"), callback_data=roster_data)
     if args.get("event") == NoticeEvent.FULL:
         text = t.ngettext(
             "Full: {title} ({when}) has the {n} volunteer it needs.",
@@ -67,7 +73,7 @@ def coordinator_notice(
     rows = [[roster]]
     if args.get("urgent"):
         lines[0] = t.gettext("Urgent: {text}", text=lines[0])
-        if not promoted:
+        if not promoted and not partner:
             again = InlineKeyboardButton(
                 t.gettext("Call again"), callback_data=CALL_AGAIN.encode(action_id=action.id)
             )
@@ -88,11 +94,14 @@ def maybe_followup(t: Translator, action: Action, area_name: str, args: dict[str
 
 
 def action_message(t: Translator, action: Action, area_name: str, args: dict[str, Any]) -> Rendered:
-    """A coordinator's message to the people coming: who wrote it, about which action."""
+    """A coordinator's message to the people coming: who wrote it, about which action, and
+    how to answer (a reply reaches the coordinator, `bot.domain.relay`)."""
+    name = name_html(str(args.get("from") or ""), None)
     head = t.gettext(
         "Message from {name} (coordinator) about {title} ({when}):",
-        name=name_html(str(args.get("from") or ""), None),
+        name=name,
         title=f"<b>{html.escape(action.title)}</b>",
         when=html.escape(t.datetime(action.starts_at)),
     )
-    return f"{head}\n\n{html.escape(str(args.get('text') or ''))}", None
+    how = t.gettext("To answer {name}, reply to this message.", name=name)
+    return f"{head}\n\n{html.escape(str(args.get('text') or ''))}\n\n{how}", None

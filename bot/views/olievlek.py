@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import NA_COPY
+from bot.callbacks import COPY_TO
 from bot.domain.olievlek import Suggestion
 from bot.i18n import Translator
 from bot.views.lists import keyboard
@@ -20,13 +20,14 @@ def here_too_line(t: Translator) -> str:
 
 
 def here_too_keyboard(t: Translator, ideas: Sequence[Suggestion]) -> InlineKeyboardMarkup:
-    """One "Here too: <buurt>" button per suggestion (`na:cp:<action>:<buurt>`)."""
+    """One "Here too: <buurt>" button per suggestion (`act:ct:<action>:<buurt>`, the
+    "Once more" copy path)."""
     return keyboard(
         [
             [
                 (
                     t.gettext("Here too: {buurt}", buurt=idea.area_name),
-                    NA_COPY.encode(action_id=idea.action_id, area_id=idea.area_id),
+                    COPY_TO.encode(action_id=idea.action_id, area_id=idea.area_id),
                 )
             ]
             for idea in ideas

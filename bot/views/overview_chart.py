@@ -131,11 +131,39 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+#: The overview's signal statuses, in column order ("niet voor ons" counts as done).
+SIGNAL_STATUSES = ("open", "picked_up", "done")
+
+
+def _signal_labels(t: Translator) -> dict[str, str]:
+    return {
+        "open": t.gettext("open"),
+        "picked_up": t.gettext("picked up"),
+        "done": t.gettext("done"),
+    }
+
+
+def signals_line(t: Translator, overview: Overview) -> str:
+    """'Signals: Ymere 1 open, 0 picked up, 2 done; ...' for the total (HTML), or ''."""
+    total, below, labels = overview.total, overview.suppress_below, _signal_labels(t)
+    parts = [
+        esc(org)
+        + " "
+        + ", ".join(
+            f"{esc(_cell(total.signals.get((org, status), 0), below))} {labels[status]}"
+            for status in SIGNAL_STATUSES
+        )
+        for org in overview.signal_organisations
+    ]
+    return t.gettext("Signals: {counts}", counts="; ".join(parts)) if parts else ""
+
+
 def overview_csv(overview: Overview, t: Translator) -> bytes:
     """The overview as CSV bytes (UTF-8 with BOM, `csv_delimiter` of the reader's language).
 
     Header row, then one row per wijk and buurt in reading order, then the total. Columns:
-    level, wijk, name, the six counts, one column per theme, one per flyer label. English
+    level, wijk, name, the six counts, one column per theme, one per flyer label, three per
+    organisation with signals (open, picked up, done). English
     names each Dutch area word once, in the header ("neighbourhood (buurt)"), and has
     plain English level values; the Dutch file uses "wijk" / "buurt" / "totaal".
     """
@@ -162,6 +190,11 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
         t.gettext("Sign-ups via: {label}", label=source or t.gettext("other invite"))
         for source in overview.sources
     ]
+    header += [
+        t.gettext("Signals {organisation}: {status}", organisation=org, status=label)
+        for org in overview.signal_organisations
+        for label in _signal_labels(t).values()
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=csv_delimiter(t.language), lineterminator="\r\n")
     writer.writerow([_safe(cell) for cell in header])
@@ -180,6 +213,11 @@ def overview_csv(overview: Overview, t: Translator) -> bytes:
             + [_cell(v, below) for v in counts]
             + [_cell(row.themes.get(th.key, 0), below) for th in overview.themes]
             + [_cell(row.sign_ups_by_source.get(s, 0), below) for s in overview.sources]
+            + [
+                _cell(row.signals.get((org, status), 0), below)
+                for org in overview.signal_organisations
+                for status in SIGNAL_STATUSES
+            ]
         )
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -227,6 +265,8 @@ def overview_text(overview: Overview, t: Translator, *, top_themes: int = 3) -> 
             for count, theme in heard[:top_themes]
         )
         lines.append(t.gettext("Heard most: {themes}", themes=named))
+    if signals := signals_line(t, overview):
+        lines.append(signals)
     if below:
         lines += ["", esc(t.gettext("<{n}: fewer than {n}, not shown for privacy", n=below))]
     return "\n".join(lines)

@@ -3,13 +3,15 @@ its buttons, the top 5 suggestions with reasons, and the "klaar voor koppelen" l
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape as esc
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
     HELP_REQUESTS,
     READY_LIST,
+    READY_NO_VOG,
     READY_SET,
     REQUEST_OPEN,
     REQUEST_PROPOSE,
@@ -17,12 +19,14 @@ from bot.callbacks import (
     REQUEST_TAKE,
 )
 from bot.domain.coupling.matching import Suggestion
+from bot.domain.coupling.on_behalf import OfflineFacts
 from bot.domain.coupling.readiness import ReadinessPage
 from bot.domain.coupling.summaries import RequestPage, RequestSummary
 from bot.domain.vocabulary import RequestStatus
 from bot.i18n import Translator
 from bot.views.coupling import languages_text, reason_text, slots_text, tasks_text
 from bot.views.lists import keyboard, more_line, name_html, name_plain
+from bot.views.on_behalf import erase_button, offline_lines
 
 #: Requests per page: 5 entries with every field at its longest stay far below 4,096.
 REQUEST_PAGE_SIZE = 5
@@ -82,9 +86,11 @@ def request_list_view(
 
 
 def request_view(
-    t: Translator, s: RequestSummary, viewer_id: int
+    t: Translator, s: RequestSummary, viewer_id: int, offline: OfflineFacts | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """One request in full, with "Ik pak dit op" (unless theirs) and suggestions (open)."""
+    """One request in full, with "Ik pak dit op" (unless theirs) and suggestions (open).
+    `offline`: the resident has no Telegram (shown only to the area's coordinators: phone,
+    consent record, and "Erase the data of <name>")."""
     owner = name_html(s.owner_name, None) if s.owner_name else t.gettext("nobody yet")
     lines = [
         f"<b>{name_html(s.resident_name, None)}</b> · {esc(s.place)}",
@@ -92,8 +98,12 @@ def request_view(
         t.gettext("Languages: {languages}", languages=esc(languages_text(t, s.languages))),
         t.gettext("Times: {times}", times=esc(slots_text(t, s.slots))),
     ]
-    if s.note:
+    if s.note and s.owner_id == viewer_id:  # the resident's note: for the owner only
         lines.append(t.gettext("Note: {note}", note=esc(s.note)))
+    elif s.note:
+        lines.append(t.gettext("Note: only the owner reads it (take the request on)."))
+    if offline is not None:
+        lines.extend(offline_lines(t, offline))
     lines.append(
         t.gettext(
             "Status: {status} · owner: {owner}", status=status_label(t, s.status), owner=owner
@@ -106,6 +116,8 @@ def request_view(
         rows.append([(t.gettext("I'll take this on"), REQUEST_TAKE.encode(request_id=s.id))])
     if s.status == RequestStatus.OPEN:
         rows.append([(t.gettext("Suggested volunteers"), REQUEST_SUGGEST.encode(request_id=s.id))])
+    if offline is not None:
+        rows.append(erase_button(t, offline))
     rows.append([(t.gettext("« All requests"), HELP_REQUESTS.encode(page=0))])
     return "\n".join(lines), keyboard(rows)
 
@@ -140,6 +152,35 @@ def suggestions_view(
     return "\n".join(lines), keyboard(rows)
 
 
+def vog_label(t: Translator, day: dt.date) -> str:
+    """'VOG gezien op 28-11-2026' (a date only, never a number)."""
+    return t.gettext("VOG seen on {date}", date=day.strftime("%d-%m-%Y"))
+
+
+def vog_question(
+    t: Translator,
+    name: str,
+    page_number: int,
+    listing: tuple[str, InlineKeyboardMarkup | None],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """After marking a volunteer ready: optionally the day their VOG was seen, above the
+    list (`listing`, from `readiness_view`: its buttons stay, so more can be marked)."""
+    text = t.gettext(
+        "{name} is ready for coupling. Did you see their VOG (certificate of conduct)? Type "
+        "the date on it, e.g. 28-11-2026 (only the date is kept), or tap No VOG.",
+        name=f"<b>{name_html(name, None)}</b>",
+    )
+    rows = [list(row) for row in (listing[1].inline_keyboard if listing[1] else ())]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t.gettext("No VOG"), callback_data=READY_NO_VOG.encode(page=page_number)
+            )
+        ]
+    )
+    return f"{text}\n\n{listing[0]}", InlineKeyboardMarkup(rows)
+
+
 def readiness_view(
     t: Translator, page: ReadinessPage, page_number: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -153,7 +194,8 @@ def readiness_view(
     rows = [
         [
             (
-                f"✅ {name_plain(v.name)}" if v.ready else f"⬜ {name_plain(v.name)}",
+                (f"✅ {name_plain(v.name)}" if v.ready else f"⬜ {name_plain(v.name)}")
+                + (f" · {vog_label(t, v.vog_date)}" if v.vog_date else ""),
                 READY_SET.encode(volunteer_id=v.id, page=page_number),
             )
         ]

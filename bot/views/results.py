@@ -23,6 +23,7 @@ from bot.callbacks import (
 from bot.i18n import Translator
 from bot.views.assisted import assisted_button
 from bot.views.lists import button_rows, keyboard
+from bot.views.signals import signal_button
 from bot.views.worries import worried_button
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def screen_keyboard(
     may_add_theme: bool,
     may_sign_up: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Numbers (the chosen one marked), one toggle per theme, street / add theme / done."""
+    """Numbers (the chosen one marked), one toggle per theme, street / add theme, a place
+    signal, worried about someone, done."""
     chosen = mine.conversations if mine else None
     numbers = [
         (f"• {n} •" if n == chosen else str(n), RESULTS_COUNT.encode(action_id=action_id, count=n))
@@ -111,6 +113,7 @@ def screen_keyboard(
     rows.append(extra)
     if may_sign_up:
         rows.append([assisted_button(t, action_id)])
+    rows.append([signal_button(t, action_id)])
     rows.append([worried_button(t)])
     rows.append([(t.gettext("Done"), RESULTS_DONE.encode(action_id=action_id))])
     return keyboard(rows)

@@ -24,6 +24,7 @@ from bot.callbacks import (
     EDIT,
     MESSAGE_START,
     NOTICE_LEVEL,
+    ORGANISERS,
     ROSTER,
     ROSTER_PAGE,
     WIDEN,
@@ -92,7 +93,7 @@ def roster_view(
     )
     entries = [(index, name) for index, (_, names) in enumerate(groups) for name in names]
     shown, page, remaining = page_slice(entries, page, ROSTER_PAGE_SIZE)
-    lines = [action_summary(t, action, result.area_name), ""]
+    lines = [action_summary(t, action, result.area_name, organisers=result.organisers), ""]
     if action.status == ActionStatus.CANCELLED:
         lines += [t.gettext("This action has been cancelled."), ""]
     lines.append(
@@ -149,6 +150,7 @@ def roster_view(
         rows.append(
             [(t.gettext("Message the people coming"), MESSAGE_START.encode(action_id=action.id))]
         )
+        rows.append([(t.gettext("Together with partners"), ORGANISERS.encode(action_id=action.id))])
         if notice_level is not None:  # issue 7 item 5: "alles" / "alleen urgent"
             lines.append(notice_level_line(t, notice_level))
             rows.append([notice_level_button(t, action.id, notice_level)])

@@ -116,6 +116,7 @@ async def test_a_call_that_would_reach_nobody_is_said_before_and_widened_after(
         "Choose another area",
         "Yes, send the call",
         "Ask for a language",
+        "Together with partners",
         "Start over",
         "Cancel",
     ]
@@ -190,7 +191,13 @@ async def test_the_preview_offers_the_whole_wijk_and_a_copy_goes_elsewhere(
     preview = await _do(coord, "tap", "Whole wijk Haarlemmerbuurt", "Please check the action:")
     assert "Where: Haarlemmerplein 1, Haarlemmerbuurt" in preview.text
     assert "Nobody would get the call" not in preview.text
-    assert preview.labels == ["Yes, send the call", "Ask for a language", "Start over", "Cancel"]
+    assert preview.labels == [
+        "Yes, send the call",
+        "Ask for a language",
+        "Together with partners",
+        "Start over",
+        "Cancel",
+    ]
     done = await _do(coord, "tap", "Yes, send the call", "Done!")
     assert "3 volunteers get the call now." in done.text
     await anna.wait_for("New action in Haarlemmerbuurt")

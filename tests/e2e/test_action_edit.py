@@ -36,6 +36,7 @@ ROSTER_LABELS = [
     "Change",
     "Call more people",
     "Message the people coming",
+    "Together with partners",
     "Only urgent notices",
     "Once more",
     "Cancel action",
@@ -290,16 +291,19 @@ async def test_raise_and_lower_places_with_a_waiting_list(
     assert "Plekken eerst: 1" in nl.text
     assert not [m for m in wim.messages if "has changed" in m.text]
 
-    # lowering below the three confirmed volunteers is refused, with the reason
+    # lowering below the three confirmed volunteers asks who moves to the waiting list
+    # (tests/e2e/test_action_rest.py); going back changes nothing
     await _open_roster(coord)
     await _step(coord, "tap", "Change", "Change the action:")
     await _step(coord, "tap", "Number of places", "How many volunteers do you need?")
     await _step(coord, "tap", "2", "Changed, not saved yet: number of places")
-    refused = await _step(coord, "tap", "Save changes", "already have a place")
-    assert refused.text.startswith(
-        "3 volunteers already have a place, so the action needs at least 3 places. "
-        "Ask volunteers to tap No first if fewer can come.\n\nChange the action:"
+    chooser = await _step(coord, "tap", "Save changes", "Choose 1 volunteer")
+    assert chooser.text.startswith(
+        "Klaptafel would have 2 places, but 3 volunteers have one.\n"
+        "Choose 1 volunteer to move to the waiting list.\n"
     )
+    screen = await _step(coord, "tap", "Back to the changes", "Change the action:")
+    assert "3 volunteers needed" in screen.text
     async with wijkbot.db.begin() as session:
         action = await session.get(Action, action_id)
         assert action is not None
@@ -355,6 +359,7 @@ async def test_a_dutch_coordinator_changes_the_title(
         "Wijzigen",
         "Meer mensen oproepen",
         "Bericht aan wie komt",
+        "Samen met partners",
         "Alleen urgente meldingen",
         "Nog een keer",
         "Actie annuleren",

@@ -84,11 +84,12 @@ async def test_message_to_the_people_coming_and_maybe(
     head = (
         f"Message from {iso('Carla')} (coordinator) about Klaptafel (Saturday 6 December at 14:00):"
     )
-    assert got.text == f"{head}\n\n{TEXT}"
+    assert got.text == f"{head}\n\n{TEXT}\n\nTo answer {iso('Carla')}, reply to this message."
     got = await wim.wait_for("Bericht van Carla", after=marks[wim.id])
     assert got.text == (
         f"Bericht van {iso('Carla')} (coördinator) over Klaptafel "
-        f"(zaterdag 6 december om 14:00):\n\n{TEXT}"
+        f"(zaterdag 6 december om 14:00):\n\n{TEXT}\n\n"
+        f"Wil je {iso('Carla')} antwoorden? Beantwoord dit bericht."
     )
     await wijkbot.outbox_idle()
     assert vol3.messages_after(marks[vol3.id]) == []

@@ -108,7 +108,13 @@ async def test_coordinator_plans_an_action_in_english(
         "6 volunteers needed\n\n"
         "Shall I send the call to the volunteers?"
     )
-    assert preview.labels == ["Yes, send the call", "Ask for a language", "Start over", "Cancel"]
+    assert preview.labels == [
+        "Yes, send the call",
+        "Ask for a language",
+        "Together with partners",
+        "Start over",
+        "Cancel",
+    ]
     await tap(coord, "Yes, send the call")
     done = await coord.wait_for("Done! The action")
     assert done.text == (
@@ -486,6 +492,7 @@ async def test_roster_counts_and_cancel_tells_everyone_who_answered(
         "Change",
         "Call more people",
         "Message the people coming",
+        "Together with partners",
         "Only urgent notices",
         "Once more",
         "Cancel action",
@@ -552,6 +559,7 @@ async def test_an_action_that_started_cannot_be_cancelled(
         "Change",
         "Call more people",
         "Message the people coming",
+        "Together with partners",
         "Only urgent notices",
         "Once more",
         "Cancel action",
@@ -673,6 +681,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
     assert preview.labels == [
         "Ja, stuur de oproep",
         "Vraag om een taal",
+        "Samen met partners",
         "Opnieuw beginnen",
         "Annuleren",
     ]
@@ -694,6 +703,7 @@ async def test_dutch_flow(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
         "Wijzigen",
         "Meer mensen oproepen",
         "Bericht aan wie komt",
+        "Samen met partners",
         "Alleen urgente meldingen",
         "Nog een keer",
         "Actie annuleren",

@@ -148,3 +148,47 @@ async def test_unknown_area_lists_the_valid_names(tmp_path: Path) -> None:
     )
     assert line.startswith("wijkbot: unknown area 'Jordan' (did you mean Jordaan")
     assert "; valid names: " in line and "Haarlemmerbuurt" in line and "Centrum" in line
+
+
+async def test_partner_invite_names_a_known_organisation(tmp_path: Path) -> None:
+    process = await _wijkbot(
+        tmp_path,
+        "invite",
+        "--role",
+        "partner",
+        "--organisation",
+        "dock centrum",
+        "--bot-username",
+        "wijkbot_test_bot",
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert (
+        out.decode()
+        .splitlines()[0]
+        .startswith("invite for a partner of DOCK Centrum in Centrum, unlimited uses")
+    )
+    engine = create_engine(sync_url(f"sqlite:///{tmp_path / 'run.db'}"))
+    with engine.connect() as conn:
+        invite = conn.execute(select(Invite.role, Invite.organisation_id)).one()
+    engine.dispose()
+    assert invite.role == "partner" and invite.organisation_id is not None
+
+
+async def test_unknown_organisation_lists_the_valid_names(tmp_path: Path) -> None:
+    line = await _one_line_exit_2(
+        tmp_path,
+        "invite",
+        "--role",
+        "partner",
+        "--organisation",
+        "DOK Centrum",
+        "--bot-username",
+        "wijkbot_test_bot",
+    )
+    assert line.startswith("wijkbot: unknown organisation 'DOK Centrum' (did you mean DOCK Centrum")
+    assert "; valid names: Buurtteam Amsterdam Centrum, DOCK Centrum" in line and "Ymere" in line
+    line = await _one_line_exit_2(
+        tmp_path, "invite", "--role", "partner", "--bot-username", "wijkbot_test_bot"
+    )
+    assert line == "wijkbot: --role partner needs --organisation <name or id>"

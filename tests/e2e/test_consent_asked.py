@@ -56,7 +56,10 @@ VOLUNTEER_CONSENT = (
     "• Results: what you record after an action (conversations, streets, themes heard) is "
     "kept with your name until 90 days after the action; then only the counts stay.\n"
     "• How you found us: we note which invite link or flyer you used, so coordinators see "
-    "which flyers work. It is deleted with your data.\n\n"
+    "which flyers work. It is deleted with your data.\n"
+    "• Signals: a signal you send about a building, portiek or street (no names) goes to one "
+    "partner organisation. We keep it with your name, so you hear their answer, until 90 days "
+    "after it is done; then only the count stays.\n\n"
     "Who sees it? Only the coordinators of your neighbourhood network. We do not share it "
     "with anyone else.\n\n"
     "Seeing and removing it: send /mydata to see everything, /delete at any time and "
@@ -101,6 +104,7 @@ async def test_sign_up_states_each_purpose_and_stores_it_with_version_and_date(
         "attendance": (1, "agreed"),
         "results": (1, "agreed"),
         "sign_up_source": (1, "agreed"),
+        "signals": (1, "agreed"),
     }
     assert len({v[2] for v in stored.values()}) == 1  # one moment: when she agreed
     assert NOW <= stored["calls"][2] <= wijkbot.clock.now()
@@ -212,6 +216,7 @@ async def test_a_new_version_is_asked_once_and_nothing_new_is_used_before(
         "relaying": (1, "agreed"),
         "results": (1, "agreed"),
         "sign_up_source": (1, "agreed"),
+        "signals": (1, "agreed"),
     }
     # old, repeated or forged answers change nothing
     for data in ("cs:calls:2:n", "cs:calls:1:y", "cs:attendance:2:y", "cs:photos:1:y", "cs:x"):

@@ -243,7 +243,117 @@ async def _flyer(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
     return user
 
 
+def _on_behalf(steps: list[tuple[str, str, str]]) -> Reach:
+    """A coordinator sends /onbehalf (a resident without Telegram), then `steps`."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        await user.send("/onbehalf")
+        await user.wait_for("You register someone without Telegram")
+        for how, what, expected in steps:
+            mark = user.mark()
+            if how == "tap":
+                await tap(user, what)
+            else:
+                await user.send(what)
+            await user.wait_for(expected, after=mark)
+        return user
+
+    return reach
+
+
+def _signal(state: str) -> Reach:
+    """A coordinator opens /signal (and picks Ymere); or Ymere's staff tap "Not for us"."""
+
+    async def reach(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+        from bot.domain import signals
+        from sandbox.harness import add_partner
+        from storage.models import Organisation
+
+        user = fake.user(next(_ids), "Carla", language_code="en")
+        await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+        if state == "reason":
+            staff = fake.user(next(_ids), "Yara", language_code="en")
+            await add_partner(bot, staff, organisation="ymere-centrum", language="en")
+            async with bot.db.begin() as session:
+                me = await session.scalar(select(Person).where(Person.telegram_user_id == user.id))
+                ymere = await session.scalar(
+                    select(Organisation).where(Organisation.key == "ymere-centrum")
+                )
+                assert me is not None and ymere is not None
+                await signals.send_signal(
+                    session=session,
+                    sender=me,
+                    organisation_id=ymere.id,
+                    text="Lekkage in portiek",
+                    now=bot.clock.now(),
+                )
+            await tap(staff, "Not for us")
+            await staff.wait_for("Why is it not for Ymere?")
+            return staff
+        await user.send("/signal")
+        await user.wait_for("To which organisation?")
+        if state == "text":
+            await tap(user, "Ymere")
+            await user.wait_for("Type the signal for Ymere")
+        return user
+
+    return reach
+
+
+_OB_BUURT = [("send", "Fatma", "In which buurt does")]
+_OB_LANGS = [*_OB_BUURT, ("tap", "Westerdokseiland", "Which languages does")]
+_OB_TASKS = [*_OB_LANGS, ("tap", "⬜ Turkish", "Which languages"), ("tap", "Done", "What would")]
+_OB_TIMES = [*_OB_TASKS, ("tap", "⬜ Shopping", "What would"), ("tap", "Done", "Which times")]
+_OB_NOTE = [*_OB_TIMES, ("tap", "Done", "Type a short note")]
+_OB_PHONE = [*_OB_NOTE, ("tap", "No note", "On which phone number")]
+_OB_CONFIRM = [*_OB_PHONE, ("send", "06 1234 5678", "Consent: given orally")]
+
+
+async def _vog(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+    """A coordinator marks a volunteer ready; the VOG date is asked."""
+    user = fake.user(next(_ids), "Carla", language_code="en")
+    await add_person(bot, user, role="coordinator", area="Centrum", language="en")
+    vera = fake.user(next(_ids), "Vera", language_code="en")
+    await add_person(bot, vera, role="volunteer", area="Haarlemmerbuurt", language="en")
+    await user.send("/ready")
+    await user.wait_for("Ready for coupling")
+    await tap(user, "⬜ Vera")
+    await user.wait_for("Did you see their VOG")
+    return user
+
+
+async def _note(bot: BotUnderTest, fake: FakeBotAPI) -> FakeUser:
+    """A resident with an open request taps "Write a note for the coordinator"."""
+    user = fake.user(next(_ids), "Ayse", language_code="en")
+    await add_person(bot, user, role="resident", area="Haarlemmerbuurt", language="en")
+    await user.send("/helprequest")
+    await user.wait_for("What would you like help with?")
+    mark = user.mark()
+    await tap(user, "⬜ Shopping")
+    await user.wait_for(predicate=lambda m: "✅ Shopping" in m.labels, after=mark)
+    mark = user.mark()
+    await tap(user, "Done")
+    await user.wait_for("Your help request", after=mark)
+    await tap(user, "Write a note for the coordinator")
+    await user.wait_for("Type a short note")
+    return user
+
+
 WALKS: dict[str, dict[str, Reach]] = {
+    "on_behalf": {
+        "name": _on_behalf([]),
+        "buurt": _on_behalf(_OB_BUURT),
+        "languages": _on_behalf(_OB_LANGS),
+        "tasks": _on_behalf(_OB_TASKS),
+        "times": _on_behalf(_OB_TIMES),
+        "note": _on_behalf(_OB_NOTE),
+        "phone": _on_behalf(_OB_PHONE),
+        "confirm": _on_behalf(_OB_CONFIRM),
+    },
+    "vog": {"date": _vog},
+    "request_note": {"note": _note},
     "onboarding": {
         "lang": _signup("volunteer", []),
         "consent": _signup("volunteer", _CONSENT),
@@ -286,6 +396,11 @@ WALKS: dict[str, dict[str, Reach]] = {
     "results": {"screen": _results(typing=False), "typing": _results(typing=True)},
     "flyer": {"label": _flyer},
     "action_message": {"text": _message(None), "audience": _message("Neem flyers mee")},
+    "signal": {
+        "organisation": _signal("organisation"),
+        "text": _signal("text"),
+        "reason": _signal("reason"),
+    },
 }
 
 # What each conversation says when it ends: what was kept.
@@ -297,6 +412,10 @@ KEPT = {
     "results": "Closed. The results you tapped are saved.",
     "flyer": "OK, no flyer was made.",
     "action_message": "OK, the message was not sent.",
+    "on_behalf": "OK, nobody was registered. Nothing was kept.",
+    "vog": "OK, the volunteer is ready for coupling; no VOG date was noted.",
+    "request_note": "OK, your note was not changed.",
+    "signal": "OK, stopped. Nothing was sent.",
 }
 KEPT_AFTER_CONSENT = "Signing up is paused. What you chose so far is kept."
 RESUMED = {  # /start after a paused sign-up asks the same step's question again
@@ -349,6 +468,8 @@ async def test_every_state_of_every_conversation_has_the_same_way_out(
                     after=mark,
                 )
             assert await conversation_state(wijkbot, name, user) is None, where
+            if name == "request_note":  # a resident's free text goes to the coordinators
+                continue
             mark = user.mark()
             await user.send("Buurthuis")  # not an answer to the question that was open
             await user.wait_for(NOT_UNDERSTOOD, after=mark)

@@ -164,9 +164,10 @@ async def test_the_owner_plans_a_kennismaking_both_get_it_and_a_reminder(
         "Your first meeting (kennismaking) is planned: Friday 4 December at 14:00, "
         "at Buurthuis De Koe."
     )
-    # Someone who is not a coordinator of the area cannot plan it; bad input gets help.
+    # Someone who is not a coordinator cannot plan it (the one refusal for coordinators'
+    # commands); bad input gets help.
     await volunteer.send(f"/kennismaking {couple_id} 4-12 14:00 Bij mij")
-    await volunteer.wait_for("Je kunt voor dat koppel geen kennismaking plannen.")
+    await volunteer.wait_for("Sorry, dit kunnen alleen coördinatoren doen.")
     await owner.send("/kennismaking morgen")
     await owner.wait_for("Plan een kennismaking zo:")
 

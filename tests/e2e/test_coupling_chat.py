@@ -67,6 +67,7 @@ async def _ask_for_shopping_in_turkish(ayse: FakeUser) -> None:
         "Mijn vraag veranderen",
         "Talen veranderen",
         "Tijden veranderen",
+        "Notitie voor de coördinator schrijven",
         "Mijn hulpvraag intrekken",
     ]
     mark = ayse.mark()

@@ -306,3 +306,45 @@ def test_every_text_column_is_named_personal_organisational_or_code() -> None:
         and privacy.classification(table.name, column.name) is None
     ]
     assert unnamed == []
+
+
+async def test_volunteer_who_sent_a_signal_erased(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:
+    """The signal stays for the organisation (a place, no names), without its sender; the
+    answer that was sent to them and the link go."""
+    from sandbox.harness import add_partner
+    from storage.models import Signal
+    from tests.storage.test_results import add_action
+
+    coord = fake.user(2001, "Carla")
+    staff = fake.user(2003, "Yara")
+    await add_person(wijkbot, coord, role="coordinator", area="Centrum")
+    await add_partner(wijkbot, staff, organisation="ymere-centrum")
+    await _bump_person_ids(wijkbot)
+    user = fake.user(TELEGRAM_ID, NAME)
+    await add_person(wijkbot, user, role="volunteer", area="Haarlemmerbuurt")
+    await _drop_filler(wijkbot)
+    person_id = await _person_id(wijkbot, TELEGRAM_ID)
+    async with wijkbot.db.begin() as session:
+        me = await session.get(Person, person_id)
+        start = NOW.astimezone(dt.UTC) - dt.timedelta(hours=1)
+        await add_action(
+            session, starts_at=start, ends_at=start + dt.timedelta(hours=2), volunteers=(me,)
+        )
+    await user.send("/signaal")
+    await tap(user, "Ymere")
+    await user.wait_for("Typ het signaal voor Ymere")
+    await user.send("Lekkage in portiek Zoutkeetsgracht 8")
+    await user.wait_for("Je signaal is naar Ymere gegaan")
+    await tap(staff, "Opgepakt")
+    await user.wait_for("Ymere heeft het signaal")
+    await _erase(user)
+    assert await scan(wijkbot, telegram_id=TELEGRAM_ID, person_id=person_id, texts=[NAME]) == []
+    async with wijkbot.db.begin() as session:
+        signal = await session.scalar(select(Signal))
+        assert signal is not None
+        assert (signal.text, signal.sender_id, signal.status) == (
+            "Lekkage in portiek Zoutkeetsgracht 8",
+            None,
+            "picked_up",
+        )
+        assert privacy.classification("signal", "text") == "organisational"

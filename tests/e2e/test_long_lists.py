@@ -128,6 +128,7 @@ async def test_a_roster_of_131_volunteers_with_64_character_names_is_paged(
         "Change",
         "Call more people",
         "Message the people coming",
+        "Together with partners",
         "Only urgent notices",
         "Once more",
         "Cancel action",

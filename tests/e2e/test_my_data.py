@@ -57,6 +57,7 @@ async def test_my_data_shows_and_sends_everything_stored(
         "attendance",
         "results",
         "sign_up_source",
+        "signals",
     ]
     assert data["send_pacing"] is None
 

@@ -102,13 +102,20 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
     mark = pim.mark()
     await pim.send("/help")
     help_text = await pim.wait_for("partner organisation", after=mark)
-    assert "/helprequests" not in help_text.text and "/actions" not in help_text.text
+    assert "/helprequests" not in help_text.text and "/newaction" not in help_text.text
+    assert "/actions – actions your organisation organises with the network" in help_text.text
 
+    # /acties shows only the joint actions of their own organisation (issue 10): none here
+    for command in ("/acties", "/actions"):
+        wijkbot.clock.advance(1)
+        mark = pim.mark()
+        await pim.send(command)
+        await pim.wait_for(
+            "Your organisation organises no upcoming actions with the network.", after=mark
+        )
     for command in (
         "/hulpvragen",
         "/helprequests",
-        "/acties",
-        "/actions",
         "/newaction",
         "/nieuweactie",
         "/invite",
@@ -150,6 +157,13 @@ async def test_a_partner_sees_no_requests_rosters_or_messages(
         f"cr:v:{request_id}:{partner.id}",
         "rd:p:0",
         f"rd:s:{partner.id}:0",
+        # joint actions (issue 10): no action of theirs, so every press is stale
+        "pa:r:1:0",
+        "pa:nl:1:u",
+        "act:og:1",
+        f"act:ot:1:{org_id}:1",
+        "act:ct:1:1",
+        "act:nl:1:u",
     ):
         wijkbot.clock.advance(1)  # a person's pace: the flood guard stays out of the way
         await pim.press_data(data)

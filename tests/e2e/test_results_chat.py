@@ -93,6 +93,7 @@ async def test_two_volunteers_and_the_coordinator_record_results(
         ["⬜ gezondheid"],
         ["📍 Per straat"],
         ["📱 Bewoner hier aanmelden"],
+        ["📣 Signaal over een plek"],
         ["🆘 Zorgen om iemand"],
         ["Klaar"],
     ]
@@ -149,7 +150,7 @@ async def test_two_volunteers_and_the_coordinator_record_results(
     # Carla, the coordinator, adds a theme for her area and records what she heard
     await carla.send("/results")
     screen = await carla.wait_for("Results: Klaptafel")
-    assert screen.buttons[-3] == ["📍 Per street", "➕ Add a theme"]
+    assert screen.buttons[-4] == ["📍 Per street", "➕ Add a theme"]
     mark = carla.mark()
     await carla.press("➕ Add a theme", message_id=screen.message_id)
     await carla.wait_for("Type the new theme", after=mark)

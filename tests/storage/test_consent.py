@@ -44,6 +44,7 @@ async def test_sign_up_records_each_purpose_of_the_role(db: Database) -> None:
             "relaying",
             "results",
             "sign_up_source",
+            "signals",  # place signals kept with their name (issue 10 §3)
         ]
         versions = {p.key: p.version for p in consent.PURPOSES}
         assert all((c.version, c.given_at) == (versions[k], T0) for k, c in given.items())

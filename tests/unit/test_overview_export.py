@@ -249,3 +249,40 @@ def test_csv_cells_cannot_become_spreadsheet_formulas() -> None:
     header, first, _total = parse(overview_csv(evil, t("en")), ",")
     assert first[1:3] == ["'+1", '\'=HYPERLINK("http://x")']
     assert header[-1] == "Sign-ups via: @SUM(A1)"  # not at the start of the cell: harmless
+
+
+def test_signals_per_organisation_in_the_csv_and_the_text() -> None:
+    base = make_overview()
+    signals = {("Ymere", "open"): 1, ("Ymere", "done"): 2, ("DOCK Centrum", "picked_up"): 1}
+    west = replace(base.rows[1], signals=signals)
+    total = replace(base.total, signals=signals)
+    overview = replace(
+        base,
+        rows=[base.rows[0], west, *base.rows[2:]],
+        total=total,
+        signal_organisations=["DOCK Centrum", "Ymere"],
+    )
+    header, *body = parse(overview_csv(overview, t("nl")), ";")
+    assert header[-6:] == [
+        "Signalen DOCK Centrum: open",
+        "Signalen DOCK Centrum: opgepakt",
+        "Signalen DOCK Centrum: afgerond",
+        "Signalen Ymere: open",
+        "Signalen Ymere: opgepakt",
+        "Signalen Ymere: afgerond",
+    ]
+    assert body[1][-6:] == ["0", "1", "0", "1", "0", "2"]
+    assert body[0][-6:] == ["0"] * 6
+    assert all(len(r) == len(header) for r in body)
+    text = overview_text(overview, t("en")).split("\n")
+    assert text[-1] == (
+        "Signals: DOCK Centrum 0 open, 1 picked up, 0 done; Ymere 1 open, 0 picked up, 2 done"
+    )
+    # partners: counts the domain suppressed (None) show as "<5" like every other count
+    hidden = {k: None for k in signals}
+    small = replace(
+        overview,
+        rows=[base.rows[0], replace(west, signals=hidden), *base.rows[2:]],
+        suppress_below=5,
+    )
+    assert parse(overview_csv(small, t("en")), ",")[2][-6:] == ["0", "<5", "0", "<5", "0", "<5"]

@@ -156,11 +156,14 @@ async def answer(
     now: dt.datetime,
 ) -> CheckIn:
     """Record one side's answer. The first answer counts (double presses change nothing).
-    "Kan beter" and "We zijn gestopt" tell the owner. Raises `NotFound`, `NotAllowed`."""
+    "Kan beter" and "We zijn gestopt" tell the owner. The contact coordinator of a resident
+    without Telegram answers for them. Raises `NotFound`, `NotAllowed`."""
     check_in = await session.get(CheckIn, check_in_id)
     if check_in is None:
         raise NotFound()
-    if check_in.person_id != person.id:
+    from bot.domain.coupling.on_behalf import acts_for  # the contact answers for an offline one
+
+    if not await acts_for(session=session, person=person, resident_id=check_in.person_id):
         raise NotAllowed()
     if check_in.answer is not None:
         return check_in
@@ -168,7 +171,7 @@ async def answer(
     check_in.answered_at = now
     couple = await session.get(Couple, check_in.couple_id)
     if couple is not None and answer in (CheckInAnswer.COULD_BE_BETTER, CheckInAnswer.STOPPED):
-        side = Role.VOLUNTEER if person.id == couple.volunteer_id else Role.RESIDENT
+        side = Role.VOLUNTEER if check_in.person_id == couple.volunteer_id else Role.RESIDENT
         await _tell(session, couple, str(answer), side, f"{check_in.id}", now)
     await session.flush()
     return check_in

@@ -1,13 +1,14 @@
 """Suggestions for a help request: hard filters in SQL, the soft score, reasons.
 
-Hard filters (issue 6 §1), all in one SQL statement: a volunteer who finished onboarding,
-is marked ready for coupling, is reachable, has not stopped, is not paused today (local
-date), has no "liever niet nu" running, lives in the same network (stadsdeel) as the
-request, shares a language with the resident, offers at least one asked task, has fewer
-current couples plus pending proposals than their own maximum, and was never proposed for
-this request before (whatever the outcome). The soft score (`scoring`) is computed in the
-same statement so the database returns only the top rows; Python recomputes it for those
-rows with `scoring.score`, the one definition (a storage test checks both agree).
+Hard filters (issue 6 §1): a volunteer who finished onboarding, is marked ready for
+coupling, is reachable, has not stopped, is not paused today (local date), has no "liever
+niet nu" running, lives in the same network (stadsdeel) as the request, shares a language
+with the resident, offers at least one asked task, has fewer current couples plus pending
+proposals than their own maximum, and was never proposed for this request before (whatever
+the outcome). `_candidate_statement` is the full query (every candidate, used by
+`is_eligible`); `top_suggestions` searches with `ranking.best`, which gives the same top
+rows by reading only the best few (bounded by the score) and scores them with
+`scoring.score`, the one definition.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from sqlalchemy import (
     String,
     Subquery,
     bindparam,
-    case,
     cast,
     func,
     literal,
@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import consent
-from bot.domain.coupling import scoring
+from bot.domain.coupling import ranking, scoring
 from bot.domain.coupling.scoring import AreaInfo, AreaTree, Reason
 from bot.domain.coupling.vocabulary import PENDING_PROPOSAL_STATUSES
 from bot.domain.errors import NotFound
@@ -92,15 +92,19 @@ class Suggestion:
 _trees: dict[object, tuple[tuple[int, int], AreaTree]] = {}
 
 
-async def area_tree(session: AsyncSession) -> AreaTree:
+async def area_tree(
+    session: AsyncSession, *, fingerprint: tuple[int, int] | None = None
+) -> AreaTree:
     """The whole area division (a few hundred rows at most), cached per engine.
 
     The cache is checked against the area table's row count and highest id (one small
-    query), the same rule as `bot.domain.areas.tree`: areas are only ever added by loading
-    the area file, never edited in place, so a new load changes the fingerprint."""
+    query, or `fingerprint` when the caller read them already), the same rule as
+    `bot.domain.areas.tree`: areas are only ever added by loading the area file, never
+    edited in place, so a new load changes the fingerprint."""
     engine = session.bind.engine if hasattr(session.bind, "engine") else session.bind
-    row = (await session.execute(select(func.count(Area.id), func.max(Area.id)))).one()
-    fingerprint = (int(row[0] or 0), int(row[1] or 0))
+    if fingerprint is None:
+        row = (await session.execute(select(func.count(Area.id), func.max(Area.id)))).one()
+        fingerprint = (int(row[0] or 0), int(row[1] or 0))
     cached = _trees.get(engine)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
@@ -114,44 +118,51 @@ async def area_tree(session: AsyncSession) -> AreaTree:
 
 async def request_needs(*, session: AsyncSession, request_id: int) -> RequestNeeds:
     """Load a request's tasks, languages and times, in one round trip. Raises `NotFound`."""
-    part = literal_column("NULL")
-    rows = (
-        await session.execute(
-            union_all(
-                select(
-                    literal(0).label("kind"),
-                    HelpRequest.person_id.label("a"),
-                    HelpRequest.area_id.label("b"),
-                    cast(part, String).label("s"),
-                ).where(HelpRequest.id == request_id),
-                select(
-                    literal(1), cast(part, Integer), cast(part, Integer), HelpRequestTask.task
-                ).where(HelpRequestTask.request_id == request_id),
-                select(
-                    literal(2),
-                    cast(part, Integer),
-                    cast(part, Integer),
-                    HelpRequestLanguage.language,
-                ).where(HelpRequestLanguage.request_id == request_id),
-                select(
-                    literal(3),
-                    HelpRequestSlot.weekday,
-                    cast(part, Integer),
-                    HelpRequestSlot.day_part,
-                ).where(HelpRequestSlot.request_id == request_id),
-            )
-        )
-    ).all()
+    return (await _needs_and_areas(session, request_id))[0]
+
+
+async def _needs_and_areas(
+    session: AsyncSession, request_id: int
+) -> tuple[RequestNeeds, tuple[int, int]]:
+    """`request_needs` and the area table's fingerprint (`area_tree`), in one round trip."""
+    rows = (await session.execute(_needs_statement(), {"request_id": request_id})).all()
     head = next((r for r in rows if r.kind == 0), None)
     if head is None:
         raise NotFound()
-    return RequestNeeds(
+    areas = next(r for r in rows if r.kind == 4)
+    needs = RequestNeeds(
         id=request_id,
         resident_id=head.a,
         area_id=head.b,
         tasks=frozenset(r.s for r in rows if r.kind == 1),
         languages=frozenset(r.s for r in rows if r.kind == 2),
         slots=frozenset((r.a, r.s) for r in rows if r.kind == 3),
+    )
+    return needs, (int(areas.a or 0), int(areas.b or 0))
+
+
+@cache
+def _needs_statement() -> Any:
+    """The statement of `_needs_and_areas`, built once (bind parameter request_id)."""
+    part = literal_column("NULL")
+    request_id = bindparam("request_id", type_=Integer)
+    return union_all(
+        select(
+            literal(0).label("kind"),
+            HelpRequest.person_id.label("a"),
+            HelpRequest.area_id.label("b"),
+            cast(part, String).label("s"),
+        ).where(HelpRequest.id == request_id),
+        select(literal(1), cast(part, Integer), cast(part, Integer), HelpRequestTask.task).where(
+            HelpRequestTask.request_id == request_id
+        ),
+        select(
+            literal(2), cast(part, Integer), cast(part, Integer), HelpRequestLanguage.language
+        ).where(HelpRequestLanguage.request_id == request_id),
+        select(
+            literal(3), HelpRequestSlot.weekday, cast(part, Integer), HelpRequestSlot.day_part
+        ).where(HelpRequestSlot.request_id == request_id),
+        select(literal(4), func.count(Area.id), func.max(Area.id), cast(part, String)),
     )
 
 
@@ -216,22 +227,28 @@ def volunteer_features(*, now: Any, today: Any, until: Any = None) -> Select:
         .outerjoin(pending, pending.c.pid == Person.id)
         .outerjoin(places, places.c.pid == Person.id)
         .outerjoin(last, last.c.pid == Person.id)
-        .where(
-            Person.role == Role.VOLUNTEER,
-            Person.onboarded_at.is_not(None),
-            Person.stopped_at.is_(None),
-            Person.unreachable_at.is_(None),
-            or_(Person.paused_until.is_(None), Person.paused_until < today),
-            CouplingProfile.ready_at.is_not(None),
-            or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
-            busy < CouplingProfile.max_couples,
-            consent.agreed_clause("coupling"),
-        )
+        .where(*volunteer_conditions(now=now, today=today, busy=busy))
     )
 
 
-def _capped(expr: ColumnElement[int], low: int, high: int) -> ColumnElement[int]:
-    return case((expr < low, literal(low)), (expr > high, literal(high)), else_=expr)
+def volunteer_conditions(*, now: Any, today: Any, busy: Any) -> list[ColumnElement[bool]]:
+    """SQL: the volunteer-level hard filters on `Person` and its `CouplingProfile` (joined
+    by the caller), `busy` being the SQL count of current couples plus pending proposals:
+    agreed to 'coupling', onboarded, ready, reachable, not stopped, not paused on `today`
+    (local date), no "liever niet nu" at `now` (UTC), below their maximum. The one
+    definition, used by the full query (`volunteer_features`) and the fast path
+    (`ranking`)."""
+    return [
+        Person.role == Role.VOLUNTEER,
+        Person.onboarded_at.is_not(None),
+        Person.stopped_at.is_(None),
+        Person.unreachable_at.is_(None),
+        or_(Person.paused_until.is_(None), Person.paused_until < today),
+        CouplingProfile.ready_at.is_not(None),
+        or_(CouplingProfile.not_now_until.is_(None), CouplingProfile.not_now_until <= now),
+        busy < CouplingProfile.max_couples,
+        consent.agreed_clause("coupling"),
+    ]
 
 
 async def top_suggestions(
@@ -242,92 +259,40 @@ async def top_suggestions(
     limit: int = 5,
     tz: ZoneInfo = AMSTERDAM,
 ) -> list[Suggestion]:
-    """The best `limit` volunteers for a help request, best first (ties: lowest id).
+    """The best `limit` volunteers for a help request, best first (ties: lowest id), with
+    their reasons.
 
     `now` is aware UTC; `tz` gives the local date for pauses. Raises `NotFound` for an
-    unknown request. A request without tasks or languages has no suggestions.
+    unknown request. A request without tasks or languages has no suggestions. The search
+    is `ranking.best` (stops as soon as nobody else can beat the top); it gives what
+    ranking every candidate of `_candidate_statement` by `scoring.score` would give
+    (tests/storage/test_matching_fast_path.py checks both on random networks).
     """
-    needs = await request_needs(session=session, request_id=request_id)
+    needs, fingerprint = await _needs_and_areas(session, request_id)
     if not needs.tasks or not needs.languages:
         return []
-    tree = await area_tree(session)
+    tree = await area_tree(session, fingerprint=fingerprint)
     network = [a for a in tree.by_id if tree.root(a) == tree.root(needs.area_id)]
-    place_points = {a: tree.place(needs.area_id, a).points for a in network}
-    today = now.astimezone(tz).date()
-    # Search tier by tier (same buurt first, ...) and stop as soon as nobody further away
-    # can beat the current top: their score is at most the next tier's place points plus
-    # the most the other parts can give this request.
-    best_other = (
-        (
-            scoring.W_PER_SHARED_SLOT * min(len(needs.slots), scoring.MAX_SHARED_SLOTS)
-            if needs.slots
-            else scoring.W_ANY_TIME
+    found = await ranking.best(
+        session=session,
+        needs=needs,
+        tree=tree,
+        network=network,
+        now=now,
+        today=now.astimezone(tz).date(),
+        limit=limit,
+    )
+    result = []
+    for c in found:
+        why = scoring.reasons(
+            place=tree.place(needs.area_id, c.home),
+            languages=c.languages,
+            tasks=c.tasks,
+            slots=c.slots,
+            couples=c.couples,
         )
-        + scoring.W_LOAD_FREE
-        + scoring.W_REST_MAX
-    )
-    tiers = sorted(set(place_points.values()), reverse=True)
-    rows: list = []
-    for k, points in enumerate(tiers):
-        areas = [a for a, p in place_points.items() if p == points]
-        rows += await _ranked(session, needs, areas, points, now, today, limit)
-        rows.sort(key=lambda r: (-r.score, r.id))
-        rows = rows[:limit]
-        if k + 1 < len(tiers) and len(rows) >= limit and rows[-1].score > tiers[k + 1] + best_other:
-            break
-    return await _explain(session=session, needs=needs, tree=tree, rows=rows, now=now)
-
-
-async def _ranked(
-    session: AsyncSession,
-    needs: RequestNeeds,
-    areas: list[int],
-    place_points: int,
-    now: dt.datetime,
-    today: dt.date,
-    limit: int,
-) -> list:
-    """The best `limit` candidates living in `areas` (all worth `place_points`), with
-    their score computed in SQL by the same weights as `scoring.score`."""
-    params = _parameters(needs=needs, network=areas, now=now, today=today)
-    params.update(points=place_points, limit=limit)
-    params.update(
-        {
-            f"rest{k}": now - dt.timedelta(days=scoring.REST_DAYS_PER_POINT * k)
-            for k in range(1, scoring.W_REST_MAX + 1)
-        }
-    )
-    result = await session.execute(_ranked_statement(bool(needs.slots)), params)
-    return list(result.all())
-
-
-@cache
-def _ranked_statement(has_times: bool) -> Select:
-    """The ranking statement, built once per shape (request with or without times) with
-    bind parameters (see `_parameters`; plus points, limit, rest1..restN)."""
-    c = _candidate_statement(has_times).c
-    times_sql = (
-        literal(scoring.W_PER_SHARED_SLOT) * _capped(c.shared, 0, scoring.MAX_SHARED_SLOTS)
-        if has_times
-        else literal(scoring.W_ANY_TIME)
-    )
-    load_sql = _capped(
-        literal(scoring.W_LOAD_FREE) - literal(scoring.W_PER_LOAD) * c.load, 0, scoring.W_LOAD_FREE
-    )
-    rest_terms = [
-        case((c["last"] <= bindparam(f"rest{k}"), literal(1)), else_=literal(0))
-        for k in range(1, scoring.W_REST_MAX + 1)
-    ]
-    rest_sql = case(
-        (c["last"].is_(None), literal(scoring.W_REST_MAX)),
-        else_=sum(rest_terms[1:], rest_terms[0]),
-    )
-    total = (bindparam("points", type_=Integer) + times_sql + load_sql + rest_sql).label("score")
-    return (
-        select(c.id, c.name, c.home, c.shared, c.load, c["last"], total)
-        .order_by(total.desc(), c.id)
-        .limit(bindparam("limit", type_=Integer))
-    )
+        result.append(Suggestion(volunteer_id=c.id, name=c.name, score=c.score, reasons=why))
+    return result
 
 
 def _parameters(
@@ -415,68 +380,3 @@ async def is_eligible(
         select(candidates.c.id).where(candidates.c.id == volunteer_id).limit(1), params
     )
     return found is not None
-
-
-async def _explain(
-    *, session: AsyncSession, needs: RequestNeeds, tree: AreaTree, rows: list, now: dt.datetime
-) -> list[Suggestion]:
-    ids = [row.id for row in rows]
-    langs: dict[int, set[str]] = {}
-    tasks: dict[int, set[str]] = {}
-    slots: dict[int, set[scoring.Slot]] = {}
-    couples: dict[int, int] = {}
-    if ids:
-        part = literal_column("NULL")
-        found = await session.execute(
-            union_all(
-                select(
-                    literal(0).label("kind"),
-                    PersonLanguage.person_id.label("pid"),
-                    cast(part, Integer).label("n"),
-                    PersonLanguage.language.label("s"),
-                ).where(PersonLanguage.person_id.in_(ids)),
-                select(literal(1), Offer.person_id, cast(part, Integer), Offer.task).where(
-                    Offer.person_id.in_(ids)
-                ),
-                select(
-                    literal(2),
-                    AvailabilitySlot.person_id,
-                    AvailabilitySlot.weekday,
-                    AvailabilitySlot.day_part,
-                ).where(AvailabilitySlot.person_id.in_(ids)),
-                select(literal(3), Couple.volunteer_id, func.count(), cast(part, String))
-                .where(Couple.volunteer_id.in_(ids), Couple.ended_at.is_(None))
-                .group_by(Couple.volunteer_id),
-            )
-        )
-        for kind, pid, n, text in found.all():
-            if kind == 0:
-                langs.setdefault(pid, set()).add(text)
-            elif kind == 1:
-                tasks.setdefault(pid, set()).add(text)
-            elif kind == 2:
-                slots.setdefault(pid, set()).add((n, text))
-            else:
-                couples[pid] = n
-    result = []
-    for row in rows:
-        place = tree.place(needs.area_id, row.home)
-        shared = slots.get(row.id, set()) & needs.slots
-        points = scoring.score(
-            place=place,
-            shared_slots=len(shared),
-            request_has_times=bool(needs.slots),
-            load=row.load,
-            last_coupled_at=row.last,
-            now=now,
-        )
-        why = scoring.reasons(
-            place=place,
-            languages=langs.get(row.id, set()) & needs.languages,
-            tasks=tasks.get(row.id, set()) & needs.tasks,
-            slots=shared,
-            couples=couples.get(row.id, 0),
-        )
-        result.append(Suggestion(volunteer_id=row.id, name=row.name, score=points, reasons=why))
-    result.sort(key=lambda s: (-s.score, s.volunteer_id))
-    return result

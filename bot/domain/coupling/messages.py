@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.coupling import on_behalf
 from bot.domain.coupling.summaries import proposal_facts, request_summary
 from bot.domain.errors import NotFound
 from bot.domain.vocabulary import CouplingMessageKind as Kind
@@ -38,7 +39,8 @@ async def message_facts(
 
     Keys: proposals -> "proposal" (`ProposalFacts`); coupled -> "resident_name",
     "volunteer_name", "resident_place", "role" ("volunteer" | "resident" | "owner"),
-    "other_name"."""
+    "other_name"; for a resident without Telegram also "contact_name" (the coordinator who
+    relays for them)."""
     try:
         if kind in (Kind.PROPOSAL_VOLUNTEER, Kind.PROPOSAL_RESIDENT):
             facts = await proposal_facts(session=session, proposal_id=int(args["proposal_id"]))
@@ -66,13 +68,17 @@ async def message_facts(
                 if person_id == couple.resident_id
                 else "owner"
             )
-            return {
+            facts: dict[str, Any] = {
                 "role": role,
                 "resident_name": summary.resident_name,
                 "resident_place": summary.place,
                 "volunteer_name": volunteer or "?",
                 "tasks": summary.tasks,
             }
+            contact = await on_behalf.contact_of(session=session, resident_id=couple.resident_id)
+            if contact is not None:  # the resident has no Telegram: their coordinator relays
+                facts["contact_name"] = contact.display_name
+            return facts
     except NotFound:
         return None
     return {}

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import consent, outbox
+from bot.domain.coupling import on_behalf
 from bot.domain.coupling import requests as requests_
 from bot.domain.coupling.couples import start_couple
 from bot.domain.coupling.errors import AnswerClosed, NotEligible, RequestNotOpen
@@ -178,9 +179,13 @@ async def _load(
     request = await requests_.get_request(
         session=session, request_id=proposal.request_id, lock=True
     )
-    owner_id = proposal.volunteer_id if side == Role.VOLUNTEER else request.person_id
-    if person.id != owner_id:
-        raise NotAllowed()
+    if side == Role.VOLUNTEER:
+        if person.id != proposal.volunteer_id:
+            raise NotAllowed()
+    elif not await on_behalf.acts_for(
+        session=session, person=person, resident_id=request.person_id
+    ):
+        raise NotAllowed()  # neither the resident nor the contact of one without Telegram
     return proposal, request
 
 
@@ -281,7 +286,9 @@ async def answer_resident(
     answer: ProposalAnswer,
     now: dt.datetime,
 ) -> ProposalState:
-    """The resident answers Ja / Nee to being introduced to the volunteer.
+    """The resident answers Ja / Nee to being introduced to the volunteer. `resident` may
+    also be the contact coordinator of a resident without Telegram, answering for them
+    (`bot.domain.coupling.on_behalf.acts_for`); the couple is the resident's.
 
     Ja: a couple starts (request coupled; volunteer, resident and owner get
     `coupling_coupled`). Nee: the request reopens and the owner is told. Same answer again:
@@ -293,6 +300,11 @@ async def answer_resident(
     proposal, request = await _load(
         session, proposal_id, ProposalStatus.RESIDENT, resident, Role.RESIDENT
     )
+    answered_by = resident
+    if resident.id != request.person_id:  # a coordinator answering for them
+        resident = await on_behalf.resident_for(
+            session=session, person=resident, resident_id=request.person_id
+        )
     if proposal.resident_answer == answer:
         return _state(proposal, request, await _couple_id(session, proposal))
     if proposal.status != ProposalStatus.RESIDENT:
@@ -306,7 +318,7 @@ async def answer_resident(
             proposal=proposal,
             request=request,
             status=ProposalStatus.DECLINED,
-            by=resident,
+            by=answered_by,
             side=Role.RESIDENT,
             answer=str(answer),
             now=now,
@@ -317,7 +329,7 @@ async def answer_resident(
         session=session, request=request, volunteer_id=proposal.volunteer_id, now=now
     )
     await requests_.set_status(
-        session=session, request=request, to=RequestStatus.COUPLED, by=resident, now=now
+        session=session, request=request, to=RequestStatus.COUPLED, by=answered_by, now=now
     )
     volunteer = await session.get(Person, proposal.volunteer_id)
     for person in (volunteer, resident):

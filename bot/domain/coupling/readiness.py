@@ -3,6 +3,7 @@ are ready for one-to-one coupling (issue 6 §0: only after a kennismaking)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,11 +17,13 @@ from storage.models import CouplingProfile, Person
 
 @dataclass(frozen=True)
 class VolunteerReadiness:
-    """A volunteer's id, first name and whether a coordinator marked them ready."""
+    """A volunteer's id, first name, whether a coordinator marked them ready, and the day
+    a coordinator saw their VOG (None: not noted)."""
 
     id: int
     name: str
     ready: bool
+    vog_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,14 @@ async def readiness_page(
     )
     total = await session.scalar(select(func.count()).select_from(Person).where(*where))
     rows = await session.execute(
-        select(Person.id, Person.display_name, CouplingProfile.ready_at)
+        select(Person.id, Person.display_name, CouplingProfile.ready_at, CouplingProfile.vog_date)
         .outerjoin(CouplingProfile, CouplingProfile.person_id == Person.id)
         .where(*where)
         .order_by(Person.display_name, Person.id)
         .offset(max(0, offset))
         .limit(limit)
     )
-    items = [VolunteerReadiness(i, name, ready is not None) for i, name, ready in rows.all()]
+    items = [
+        VolunteerReadiness(i, name, ready is not None, vog) for i, name, ready, vog in rows.all()
+    ]
     return ReadinessPage(items=items, total=total or 0, offset=max(0, offset))

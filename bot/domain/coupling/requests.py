@@ -18,10 +18,10 @@ from bot.domain.coupling.vocabulary import (
     MessageKind,
     RequestStatus,
 )
-from bot.domain.coupling.workdays import add_working_days
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.tasks import DAY_PARTS, HELP_REQUEST_TASKS, SPOKEN_LANGUAGES
 from bot.domain.vocabulary import Role
+from bot.domain.workdays import add_working_days
 from storage.models import (
     Area,
     HelpRequest,
@@ -96,7 +96,7 @@ async def create_request(
         person_id=resident.id,
         area_id=resident.home_area_id,
         status=RequestStatus.OPEN,
-        note=_clean_note(note),
+        note=clean_note(note),
         created_at=now,
         updated_at=now,
         updated_by_id=(by or resident).id,
@@ -119,7 +119,9 @@ async def create_request(
     return request
 
 
-def _clean_note(note: str | None) -> str | None:
+def clean_note(note: str | None) -> str | None:
+    """A typed note with whitespace collapsed (None when empty). Raises
+    `InvalidInput("note")` above `NOTE_MAX` characters."""
     if note is None:
         return None
     note = " ".join(note.split())
@@ -267,6 +269,9 @@ async def take_ownership(
         request.updated_at = now
         request.updated_by_id = coordinator.id
         await session.flush()
+    from bot.domain.coupling.on_behalf import take_contact  # local: it imports us
+
+    await take_contact(session=session, request=request, coordinator=coordinator)
     return request
 
 

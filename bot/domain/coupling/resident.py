@@ -125,6 +125,24 @@ async def set_slot(
     return summary
 
 
+async def set_note(
+    *, session: AsyncSession, person: Person | None, note: str | None, now: dt.datetime
+) -> RequestSummary:
+    """Set (or with None / only spaces: remove) the short typed note of the resident's open
+    request, for the owner coordinator only (`bot.views.requests_list.request_view`; at most
+    `requests.NOTE_MAX` characters, whitespace collapsed). Raises `NotAllowed`, `NotFound`
+    (no request), `RequestNotOpen`, `InvalidInput("note")` when too long."""
+    resident = _resident(person)
+    request = await _open_request(session, resident)
+    if request is None:
+        raise NotFound()
+    request.note = requests_.clean_note(note)
+    request.updated_at = now
+    request.updated_by_id = resident.id
+    await session.flush()
+    return await request_summary(session=session, request_id=request.id)
+
+
 async def announce(
     *, session: AsyncSession, person: Person | None, now: dt.datetime
 ) -> RequestSummary | None:

@@ -36,7 +36,8 @@ async def mark_ready(
     vog_date: dt.date | None = None,
 ) -> CouplingProfile:
     """ "Klaar voor koppelen", set by a coordinator of the volunteer's area after a
-    kennismaking; optionally the date of the VOG (certificate of conduct).
+    kennismaking; optionally the date of the VOG (certificate of conduct; date only, no
+    number: data minimisation). Without `vog_date` a date noted before is kept.
     Raises `NotFound` (no such volunteer), `NotAllowed` (not a coordinator of their area),
     `InvalidInput("vog_date")` for a VOG date in the future."""
     volunteer = await session.get(Person, volunteer_id)
@@ -51,9 +52,38 @@ async def mark_ready(
     profile = await profile_of(session=session, volunteer_id=volunteer_id)
     profile.ready_at = now
     profile.ready_by_id = coordinator.id
-    profile.vog_date = vog_date
+    if vog_date is not None:  # marking again without a date keeps the one noted
+        profile.vog_date = vog_date
     await session.flush()
     return profile
+
+
+async def first_name(*, session: AsyncSession, volunteer_id: int) -> str:
+    """The volunteer's first name. Raises `NotFound`."""
+    volunteer = await session.get(Person, volunteer_id)
+    if volunteer is None:
+        raise NotFound()
+    return volunteer.display_name
+
+
+def parse_vog_date(text: str, today: dt.date) -> dt.date:
+    """A typed date 'd-m-yyyy' (also with '/' or '.'; 'd-m' means this year), not after
+    `today` (Europe/Amsterdam) and not more than 10 years before it. Raises
+    `InvalidInput("vog_date")` otherwise."""
+    parts = [p for p in text.strip().replace("/", "-").replace(".", "-").split("-") if p]
+    try:
+        if len(parts) == 2:
+            day = dt.date(today.year, int(parts[1]), int(parts[0]))
+        elif len(parts) == 3:
+            year = int(parts[2])
+            day = dt.date(year + 2000 if year < 100 else year, int(parts[1]), int(parts[0]))
+        else:
+            raise ValueError(text)
+    except ValueError as exc:
+        raise InvalidInput("vog_date") from exc
+    if day > today or day < today.replace(year=today.year - 10):
+        raise InvalidInput("vog_date")
+    return day
 
 
 async def set_max_couples(*, session: AsyncSession, volunteer: Person, count: int) -> None:

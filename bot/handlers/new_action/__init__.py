@@ -16,7 +16,10 @@ Callback data (routes in `bot.callbacks`; every press is checked again on the se
 - `na:ok` / `na:re` / `na:x` confirm / start over / cancel
 - `na:dup`                  plan it although the same action is planned then
 - `na:lq` / `na:l:<code>`   the language the action also asks for (on the preview)
+- `na:og` / `na:o:<id>:<1|0>` / `na:od` co-organising organisations (on the preview)
 - `act:cp:<id>`             "Once more": a copy of an action (entry; `checks.on_copy`)
+- `act:ct:<id>:<buurt>`     "Here too" (olievlek): the same copy for a buurt (entry; older
+                            `na:cp:<id>:<buurt>` buttons go to the same step)
 The confirmation offers `act:r:<id>` (the roster, handled in `bot.handlers.actions`).
 
 Times are typed on the wall clock of `settings.tz` (Europe/Amsterdam) and stored as aware
@@ -42,6 +45,7 @@ from telegram.ext import (
 
 from bot.callbacks import (
     COPY,
+    COPY_TO,
     NA_ANYWAY,
     NA_AREA,
     NA_CANCEL,
@@ -52,6 +56,9 @@ from bot.callbacks import (
     NA_LANGUAGE,
     NA_LANGUAGES,
     NA_NEEDED,
+    NA_ORGANISER,
+    NA_ORGANISERS,
+    NA_ORGANISERS_DONE,
     NA_PAGE,
     NA_RESTART,
     NA_WIJK,
@@ -62,7 +69,8 @@ from bot.context import WijkContext
 from bot.handlers.common import button, stale_button
 from bot.handlers.conversations import add_conversation
 from bot.handlers.new_action.checks import on_anyway, on_copy, on_language, on_languages
-from bot.handlers.new_action.copy import on_copy as on_here_too
+from bot.handlers.new_action.organisers import on_done as on_organisers_done
+from bot.handlers.new_action.organisers import on_organiser, on_organisers
 from bot.handlers.new_action.questions import (
     AREA,
     CONFIRM,
@@ -123,7 +131,8 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
         entry_points=[
             CommandHandler(["nieuweactie", "newaction"], _step(start)),
             cb(COPY, on_copy),  # "Once more" on a roster (issue 7 item 2)
-            cb(NA_COPY, on_here_too),  # "Hier ook" under the overview (issue 10)
+            cb(COPY_TO, on_copy),  # "Hier ook" under the overview: the same copy (issue 10)
+            cb(NA_COPY, on_copy),  # older "Hier ook" buttons keep working
         ],
         states={
             KIND: with_hints(KIND, cb(NA_KIND, on_kind)),
@@ -152,6 +161,9 @@ def new_action_conversation() -> ConversationHandler[WijkContext]:
                 cb(NA_WIJKEN, on_wijken),
                 cb(NA_LANGUAGES, on_languages),  # the action may ask for a language
                 cb(NA_LANGUAGE, on_language),
+                cb(NA_ORGANISERS, on_organisers),  # a joint action (issue 10 item 1)
+                cb(NA_ORGANISER, on_organiser),
+                cb(NA_ORGANISERS_DONE, on_organisers_done),
             ),
         },
         fallbacks=[],

@@ -7,8 +7,10 @@
   open one asks "There is already ... Plan another one anyway?" (`na:dup` goes on;
   `na:x` stops).
 - "Once more" (`act:cp:<id>`) on a roster starts this conversation with the action's kind,
-  title and number of places, then asks the area (the same or another buurt/wijk), the
-  meeting place, the day and the times; the rest goes as for a new action.
+  title, number of places, language and co-organisers, then asks the area (the same or
+  another buurt/wijk), the meeting place, the day and the times; the rest goes as for a
+  new action. "Here too" under /overzicht (`act:ct:<id>:<buurt>`, older `na:cp` buttons
+  too) is the same copy with the buurt, day and times filled in: only the place is asked.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from telegram.ext import ConversationHandler
 
 from bot.callbacks import NA_ANYWAY, NA_AREA, NA_CANCEL, NA_LANGUAGE, NA_WIJKEN
 from bot.context import WijkContext
-from bot.domain import actions, areas, duplicates, widen
+from bot.domain import action_copy, actions, areas, duplicates, widen
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.tasks import SPOKEN_LANGUAGES
 from bot.domain.vocabulary import AreaLevel
 from bot.handlers.common import answer_query, esc, stale_text
 from bot.handlers.keyboards import button_rows, keyboard, say
-from bot.handlers.new_action.questions import AREA, CONFIRM, DRAFT, _ask, _draft, _tz
+from bot.handlers.new_action.questions import AREA, CONFIRM, DRAFT, PLACE, _ask, _draft, _tz
 from bot.i18n import Translator
 from bot.views.people import language_label
 
@@ -105,28 +107,38 @@ async def on_anyway(update: Update, context: WijkContext, t: Translator, person:
 
 
 async def on_copy(
-    update: Update, context: WijkContext, t: Translator, person: Person, *, action_id: int
+    update: Update,
+    context: WijkContext,
+    t: Translator,
+    person: Person,
+    *,
+    action_id: int,
+    area_id: int | None = None,
 ) -> str:
-    """`act:cp:<id>` ("Once more"): a new draft with the action's kind, title and number of
-    places; asks the area first. An action outside the coordinator's area is stale."""
+    """`act:cp:<id>` ("Once more"): a new draft with the action's kind, title, number of
+    places, language and co-organisers; asks the area first. `act:ct:<id>:<buurt>` ("Here
+    too" under /overzicht; older `na:cp:<id>:<buurt>` buttons too): the same for that buurt
+    on the next same weekday at the same times; asks the meeting place, then the preview
+    (`bot.domain.action_copy.copy_draft`). An action or buurt outside the coordinator's area
+    is stale."""
     try:
-        action = await actions.get_managed_action(
-            session=context.session, coordinator=person, action_id=action_id
+        draft = await action_copy.copy_draft(
+            session=context.session,
+            coordinator=person,
+            action_id=action_id,
+            now=context.clock.now(),
+            tz=_tz(context),
+            area_id=area_id,
         )
     except (NotAllowed, NotFound):
         await answer_query(update.callback_query, stale_text(t))  # type: ignore[arg-type]
         return ConversationHandler.END  # type: ignore[return-value]
-    context.user_data[DRAFT] = {  # type: ignore[index]
-        "kind": action.kind,
-        "title": action.title,
-        "needed": action.volunteers_needed,
-        "wijk": 0,
-        "copied": action.id,  # keeps its number of places: no NEEDED question
-        "language": action.language or "",
-    }
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    if area_id is not None:
+        return await _ask(PLACE, update, context, t, person)
     note = t.gettext(
         "Once more: {title}. Choose the area, then the place and the time.",
-        title=f"<b>{esc(action.title)}</b>",
+        title=f"<b>{esc(str(draft['title']))}</b>",
     )
     return await _ask(AREA, update, context, t, person, note)
 

@@ -21,12 +21,13 @@ from bot.callbacks import (
     NA_KIND,
     NA_LANGUAGES,
     NA_NEEDED,
+    NA_ORGANISERS,
     NA_RESTART,
     NA_WIJK,
     NA_WIJKEN,
 )
 from bot.context import WijkContext
-from bot.domain import actions, areas
+from bot.domain import actions, areas, joint
 from bot.domain.areas import AreaNode, AreaTree
 from bot.domain.errors import InvalidInput
 from bot.domain.tasks import ACTION_KINDS
@@ -158,9 +159,16 @@ async def _question(
 
 
 async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    draft = draft_from_data(_draft(context), tz=_tz(context), now=context.clock.now())
+    data = _draft(context)
+    draft = draft_from_data(data, tz=_tz(context), now=context.clock.now())
     tree = await areas.tree(context.session)
-    summary = action_summary(t, draft.to_action(), tree.name(draft.area_id))
+    # co-organisers (issue 10 item 1): those that no longer serve the area are dropped
+    choices = await joint.choices_for(session=context.session, area_id=draft.area_id)
+    chosen = [c for c in choices if c.id in draft.organisation_ids]
+    if draft.organisation_ids:
+        data["organisations"] = [c.id for c in chosen]
+    organisers = [c.name for c in chosen]
+    summary = action_summary(t, draft.to_action(), tree.name(draft.area_id), organisers=organisers)
     text = t.gettext("Please check the action:") + f"\n\n{summary}\n\n"
     text += t.gettext("Shall I send the call to the volunteers?")
     buttons = [
@@ -168,6 +176,8 @@ async def _preview(context: WijkContext, t: Translator) -> tuple[str, InlineKeyb
         [(t.gettext("Ask for a language"), NA_LANGUAGES.encode())],
         [(t.gettext("Start over"), NA_RESTART.encode()), (t.gettext("Cancel"), NA_CANCEL.encode())],
     ]
+    if choices:
+        buttons.insert(2, [(t.gettext("Together with partners"), NA_ORGANISERS.encode())])
     from bot.handlers.new_action.checks import nobody_note  # it asks this module's questions
 
     person = await context.person()

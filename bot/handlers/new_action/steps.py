@@ -209,7 +209,7 @@ async def on_place(update: Update, context: WijkContext, t: Translator, person: 
     if not 1 <= len(place) <= actions.PLACE_MAX:
         return await _ask(PLACE, update, context, t, person, _field_problem(t, "meeting_place"))
     _draft(context)["place"] = place
-    if _draft(context).get("copied"):  # "Here too": everything else is filled in
+    if complete(_draft(context)):  # "Here too": everything else is filled in
         return await _ask(CONFIRM, update, context, t, person)
     return await _ask(DATE, update, context, t, person)
 
