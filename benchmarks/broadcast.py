@@ -144,7 +144,7 @@ def fresh_database(url: str | None, tmp: Path, name: str) -> tuple[str, Any]:
 
 async def seed_and_plan(db_url: str, chats: int, first_chat: int) -> int:
     """Volunteers + a coordinator + an open action (call not queued); returns its id."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from bot.domain import actions
     from sandbox.bulk import add_volunteers
@@ -160,6 +160,10 @@ async def seed_and_plan(db_url: str, chats: int, first_chat: int) -> int:
         coordinator = await session.scalar(select(Person).order_by(Person.id).limit(1))
         assert coordinator is not None and area_id is not None
         coordinator.role = "coordinator"
+        if db.dialect == "postgresql":
+            # An established database has planner statistics (autovacuum analyses tables
+            # after bulk changes); without them a fresh bulk seed is planned as if empty.
+            await session.execute(text("ANALYZE"))
         draft = actions.ActionDraft(
             "street_stand", "Klaptafel", area_id, "Plein", STARTS, STARTS + dt.timedelta(hours=2), 6
         )
@@ -284,6 +288,8 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
         # (Amsterdam) would hold the call until 08:00 (bot.domain.quiet_hours).
         "QUIET_HOURS": "off",
     }
+    if opts.profile:  # each bot process writes cProfile stats to <profile>.<pid> (bot.cli)
+        env["WIJKBOT_PROFILE"] = str(Path(opts.profile).resolve())
     log = tmp / "bot.log"
     procs: list[tuple[list[str], subprocess.Popen[bytes]]] = []
     try:
@@ -394,13 +400,25 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-async def queue_10k(database_url: str | None, tmp: Path) -> float:
-    db_url, cleanup = fresh_database(database_url, tmp, "queue10k")
+async def queue_10k(database_url: str | None, tmp: Path, n: int = 10_000) -> float:
+    """Seconds to queue a call for `n` volunteers (default 10,000) on a fresh database."""
+    db_url, cleanup = fresh_database(database_url, tmp, f"queue{n // 1000}k")
     try:
-        action_id = await seed_and_plan(db_url, 10_000, 50_000_000)
+        action_id = await seed_and_plan(db_url, n, 50_000_000)
         return round(await queue(db_url, action_id), 3)
     finally:
         cleanup()
+
+
+async def queue_only(opts: argparse.Namespace) -> dict[str, Any]:
+    """`--queue-only N`: only time queueing a call for N volunteers (no broadcast)."""
+    tmp = Path(tempfile.mkdtemp(prefix="wijkbot-bench-"))
+    seconds = await queue_10k(opts.database_url, tmp, opts.queue_only)
+    return {
+        "engine": "postgresql" if opts.database_url else "sqlite",
+        f"queue_seconds_{opts.queue_only // 1000}k": seconds,
+        "load_average_1m": round(os.getloadavg()[0], 1),
+    }
 
 
 def cli() -> None:
@@ -420,7 +438,18 @@ def cli() -> None:
         "--webhook", action="store_true", help="updates by `run --webhook` (with --senders)"
     )
     parser.add_argument("--skip-10k", action="store_true")
-    result = asyncio.run(main(parser.parse_args()))
+    parser.add_argument(
+        "--profile", default=None, help="cProfile the bot processes to PATH.<pid> (use --no-kill)"
+    )
+    parser.add_argument(
+        "--queue-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time queueing a call for N volunteers, e.g. 50000 (queue_seconds_50k)",
+    )
+    opts = parser.parse_args()
+    result = asyncio.run(queue_only(opts) if opts.queue_only else main(opts))
     print(json.dumps(result))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -298,7 +299,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    `WIJKBOT_PROFILE=<path>` (for benchmarks, e.g. `benchmarks/broadcast.py --profile`):
+    the process runs under cProfile and writes `<path>.<pid>` when it ends normally.
+    """
+    target = os.environ.get("WIJKBOT_PROFILE")
+    if not target:
+        return _main(argv)
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(_main, argv)
+    finally:
+        profiler.dump_stats(f"{target}.{os.getpid()}")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -22,6 +22,8 @@ import datetime as dt
 import logging
 import math
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.delivery import pacing
 from bot.delivery.pacing import Pacer, chat_interval
 from storage.db import Database
@@ -37,8 +39,11 @@ from storage.outbox_budget import (
 logger = logging.getLogger("bot.delivery.dispatcher")
 
 #: Slots are reserved at most this far ahead (seconds): a dead process wastes at most this
-#: much budget, and another process learns of a 429 pause within about this time.
-LOOKAHEAD_SECONDS = 0.4
+#: much budget, and another process learns of a 429 pause within about this time (it also
+#: reads the pause with every heartbeat, `bot.delivery.dispatcher.HEARTBEAT_SECONDS` = 1 s).
+#: One reservation (one transaction) per second of sending: 0.4 s made 2.5 a second at
+#: rate 30, a good part of a sender's CPU (issue 11, profiled with WIJKBOT_PROFILE).
+LOOKAHEAD_SECONDS = 1.0
 #: Extra seconds between two messages to one chat from different processes: the time from
 #: a slot to the request leaving the process (event loop, HTTP client).
 CHAT_MARGIN_SECONDS = 0.25
@@ -82,11 +87,14 @@ class SharedPacer(Pacer):
         self._pause_tasks.add(task)
         task.add_done_callback(self._pause_tasks.discard)
 
-    async def refresh_pause(self) -> None:
-        """Read the bot's pause (another process may have had a 429); database errors
-        propagate."""
-        async with self.db.begin() as session:
+    async def refresh_pause(self, session: AsyncSession | None = None) -> None:
+        """Read the bot's pause (another process may have had a 429), in `session` (the
+        heartbeat's transaction) or a transaction of its own; database errors propagate."""
+        if session is not None:
             until, db_now = await read_pause(session)
+        else:
+            async with self.db.begin() as own:
+                until, db_now = await read_pause(own)
         self._learn_pause(until, db_now, pacing.time.monotonic())
 
     async def acquire(self, chat_id: int) -> None:

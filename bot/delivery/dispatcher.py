@@ -81,8 +81,10 @@ SEND_READ_TIMEOUT_SECONDS = 20.0
 #: Heartbeat and dead-sender sweep interval; a sender silent this long is dead.
 HEARTBEAT_SECONDS = 1.0
 DEAD_AFTER_SECONDS = 5.0
-#: While a batch sends, its actions' status is read again at most this often.
-RECHECK_SECONDS = 0.5
+#: While a batch sends, its actions' status is read again at most this often (seconds;
+#: a cancelled action's calls stop within about this time, and the outcome recorder checks
+#: once more and sends a cancellation notice for any call that still went out).
+RECHECK_SECONDS = 1.0
 #: Outcomes of a call that mean it never arrives (all of an action's: "reached nobody").
 UNDELIVERED = frozenset({"blocked", "failed", "unreachable"})
 #: Outcomes are written at least this often while a batch sends.
@@ -279,8 +281,8 @@ class OutboxDispatcher:
                         now=now,
                         dead_after_seconds=DEAD_AFTER_SECONDS,
                     )
-                if isinstance(self.pacer, SharedPacer):  # another process's 429 pause
-                    await self.pacer.refresh_pause()
+                    if isinstance(self.pacer, SharedPacer):  # another process's 429 pause
+                        await self.pacer.refresh_pause(session)  # same transaction
             except Exception as exc:
                 logger.error("outbox heartbeat: %s at %s", type(exc).__name__, where(exc))
                 continue

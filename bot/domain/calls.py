@@ -34,6 +34,7 @@ from storage.models import (
     PersonLanguage,
     Rsvp,
 )
+from storage.queries import without_jit
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ async def call_recipients(
     first = case((or_(and_(available, likes), speaks), 1), else_=0).label("fits")
     speaker = case((speaks, 1), else_=0)
     home = func.coalesce(Person.buurt_id, Person.area_id)
+    await without_jit(session)  # PostgreSQL compiled this query longer than it ran
     rows = await session.execute(
         select(Person.id, Person.chat_id, first)
         .where(

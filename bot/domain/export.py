@@ -35,6 +35,7 @@ from storage.models import (
     HelpRequestTask,
     Invite,
     Offer,
+    OutboxChatPace,
     OutboxMessage,
     PersistedState,
     Person,
@@ -75,6 +76,9 @@ class PersonalData:
     signals: [{as, organisation, place, text, status, reason, sent_at}]: place signals
     that still name them as sender or as the partner who answered
     (bot.domain.signal_jobs.sent_by).
+    send_pacing: {chat_id, next_message_from}: when the bot's next message to their chat
+    may go (PostgreSQL senders' shared pacing, `outbox_chat_pace`; deleted a day after
+    that time, `bot.domain.retention`), or None when no such row exists.
     """
 
     profile: dict[str, Any]
@@ -97,6 +101,7 @@ class PersonalData:
     without_telegram: dict[str, Any] | None = None
     residents_on_behalf: list[dict[str, Any]] = field(default_factory=list)
     signals: list[dict[str, Any]] = field(default_factory=list)
+    send_pacing: dict[str, Any] | None = None
 
     def as_json(self) -> str:
         """Pretty JSON (UTF-8 text), datetimes and dates in ISO 8601."""
@@ -183,11 +188,21 @@ async def personal_data(*, session: AsyncSession, person: Person) -> PersonalDat
             )
         )
     )
+    pace = (
+        await session.scalar(
+            select(OutboxChatPace.next_send_at).where(OutboxChatPace.chat_id == person.chat_id)
+        )
+        if person.chat_id is not None
+        else None
+    )
     from bot.domain.coupling import on_behalf  # local: coupling reaches consent, us not
 
     coupling = await session.get(CouplingProfile, pid)
     offline = await on_behalf.facts(session=session, person_id=pid)
     return PersonalData(
+        send_pacing=None
+        if pace is None
+        else {"chat_id": person.chat_id, "next_message_from": pace},
         coupling_profile=None
         if coupling is None
         else {

@@ -64,6 +64,15 @@ def summary(t: Translator, data: PersonalData) -> str:
     lines += [
         t.gettext("Answers to actions: {n}", n=len(data.answers)),
         t.gettext("Messages to you (sent and waiting): {n}", n=len(data.messages)),
+    ]
+    if data.send_pacing is not None:  # shared pacing of PostgreSQL senders (kept a day)
+        lines.append(
+            t.gettext(
+                "Your next message may go from: {time}",
+                time=html.escape(t.datetime(data.send_pacing["next_message_from"])),
+            )
+        )
+    lines += [
         t.gettext(
             "You agreed to: {purposes}",
             purposes=listed(

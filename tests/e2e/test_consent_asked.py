@@ -31,7 +31,8 @@ GONE = "This button no longer works."
 
 VOLUNTEER_CONSENT = (
     "Before we start: what do we store?\n"
-    "• your first name and your Telegram account, so we can send you messages\n"
+    "• your first name and your Telegram account, so we can send you messages (when many "
+    "messages go out, also when your next message may go: kept for a day)\n"
     "• your role and your neighbourhood (buurt)\n"
     "• the answers you give here: for example what you like to do, when you can help, or "
     "what you would like help with\n\n"

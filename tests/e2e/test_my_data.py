@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person
+from storage.models import OutboxChatPace
 
 
 async def test_my_data_shows_and_sends_everything_stored(
@@ -35,6 +37,7 @@ async def test_my_data_shows_and_sends_everything_stored(
     ]
     assert "You like to do: Street stand" in text.text
     assert "When you can help: Sat afternoon" in text.text
+    assert "Your next message may go from" not in text.text  # no pacing row
     assert (
         "You agreed to: calls for actions, coupling with a volunteer or resident, "
         "passing on messages, who comes to actions"
@@ -56,6 +59,26 @@ async def test_my_data_shows_and_sends_everything_stored(
         "sign_up_source",
         "signals",
     ]
+    assert data["send_pacing"] is None
+
+
+async def test_my_data_shows_the_shared_pacing_row_of_my_chat(
+    wijkbot: BotUnderTest, fake: FakeBotAPI
+) -> None:
+    """PostgreSQL senders keep when a chat's next message may go (`outbox_chat_pace`, a
+    chat id and a time, kept a day): /mydata names it while it exists."""
+    noor = fake.user(5003, "Noor", language_code="en")
+    await add_person(wijkbot, noor, role="volunteer", area="Haarlemmerbuurt", language="en")
+    turn = dt.datetime(2031, 12, 6, 13, 0, 1, tzinfo=dt.UTC)  # 14:00 in Amsterdam
+    async with wijkbot.db.begin() as session:
+        session.add(OutboxChatPace(chat_id=noor.id, next_send_at=turn))
+    await noor.send("/mydata")
+    text = await noor.wait_for("What is stored about you")
+    assert "Your next message may go from: Saturday 6 December at 14:00" in text.text
+    doc = await noor.wait_for(predicate=lambda m: m.kind == "document")
+    pacing = json.loads(doc.document)["send_pacing"]
+    assert pacing["chat_id"] == noor.id
+    assert dt.datetime.fromisoformat(pacing["next_message_from"]) == turn
 
 
 async def test_my_data_in_dutch_for_a_stranger(wijkbot: BotUnderTest, fake: FakeBotAPI) -> None:

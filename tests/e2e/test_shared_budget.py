@@ -33,7 +33,7 @@ from tests.e2e.test_delivery import (  # noqa: F401 - fixtures
 
 RATE = 12.0  # the whole bot's messages per second, given to each sender
 CHATS = 30
-RETRY_AFTER = 2
+RETRY_AFTER = 3  # longer than a look-ahead and a heartbeat: the pause is visible
 
 
 async def _wait_until_done(db: Database, within: float) -> None:

@@ -101,7 +101,8 @@ async def test_a_call_is_chosen_in_one_query(db: Database) -> None:
         finally:
             event.remove(engine, "before_cursor_execute", count)
         assert len(recipients) == 5
-        assert len(statements) == 1
+        # one query (on PostgreSQL after `SET LOCAL jit = off`: storage.queries.without_jit)
+        assert [s for s in statements if not s.startswith("SET LOCAL")] == statements[-1:]
 
 
 @pytest.mark.several_connections  # counts real BEGINs: needs real commits
