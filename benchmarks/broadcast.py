@@ -215,8 +215,12 @@ async def sent_count(db_url: str) -> int:
     return int(count or 0)
 
 
-async def wait_for_senders(db_url: str, count: int) -> None:
-    """Until `count` sender processes heart-beat in `outbox_sender` (they are started)."""
+async def wait_for_senders(
+    db_url: str, count: int, procs: list[subprocess.Popen[bytes]] | None = None
+) -> None:
+    """Until `count` sender processes heart-beat in `outbox_sender` (they are started).
+
+    Raises `SystemExit` when one of `procs` exits first (a bot that cannot start)."""
     from sqlalchemy import func, select
 
     from storage.db import Database
@@ -229,6 +233,9 @@ async def wait_for_senders(db_url: str, count: int) -> None:
                 found = await session.scalar(select(func.count()).select_from(OutboxSender))
             if (found or 0) >= count:
                 return
+            for p in procs or []:
+                if p.poll() is not None:
+                    raise SystemExit(f"a bot process exited with code {p.returncode}")
             await asyncio.sleep(0.2)
     finally:
         await db.dispose()
@@ -274,6 +281,8 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
         [sys.executable, __file__, "--serve", str(opts.chats), str(info), str(flag)], cwd=ROOT
     )
     while not info.with_suffix(".url").exists():
+        if server.poll() is not None:  # died before it listened: say so, don't wait forever
+            raise SystemExit(f"the fake Bot API server exited with code {server.returncode}")
         await asyncio.sleep(0.05)
     base_url = info.with_suffix(".url").read_text()
     db_url, cleanup = fresh_database(opts.database_url, tmp, "broadcast")
@@ -307,7 +316,8 @@ async def main(opts: argparse.Namespace) -> dict[str, Any]:
         else:
             procs.append((["run"], start_bot(["run"], env, log)))
         senders = [p for a, p in procs if "--no-outbox" not in a]
-        await wait_for_senders(db_url, len(senders))  # started: heart-beating
+        # started: heart-beating
+        await wait_for_senders(db_url, len(senders), [p for _, p in procs])
         cpu_before = {p.pid: cpu_seconds(p.pid) for p in senders}
         flag.touch()
         queue_seconds = await queue(db_url, action_id)

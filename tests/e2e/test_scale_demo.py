@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +24,12 @@ async def test_scale_demo_delivers_everything_once_with_two_senders() -> None:
         str(PROJECT_ROOT / "scripts" / "scale_demo.sh"),
         "60",
         "20",
-        env={**os.environ, "DATABASE_URL": PG_URL},
+        # the script runs `python`: this interpreter's (the test's virtual environment)
+        env={
+            **os.environ,
+            "DATABASE_URL": PG_URL,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
