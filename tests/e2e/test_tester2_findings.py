@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from bot.domain.text import isolate as iso
 from sandbox.fake_bot_api import FakeBotAPI
 from sandbox.harness import BotUnderTest, add_person, tap
 from storage.models import CouplingProfile
+from tests.e2e.test_cli_privacy import _one_line_exit_2
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -53,3 +55,26 @@ async def test_a_vog_date_typed_on_29_february_is_noted(
     async with wijkbot.db.begin() as session:
         profile = await session.scalar(select(CouplingProfile))
         assert profile is not None and profile.vog_date == dt.date(2028, 2, 28)
+
+
+@pytest.mark.parametrize("given", ["99999999999999999999", "2147483648", "²"])
+async def test_an_organisation_id_out_of_range_is_an_unknown_organisation(
+    tmp_path: Path, database_url: str, given: str
+) -> None:
+    """`wijkbot invite --role partner --organisation <digits>` looked the digits up as an
+    id: past 2**63 SQLite raised OverflowError, past 2**31 PostgreSQL's 32-bit id column
+    refused it, and '²' (a digit to `str.isdigit`) made `int()` raise: a traceback and
+    exit code 1. Now it is an unknown organisation: one line, the valid names, exit 2."""
+    line = await _one_line_exit_2(
+        tmp_path,
+        "invite",
+        "--role",
+        "partner",
+        "--organisation",
+        given,
+        "--bot-username",
+        "wijkbot_test_bot",
+        DATABASE_URL=database_url,
+    )
+    assert line.startswith(f"wijkbot: unknown organisation {given!r}")
+    assert "; valid names: Buurtteam Amsterdam Centrum, DOCK Centrum" in line
