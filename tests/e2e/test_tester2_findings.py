@@ -31,7 +31,8 @@ async def test_a_vog_date_typed_on_29_february_is_noted(
 ) -> None:
     """On 29 February the "not more than 10 years ago" bound was `today.replace(year=-10)`,
     a 29 February that does not exist: ValueError, a traceback and no answer for every
-    date typed. Now the bound is 28 February ten years back and the date is noted."""
+    date typed. Now the bound is 28 February ten years back and the date is noted. The hint
+    for a date too long ago names the 10 years."""
     clock.set(dt.datetime(2028, 2, 29, 10, 0, tzinfo=AMS))  # a leap day
     noor = fake.user(7001, "Noor", language_code="nl")
     await add_person(wijkbot, noor, role="coordinator", area="Centrum-West", language="nl")
@@ -44,9 +45,12 @@ async def test_a_vog_date_typed_on_29_february_is_noted(
     await noor.wait_for("Heb je de VOG gezien?", after=mark)
     with caplog.at_level(logging.ERROR):
         mark = noor.mark()
-        await noor.send("27-02-2018")  # just over 10 years ago: the hint
+        await noor.send("27-02-2018")  # just over 10 years ago: the hint says so
         hint = await noor.wait_for("Typ de datum", after=mark)
-        assert hint.text.startswith("Typ de datum als dag-maand-jaar")
+        assert hint.text == (  # it said only "(niet in de toekomst)", also for an old date
+            "Typ de datum als dag-maand-jaar, bijvoorbeeld 28-11-2026 (niet in de toekomst, "
+            "hoogstens 10 jaar geleden)."
+        )
         mark = noor.mark()
         await noor.send("28-02-2028")
         listing = await noor.wait_for("Klaar voor koppelen?", after=mark)
