@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
+from bot.callbacks import MAX_ID
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
@@ -49,10 +50,12 @@ def unknown_organisation(given: str, names: list[str]) -> str:
 async def find_organisation(session: AsyncSession, given: str) -> Organisation | None:
     """The organisation named by `given`: its id (digits), key or name (case-insensitive,
     surrounding spaces ignored), as loaded from the organisations file (ORGANISATIONS_FILE)
-    or added by a coordinator. None when nothing matches."""
+    or added by a coordinator. None when nothing matches, also for an id past the 32-bit
+    id column (`MAX_ID`) or digits that are not ASCII ('²')."""
     wanted = given.strip()
-    if wanted.isdigit():
-        return await session.get(Organisation, int(wanted))
+    if wanted.isascii() and wanted.isdigit():
+        number = int(wanted)
+        return await session.get(Organisation, number) if number <= MAX_ID else None
     rows = (await session.scalars(select(Organisation).order_by(Organisation.id))).all()
     for row in rows:
         if wanted.casefold() in ((row.key or "").casefold(), row.name.casefold()):

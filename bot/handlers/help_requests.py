@@ -260,7 +260,10 @@ async def on_vog_date(update: Update, context: WijkContext) -> object:
     except InvalidInput:
         await say(
             update,
-            t.gettext("Type the date as day-month-year, e.g. 28-11-2026 (not in the future)."),
+            t.gettext(
+                "Type the date as day-month-year, e.g. 28-11-2026 (not in the future, at most "
+                "10 years ago)."
+            ),
             t=t,
         )
         return None

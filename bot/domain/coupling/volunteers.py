@@ -81,9 +81,18 @@ def parse_vog_date(text: str, today: dt.date) -> dt.date:
             raise ValueError(text)
     except ValueError as exc:
         raise InvalidInput("vog_date") from exc
-    if day > today or day < today.replace(year=today.year - 10):
+    if day > today or day < _years_before(today, 10):
         raise InvalidInput("vog_date")
     return day
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    """The same day `years` years back; 29 February becomes 28 February in a year without
+    it (`date.replace` would raise ValueError)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
 
 
 async def set_max_couples(*, session: AsyncSession, volunteer: Person, count: int) -> None:
