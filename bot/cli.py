@@ -279,12 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--uses",
         type=int,
         default=None,
-        help="how many people may use it (coordinator invites: 1 unless given)",
+        help="how many people may use it (coordinator and partner invites: 1 unless given)",
     )
     invite.add_argument(
         "--expires",
         default=None,
-        help="valid for e.g. 48h, 14d, 2w (coordinator invites: 7d unless given)",
+        help="valid for e.g. 48h, 14d, 2w (coordinator and partner invites: 7d unless given)",
     )
     invite.add_argument("--qr", default=None, help="also write a QR code PNG to this file")
     invite.add_argument(

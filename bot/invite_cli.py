@@ -114,7 +114,9 @@ async def create_invite_link(settings: Settings, args: argparse.Namespace) -> in
     """
     ensure_schema(settings)
     uses, expires_text = args.uses, args.expires
-    if args.role == Role.COORDINATOR:  # safe defaults: one person, one week (as in the chat)
+    # safe defaults for the roles that see more than a volunteer: one person, one week (as
+    # in the chat); a leaked partner link would give a stranger the organisation's hand-overs
+    if args.role in (Role.COORDINATOR, Role.PARTNER):
         uses = COORDINATOR_DEFAULT_USES if uses is None else uses
         expires_text = expires_text or COORDINATOR_DEFAULT_EXPIRES
     try:

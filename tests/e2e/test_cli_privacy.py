@@ -166,7 +166,7 @@ async def test_partner_invite_names_a_known_organisation(tmp_path: Path) -> None
     assert (
         out.decode()
         .splitlines()[0]
-        .startswith("invite for a partner of DOCK Centrum in Centrum, unlimited uses")
+        .startswith("invite for a partner of DOCK Centrum in Centrum, 1 use, valid until")
     )
     engine = create_engine(sync_url(f"sqlite:///{tmp_path / 'run.db'}"))
     with engine.connect() as conn:
