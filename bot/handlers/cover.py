@@ -77,7 +77,12 @@ async def away_command(update: Update, context: WijkContext) -> None:
             )
         )
         rows.append([(t.gettext("I am back"), COVER_END.encode())])
-    lines.append(t.gettext("Away until when? Your notices go to a stand-in meanwhile."))
+    lines.append(
+        t.gettext(
+            "Away until when? Meanwhile your notices, the messages meant for you and "
+            '"Who came?" go to a stand-in.'
+        )
+    )
     days = [today + dt.timedelta(days=n) for n in AWAY_CHOICES]
     choices = [
         (t.gettext("until {date}", date=t.short_date(d)), COVER_UNTIL.encode(day=d.isoformat()))
@@ -128,7 +133,8 @@ async def on_set(update: Update, context: WijkContext, *, day: str, stand_in_id:
         await _refuse(update, t, exc)
         return
     text = t.gettext(
-        "Until {date} your notices go to {name}. Send /away to end it sooner.",
+        'Until {date} your notices, the messages meant for you and "Who came?" go to '
+        "{name}. Send /away to end it sooner.",
         date=t.date(until),
         name=name_html(stand_in.display_name, None),
     )

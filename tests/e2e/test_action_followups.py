@@ -71,7 +71,10 @@ async def test_a_stand_in_receives_the_drop_out_notice(
 
     await carla.send("/away")
     ask = await carla.wait_for("Away until when?")
-    assert ask.text == "Away until when? Your notices go to a stand-in meanwhile."
+    assert ask.text == (
+        "Away until when? Meanwhile your notices, the messages meant for you and "
+        '"Who came?" go to a stand-in.'
+    )
     assert ask.labels == [
         "until Tue 2 Dec",
         "until Thu 4 Dec",
@@ -84,10 +87,10 @@ async def test_a_stand_in_receives_the_drop_out_notice(
     assert who.text == "Who gets your notices until Monday 8 December?"
     assert who.labels == [iso("Dirk")]
     await tap(carla, "Dirk")
-    done = await carla.wait_for("your notices go to")
+    done = await carla.wait_for("Send /away to end it sooner")
     assert (
-        done.text
-        == f"Until Monday 8 December your notices go to {iso('Dirk')}. Send /away to end it sooner."
+        done.text == "Until Monday 8 December your notices, the messages meant for you and "
+        f'"Who came?" go to {iso("Dirk")}. Send /away to end it sooner.'
     )
 
     mark_carla = carla.mark()

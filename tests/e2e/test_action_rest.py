@@ -318,7 +318,7 @@ async def test_a_stand_in_gets_who_came(
     dirk = await _coordinator(wijkbot, fake, 2002, "Dirk", "Jordaan", "nl")  # joins later
     await carla.send("/away")
     await _press(carla, "until Mon 8 Dec", "Who gets your notices")
-    await _press(carla, "Dirk", "your notices go to")
+    await _press(carla, "Dirk", "Send /away to end it sooner")
     mark_c = carla.mark()
     clock.set(STARTS + dt.timedelta(hours=3, minutes=1))
     ask = await dirk.wait_for("Wie waren er?")
