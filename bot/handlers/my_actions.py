@@ -50,6 +50,26 @@ def partner_text(t: Translator) -> str:
     )
 
 
+def nothing_yet_text(t: Translator, role: str) -> str:
+    """/mijnacties with no upcoming answers and no couples, in words that fit the role:
+    coordinators plan actions (they are not called), residents ask for help (they are not
+    called either); volunteers hear how a call reaches them."""
+    if role == Role.COORDINATOR:
+        return t.gettext(
+            "You plan actions, so you get no calls to help as a volunteer. Send /actions to "
+            "see your actions and who is coming."
+        )
+    if role == Role.RESIDENT:
+        return t.gettext(
+            "You have no couple yet. Send /helprequest to ask for help or to see where your "
+            "request stands."
+        )
+    return t.gettext(
+        "You have not answered any upcoming action yet. When an action needs help, "
+        "you get a message with Yes, Maybe and No."
+    )
+
+
 async def my_actions_command(update: Update, context: WijkContext) -> None:
     """/mijnacties: list what I answered, with buttons to change it."""
     person = await context.person()
@@ -68,13 +88,7 @@ async def my_actions_command(update: Update, context: WijkContext) -> None:
     mine = await couples.my_couples(session=context.session, person_id=person.id)
     if not found.items:
         if not mine:
-            await reply(
-                update,
-                t.gettext(
-                    "You have not answered any upcoming action yet. When an action needs help, "
-                    "you get a message with Yes, Maybe and No."
-                ),
-            )
+            await reply(update, nothing_yet_text(t, person.role))
         else:
             await _couples(update, t, mine)
         return

@@ -228,3 +228,31 @@ async def test_my_actions_for_partner_staff_fits_their_role(
     await vera.send(command)  # a volunteer still gets the volunteer's text
     told = await vera.wait_for("Yes" if lang == "en" else "Ja")
     assert told.text != PARTNER_TEXT[lang]
+
+
+NOTHING_YET = {
+    ("coordinator", "nl"): "Jij plant acties, dus je krijgt geen oproepen om als vrijwilliger "
+    "te helpen. Stuur /acties om je acties te zien en wie er komt.",
+    ("coordinator", "en"): "You plan actions, so you get no calls to help as a volunteer. "
+    "Send /actions to see your actions and who is coming.",
+    ("resident", "nl"): "Je hebt nog geen koppel. Stuur /hulpvraag om hulp te vragen of om te "
+    "zien hoe het met je vraag staat.",
+    ("resident", "en"): "You have no couple yet. Send /helprequest to ask for help or to see "
+    "where your request stands.",
+}
+
+
+@pytest.mark.parametrize(("lang", "command"), [("nl", "/mijnacties"), ("en", "/myactions")])
+async def test_my_actions_with_nothing_yet_fits_coordinators_and_residents(
+    wijkbot: BotUnderTest, fake: FakeBotAPI, lang: str, command: str
+) -> None:
+    carla = fake.user(6411, "Carla", language_code=lang)
+    await add_person(wijkbot, carla, role="coordinator", area="Centrum", language=lang)
+    ayse = fake.user(6412, "Ayse", language_code=lang)
+    await add_person(wijkbot, ayse, role="resident", area="Jordaan", language=lang)
+
+    for user, role in ((carla, "coordinator"), (ayse, "resident")):
+        mark = user.mark()
+        await user.send(command)
+        said = await user.wait_for(NOTHING_YET[(role, lang)][:25], after=mark)
+        assert said.text == NOTHING_YET[(role, lang)] and said.labels == []
