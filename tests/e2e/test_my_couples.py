@@ -102,4 +102,8 @@ async def test_couples_are_listed_and_a_side_ends_one(
     assert (await vera.wait_for_callback_answer()).text == STALE
     mark = rosa.mark()
     await rosa.send("/mijnacties")
-    await rosa.wait_for("Je hebt nog geen antwoord gegeven", after=mark)
+    ended = await rosa.wait_for("Je hebt nog geen koppel", after=mark)  # a resident: no calls
+    assert ended.text == (
+        "Je hebt nog geen koppel. Stuur /hulpvraag om hulp te vragen of om te zien hoe het "
+        "met je vraag staat."
+    )
