@@ -102,40 +102,42 @@ async def on_consent(
     await say(update, view.consent_thanks(t, agreed), t=t)
 
 
-async def on_view(update: Update, context: WijkContext, *, hand_over_id: int) -> None:
-    """`ho:v:<id>`: staff of the organisation see the details."""
+async def _details_or_stale(
+    update: Update, context: WijkContext, hand_over_id: int
+) -> handover_flow.HandOverDetails | None:
+    """The hand-over's details for the partner pressing (checked by `handover_flow.details`:
+    staff of its organisation), or None after the stale answer."""
     person = await context.person()
-    t = translator_for(update, context, person)
     if person is None:
         await stale_button(update, context)
-        return
+        return None
     try:
-        found = await handover_flow.details(
+        return await handover_flow.details(
             session=context.session, hand_over_id=hand_over_id, partner=person
         )
     except STALE:
         await stale_button(update, context)
+        return None
+
+
+async def on_view(update: Update, context: WijkContext, *, hand_over_id: int) -> None:
+    """`ho:v:<id>`: staff of the organisation see the details."""
+    found = await _details_or_stale(update, context, hand_over_id)
+    if found is None:
         return
+    t = translator_for(update, context, await context.person())
     await say(update, *view.details_view(t, found), t=t)
 
 
 async def on_not_for_us(update: Update, context: WijkContext, *, hand_over_id: int) -> None:
     """`ho:n:<id>`: why not? (checked: staff of the organisation, not answered yet)."""
-    person = await context.person()
-    t = translator_for(update, context, person)
-    if person is None:
-        await stale_button(update, context)
-        return
-    try:
-        found = await handover_flow.details(
-            session=context.session, hand_over_id=hand_over_id, partner=person
-        )
-    except STALE:
-        await stale_button(update, context)
+    found = await _details_or_stale(update, context, hand_over_id)
+    if found is None:
         return
     if found.answer is not None:
         await stale_button(update, context)
         return
+    t = translator_for(update, context, await context.person())
     await say(update, *view.reasons_view(t, hand_over_id), t=t)
 
 
